@@ -1,0 +1,37 @@
+// Thin driver between host code and the CUDA kernels: plain functions over host arrays and
+// POD parameter structs. Includes no CUDA header, so host code may include it; the kernels
+// live in the .cu files, instantiated for every sampler of orbitmc/catalog.hpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "orbitmc/chain_state.hpp"
+#include "orbitmc/observation.hpp"
+#include "orbitmc/philox_noise.hpp"
+
+namespace orbitmc {
+namespace cuda {
+
+// Host-side arrays of an ensemble (layout of EnsembleState) and what to run.
+struct AdvanceArgs {
+  uint64_t chains = 0;
+  uint64_t n0 = 0, n1 = 0;  // steps [n0, n1); n0 == 0 initialises the chains first
+  Schedule schedule;
+  NoiseKey key{0};
+  double init_sigma_lo = 0.5, init_sigma_hi = 1.5;
+  double* x = nullptr;              // chains × dim
+  ChainCounters* counters = nullptr;  // chains
+  double* moments = nullptr;        // chains × observed × 6
+  uint64_t* pooled[kMaxObserved] = {};  // per observed coordinate: bins + 2 counts (accumulated)
+};
+
+// Number of CUDA devices, or 0 with the reason in *why.
+int device_count(std::string* why);
+
+// Advances every chain with sampler S (instantiated for the catalogue in run_chains_*.cu).
+template <class S>
+void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const AdvanceArgs& args);
+
+}  // namespace cuda
+}  // namespace orbitmc

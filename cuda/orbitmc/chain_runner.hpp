@@ -1,0 +1,58 @@
+// The per-chain loop that both backends run: advance one chain over steps [n0, n1), observing
+// the chosen orbit coordinates at sampling times. The histogram sink is the only part that
+// differs between backends (thread-local counts on the CPU, shared-memory atomics on the GPU).
+#pragma once
+
+#include "block_geometry.hpp"
+#include "chain_state.hpp"
+#include "observation.hpp"
+#include "philox_noise.hpp"
+
+namespace orbitmc {
+
+// Initial state on the slice: each block gets uniformly random directions for u and v and
+// |u| = |v| = sqrt(σ) with σ uniform on [sigma_lo, sigma_hi] (stream kStreamInit, step 0).
+template <class Model, class T = typename Model::Scalar>
+ORBITMC_HD void init_chain(NoiseKey key, uint32_t chain, T sigma_lo, T sigma_hi,
+                           T (&x)[Model::kDim]) {
+  using L = typename Model::Layout;
+  normals<T, Model::kDim>(key, kStreamInit, chain, 0, x);
+#pragma unroll
+  for (int b = 0; b < L::kBlocks; ++b) {
+    T uu, vv;
+    geometry::norms2<L>(x, b, uu, vv);
+    const T s = sigma_lo + (sigma_hi - sigma_lo) *
+                               uniform01<T>(key, kStreamInit, chain, 1, static_cast<uint32_t>(b));
+    const T r = om::sqrt(s);
+    const T fu = r / om::sqrt(uu), fv = r / om::sqrt(vv);
+#pragma unroll
+    for (int i = 0; i < L::kN; ++i) x[L::u(b, i)] *= fu;
+#pragma unroll
+    for (int j = 0; j < L::kM; ++j) x[L::v(b, j)] *= fv;
+  }
+}
+
+// Advances one chain over steps [n0, n1). Sink is called as sink(k, bin) for observed
+// coordinate k (bin in [-1, bins]); moments[k] accumulates coordinate k per half.
+template <class Sampler, class Sink, class T = typename Sampler::T>
+ORBITMC_HD void run_chain(const Sampler& s, T (&x)[Sampler::kDim], ChainCounters& c,
+                          SplitMoments<T>* moments, const ObservationSpec<T>& obs,
+                          const Schedule& sched, NoiseKey key, uint32_t chain, uint64_t n0,
+                          uint64_t n1, Sink& sink) {
+  for (uint64_t n = n0; n < n1 && !c.diverged; ++n) {
+    s.step(x, c, key, chain, n);
+    const int64_t si = sched.sample_index(n);
+    if (si < 0 || c.diverged) continue;
+    const int h = sched.half(si);
+#pragma unroll
+    for (int k = 0; k < kMaxObserved; ++k) {
+      if (k < obs.count) {
+        const T v = s.model.coord(x, obs.bin[k].coord);
+        moments[k].add(h, v);
+        sink(k, obs.bin[k].index(v));
+      }
+    }
+  }
+}
+
+}  // namespace orbitmc

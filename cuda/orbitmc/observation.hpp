@@ -1,0 +1,64 @@
+// What a chain records as it runs: which steps are samples (burn-in, thinning), the bin of an
+// orbit coordinate, and per-chain Welford moments split in two halves (for split R-hat and
+// ESS). Shared by the CPU backend and the CUDA kernels so both observe the same steps.
+#pragma once
+
+#include "hd.hpp"
+
+namespace orbitmc {
+
+constexpr int kMaxObserved = 4;  // orbit coordinates histogrammed per run
+
+struct Schedule {
+  uint64_t burn_in = 0;
+  uint64_t thin = 1;
+  uint64_t steps = 0;  // total steps, burn-in included
+
+  ORBITMC_HD uint64_t samples() const { return steps > burn_in ? (steps - burn_in) / thin : 0; }
+  // After step n (0-based) the chain is at time t = n + 1; returns the sample number at that
+  // time, or -1 when t is not a sampling time.
+  ORBITMC_HD int64_t sample_index(uint64_t n) const {
+    const uint64_t t = n + 1;
+    if (t <= burn_in || (t - burn_in) % thin != 0) return -1;
+    return static_cast<int64_t>((t - burn_in) / thin - 1);
+  }
+  ORBITMC_HD int half(int64_t s) const { return 2 * static_cast<uint64_t>(s) >= samples() ? 1 : 0; }
+};
+
+// Fixed-width bins on [lo, hi): index in [0, bins), −1 below, bins at or above (or NaN).
+template <class T>
+struct BinSpec {
+  int coord = 0;
+  int bins = 1;
+  T lo = T(0);
+  T hi = T(1);
+
+  ORBITMC_HD int index(T v) const {
+    if (!(v >= lo)) return v < lo ? -1 : bins;  // NaN lands in overflow
+    const T f = (v - lo) / (hi - lo) * T(bins);
+    return f >= T(bins) ? bins : static_cast<int>(f);
+  }
+};
+
+template <class T>
+struct ObservationSpec {
+  int count = 0;  // number of observed coordinates (<= kMaxObserved)
+  BinSpec<T> bin[kMaxObserved];
+};
+
+// Welford mean and sum of squared deviations, one per half of the sampling phase.
+template <class T>
+struct SplitMoments {
+  T n[2] = {T(0), T(0)};
+  T mean[2] = {T(0), T(0)};
+  T m2[2] = {T(0), T(0)};
+
+  ORBITMC_HD void add(int h, T v) {
+    n[h] += T(1);
+    const T d = v - mean[h];
+    mean[h] += d / n[h];
+    m2[h] += d * (v - mean[h]);
+  }
+};
+
+}  // namespace orbitmc

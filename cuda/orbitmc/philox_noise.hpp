@@ -1,0 +1,78 @@
+// Counter-based noise: every random number is a pure function of (seed, stream, chain, step,
+// word), computed by Random123's Philox4x32-10, so a chain draws the same numbers on the CPU
+// and the GPU, whatever the thread count or launch shape. No generator state is stored.
+//
+// Counter layout: ctr = {chain, step_lo, step_hi, stream << 24 | word}, key = {seed_lo, seed_hi}.
+// Normal transform (documented, tested): Box–Muller on one Philox output pair (x0, x1):
+//   r = sqrt(-2 log U1), U1 = u01(x1) in (0, 1];  phi = pi * V0, V0 = uneg11(x0) in [-1, 1];
+//   z0 = r sin(phi), z1 = r cos(phi).
+// Each Philox call yields 4 normals; word w gives normals 4w..4w+3.
+#pragma once
+
+#include <Random123/philox.h>
+#include <Random123/uniform.hpp>
+
+#include "hd.hpp"
+
+namespace orbitmc {
+
+// Independent purposes of randomness within one chain-step.
+enum NoiseStream : uint32_t {
+  kStreamLangevin = 0,  // Gaussian increments R_n
+  kStreamAccept = 1,    // Metropolis accept/reject uniforms
+  kStreamInit = 2,      // initial states
+};
+
+struct NoiseKey {
+  uint64_t seed;
+};
+
+ORBITMC_HD ORBITMC_FORCEINLINE r123::Philox4x32::ctr_type philox_bits(NoiseKey key,
+                                                                       uint32_t stream,
+                                                                       uint32_t chain,
+                                                                       uint64_t step,
+                                                                       uint32_t word) {
+  r123::Philox4x32 rng;
+  r123::Philox4x32::ctr_type ctr = {{chain, static_cast<uint32_t>(step),
+                                     static_cast<uint32_t>(step >> 32),
+                                     (stream << 24) | (word & 0xffffffu)}};
+  r123::Philox4x32::key_type k = {
+      {static_cast<uint32_t>(key.seed), static_cast<uint32_t>(key.seed >> 32)}};
+  return rng(ctr, k);
+}
+
+// Box–Muller on one pair of 32-bit words (see the file comment).
+template <class T>
+ORBITMC_HD ORBITMC_FORCEINLINE void box_muller(uint32_t x0, uint32_t x1, T& z0, T& z1) {
+  const T pi = T(3.14159265358979323846);
+  const T r = om::sqrt(T(-2) * om::log(r123::u01<T>(x1)));
+  const T phi = pi * r123::uneg11<T>(x0);
+  z0 = r * om::sin(phi);
+  z1 = r * om::cos(phi);
+}
+
+// Fills out[0..D) with independent N(0, 1) draws for (stream, chain, step).
+template <class T, int D>
+ORBITMC_HD ORBITMC_FORCEINLINE void normals(NoiseKey key, uint32_t stream, uint32_t chain,
+                                            uint64_t step, T (&out)[D]) {
+#pragma unroll
+  for (int w = 0; w < (D + 3) / 4; ++w) {
+    const auto b = philox_bits(key, stream, chain, step, static_cast<uint32_t>(w));
+    T z[4];
+    box_muller<T>(b[0], b[1], z[0], z[1]);
+    box_muller<T>(b[2], b[3], z[2], z[3]);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+      if (4 * w + j < D) out[4 * w + j] = z[j];
+    }
+  }
+}
+
+// One uniform in (0, 1] for (stream, chain, step, word).
+template <class T>
+ORBITMC_HD ORBITMC_FORCEINLINE T uniform01(NoiseKey key, uint32_t stream, uint32_t chain,
+                                          uint64_t step, uint32_t word = 0) {
+  return r123::u01<T>(philox_bits(key, stream, chain, step, word)[0]);
+}
+
+}  // namespace orbitmc

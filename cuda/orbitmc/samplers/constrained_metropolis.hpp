@@ -1,0 +1,82 @@
+// Exact constrained Metropolis on the slice (Zappa, Holmes-Cerfon, Goodman 2018; THEORY §3).
+// From x on S: tangent proposal v = h·P_T(x) R, projection y = x + v + Σ λ_b ∇F_b(x) onto S;
+// reverse tangent v' = P_T(y)(x − y), whose projection from y must land back on x (else the
+// move is rejected, keeping the chain reversible); acceptance with the ratio of target
+// densities w.r.t. dσ, π ∝ exp(−βL)·det G^{−c/2}, times the ratio of tangent proposal
+// densities exp(−(|v'|² − |v|²)/(2h²)). Unbiased for any h.
+#pragma once
+
+#include "../block_geometry.hpp"
+#include "../chain_state.hpp"
+#include "../philox_noise.hpp"
+#include "sampler_params.hpp"
+
+namespace orbitmc {
+
+template <class Model>
+struct ConstrainedMetropolis {
+  using T = typename Model::Scalar;
+  using L = typename Model::Layout;
+  static constexpr int kDim = Model::kDim;
+  Model model;
+  SamplerParams<T> p;
+
+  // log π(x) = −βL(x) − (c/2) log det G(x)  (G = K on the slice).
+  ORBITMC_HD T log_target(const T* x) const {
+    return -p.beta * model.loss(x) - T(0.5) * p.c * geometry::log_det_gram<L>(x);
+  }
+
+  // Relative tolerance for the reverse projection to count as landing on x.
+  static ORBITMC_HD constexpr T reverse_tolerance() {
+    return sizeof(T) == 4 ? T(1e-3) : T(1e-7);
+  }
+
+  ORBITMC_HD void step(T (&x)[kDim], ChainCounters& c, NoiseKey key, uint32_t chain,
+                       uint64_t n) const {
+    T v[kDim], y[kDim], w[kDim], back[kDim];
+    normals<T, kDim>(key, kStreamLangevin, chain, n, v);
+#pragma unroll
+    for (int k = 0; k < kDim; ++k) v[k] *= p.h;
+    geometry::project_tangent<L>(x, v);
+#pragma unroll
+    for (int k = 0; k < kDim; ++k) y[k] = x[k] + v[k];
+    if (!geometry::project<L>(x, y, y)) {
+      ++c.failed;
+      return;
+    }
+    // Reverse move: tangent at y pointing to x, then the projection along ∇F(y).
+    T xx = T(0);
+#pragma unroll
+    for (int k = 0; k < kDim; ++k) {
+      w[k] = x[k] - y[k];
+      xx += x[k] * x[k];
+    }
+    geometry::project_tangent<L>(y, w);
+#pragma unroll
+    for (int k = 0; k < kDim; ++k) back[k] = y[k] + w[k];
+    T miss = T(0);
+    const bool back_ok = geometry::project<L>(y, back, back);
+#pragma unroll
+    for (int k = 0; k < kDim; ++k) miss += (back[k] - x[k]) * (back[k] - x[k]);
+    const T tol = reverse_tolerance();
+    if (!back_ok || !(miss <= tol * tol * (T(1) + xx))) {
+      ++c.failed;
+      return;
+    }
+    T vv = T(0), ww = T(0);
+#pragma unroll
+    for (int k = 0; k < kDim; ++k) {
+      vv += v[k] * v[k];
+      ww += w[k] * w[k];
+    }
+    const T log_alpha = log_target(y) - log_target(x) - (ww - vv) / (T(2) * p.h * p.h);
+    const T u = uniform01<T>(key, kStreamAccept, chain, n);
+    if (om::finite(log_alpha) && om::log(u) < log_alpha) {
+      commit_or_diverge(x, y, p.bound, c);
+    } else {
+      ++c.rejected;
+    }
+  }
+};
+
+}  // namespace orbitmc

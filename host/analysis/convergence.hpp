@@ -1,0 +1,35 @@
+// Between-chain convergence diagnostics (split R-hat, between-chain ESS) computed from per-chain
+// streaming moments, so the sampler only has to keep (count, mean, M2) per half-chain.
+#pragma once
+
+#include <vector>
+
+namespace orbitmc::analysis {
+
+struct ChainMoments {
+  double n = 0, mean = 0, m2 = 0;  // Welford count, mean, Σ(x − mean)²
+};
+
+// Split R-hat (Gelman et al., BDA3 §11.4; Vehtari et al. 2021 without rank normalisation), each
+// element one split half-chain with n draws (the mean n if they differ):
+//   W    = mean over halves of s_j² = m2_j/(n_j − 1)
+//   B/n  = sample variance (divisor M − 1) of the half-chain means
+//   var⁺ = (n − 1)/n · W + B/n,   R̂ = √(var⁺ / W).
+// Halves that agree exactly give R̂ = √((n − 1)/n), which tends to 1 from below.
+// Returns NaN if fewer than 2 halves, or if W = 0 (all draws constant within halves).
+// Throws std::invalid_argument for a half with n < 2, m2 < 0, or non-finite moments.
+double split_rhat(const std::vector<ChainMoments>& halves);
+
+// Effective sample size from between-chain information only (BDA2 §11.4, "crude" estimate):
+//   ESS = M·n · var⁺ / B = M · var⁺ / var(means),
+// with var⁺ and var(means) = B/n as in split_rhat, capped at the total number of draws Σ n_j.
+// Chains whose means coincide exactly (var(means) = 0) give the cap. Because var(means) is
+// estimated from M values, the estimate has relative spread ≈ √(2/(M − 1)): it needs many
+// chains to be useful, which the many-short-chains design of the validation runs provides.
+// Returns NaN if fewer than 2 halves; throws like split_rhat.
+double ess_between_chains(const std::vector<ChainMoments>& halves);
+
+// Pooled moments of two disjoint sets of draws (Chan, Golub & LeVeque's parallel update).
+ChainMoments merge(const ChainMoments& a, const ChainMoments& b);
+
+}  // namespace orbitmc::analysis

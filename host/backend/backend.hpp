@@ -1,0 +1,34 @@
+// One backend interface, two implementations (CPU threads and CUDA), chosen at run time.
+// A backend advances every chain of an EnsembleState to a given step; everything else (set-up,
+// analysis, reports) is shared host code.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "ensemble_state.hpp"
+#include "run_spec.hpp"
+
+namespace orbitmc {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  // Advances every chain to step n_end, initialising the state first when it is empty.
+  virtual void advance(const RunSpec& spec, EnsembleState& state, uint64_t n_end) = 0;
+};
+
+std::unique_ptr<Backend> make_cpu_backend();
+// Throws InputError when this build has no CUDA backend or no device is present.
+std::unique_ptr<Backend> make_cuda_backend();
+// True when the CUDA backend is compiled in and a device is present; otherwise false with the
+// reason in *why.
+bool cuda_usable(std::string* why);
+// "cpu", "cuda" or "auto" (the GPU when usable, else the CPU); anything else is an InputError.
+std::unique_ptr<Backend> make_backend(const std::string& name);
+
+// Lays out an empty state for the spec (sizes only; the backend fills in initial positions).
+void allocate_state(const RunSpec& spec, EnsembleState& state);
+
+}  // namespace orbitmc

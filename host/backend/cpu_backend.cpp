@@ -1,0 +1,118 @@
+// CPU backend: runs the shared per-chain functors on std::threads, one contiguous range of
+// chains per thread. Every chain's noise is a pure function of (seed, chain, step) and the
+// histograms are integer counts, so results are identical for any thread count.
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "orbitmc/chain_runner.hpp"
+#include "sampler_dispatch.hpp"
+
+namespace orbitmc {
+namespace {
+
+template <class T>
+ObservationSpec<T> observation_spec(const RunSpec& spec) {
+  ObservationSpec<T> obs{};
+  obs.count = static_cast<int>(spec.observe.size());
+  for (int k = 0; k < obs.count; ++k) {
+    obs.bin[k].coord = spec.observe[k].coord;
+    obs.bin[k].bins = spec.observe[k].bins;
+    obs.bin[k].lo = static_cast<T>(spec.observe[k].lo);
+    obs.bin[k].hi = static_cast<T>(spec.observe[k].hi);
+  }
+  return obs;
+}
+
+template <class S>
+void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t n_end,
+                   uint64_t first, uint64_t last, std::vector<std::vector<uint64_t>>& counts) {
+  using T = typename S::T;
+  using Model = std::decay_t<decltype(s.model)>;
+  constexpr int D = S::kDim;
+  const ObservationSpec<T> obs = observation_spec<T>(spec);
+  const NoiseKey key{spec.seed};
+  const int nobs = obs.count;
+  auto sink = [&](int k, int bin) {
+    const int bins = obs.bin[k].bins;
+    counts[k][bin < 0 ? bins : (bin >= bins ? bins + 1 : bin)] += 1;  // then underflow, overflow
+  };
+  for (uint64_t i = first; i < last; ++i) {
+    T x[D];
+    if (st.next_step == 0) {
+      init_chain<Model>(key, static_cast<uint32_t>(i), static_cast<T>(spec.init_sigma_lo),
+                        static_cast<T>(spec.init_sigma_hi), x);
+    } else {
+      for (int k = 0; k < D; ++k) x[k] = static_cast<T>(st.x[i * D + k]);
+    }
+    SplitMoments<T> mom[kMaxObserved];
+    double* mw = st.moments.data() + i * nobs * EnsembleState::kMomentWords;
+    for (int k = 0; k < nobs; ++k)
+      for (int h = 0; h < 2; ++h) {
+        mom[k].n[h] = static_cast<T>(mw[k * 6 + h]);
+        mom[k].mean[h] = static_cast<T>(mw[k * 6 + 2 + h]);
+        mom[k].m2[h] = static_cast<T>(mw[k * 6 + 4 + h]);
+      }
+    ChainCounters c = st.counters[i];
+    run_chain(s, x, c, mom, obs, spec.schedule, key, static_cast<uint32_t>(i), st.next_step, n_end,
+              sink);
+    st.counters[i] = c;
+    for (int k = 0; k < D; ++k) st.x[i * D + k] = static_cast<double>(x[k]);
+    for (int k = 0; k < nobs; ++k)
+      for (int h = 0; h < 2; ++h) {
+        mw[k * 6 + h] = mom[k].n[h];
+        mw[k * 6 + 2 + h] = mom[k].mean[h];
+        mw[k * 6 + 4 + h] = mom[k].m2[h];
+      }
+  }
+}
+
+class CpuBackend : public Backend {
+ public:
+  std::string name() const override { return "cpu"; }
+
+  void advance(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
+    if (!st.initialised()) allocate_state(spec, st);
+    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    const uint64_t nthreads =
+        std::min<uint64_t>(spec.threads > 0 ? spec.threads : hw, std::max<uint64_t>(1, st.chains));
+    std::vector<std::vector<std::vector<uint64_t>>> local(nthreads);
+    for (auto& l : local) {
+      l.resize(st.pooled.size());
+      for (size_t k = 0; k < st.pooled.size(); ++k) l[k].assign(st.pooled[k].size(), 0);
+    }
+    dispatch(spec, [&](const auto& sampler) {
+      std::vector<std::thread> pool;
+      for (uint64_t t = 0; t < nthreads; ++t) {
+        const uint64_t first = st.chains * t / nthreads, last = st.chains * (t + 1) / nthreads;
+        pool.emplace_back([&, t, first, last] {
+          advance_range(sampler, spec, st, n_end, first, last, local[t]);
+        });
+      }
+      for (auto& th : pool) th.join();
+    });
+    for (const auto& l : local)
+      for (size_t k = 0; k < l.size(); ++k)
+        for (size_t b = 0; b < l[k].size(); ++b) st.pooled[k][b] += l[k][b];
+    st.next_step = n_end;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend() { return std::make_unique<CpuBackend>(); }
+
+void allocate_state(const RunSpec& spec, EnsembleState& st) {
+  st.chains = spec.chains;
+  st.dim = model_dimension(spec.model);
+  st.observed = static_cast<int>(spec.observe.size());
+  st.next_step = 0;
+  st.x.assign(st.chains * st.dim, 0.0);
+  st.counters.assign(st.chains, ChainCounters{});
+  st.moments.assign(st.chains * st.observed * EnsembleState::kMomentWords, 0.0);
+  st.pooled.assign(st.observed, {});
+  for (int k = 0; k < st.observed; ++k) st.pooled[k].assign(spec.observe[k].bins + 2, 0);
+}
+
+}  // namespace orbitmc

@@ -1,0 +1,84 @@
+// Bridge from the host to the CUDA drivers: picks the sampler instantiation with the shared
+// dispatch and calls the driver over the EnsembleState's host arrays. Includes no CUDA header;
+// without a CUDA build it only reports why the backend is unavailable.
+#include "backend/backend.hpp"
+#include "input_error.hpp"
+
+#if ORBITMC_HAVE_CUDA
+#include "kernels/run_chains.cuh"
+#include "sampler_dispatch.hpp"
+#endif
+
+namespace orbitmc {
+
+#if ORBITMC_HAVE_CUDA
+namespace {
+
+template <class T>
+ObservationSpec<T> device_observation_spec(const RunSpec& spec) {
+  ObservationSpec<T> obs{};
+  obs.count = static_cast<int>(spec.observe.size());
+  for (int k = 0; k < obs.count; ++k) {
+    obs.bin[k].coord = spec.observe[k].coord;
+    obs.bin[k].bins = spec.observe[k].bins;
+    obs.bin[k].lo = static_cast<T>(spec.observe[k].lo);
+    obs.bin[k].hi = static_cast<T>(spec.observe[k].hi);
+  }
+  return obs;
+}
+
+class CudaBackend : public Backend {
+ public:
+  std::string name() const override { return "cuda"; }
+  void advance(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
+    if (!st.initialised()) allocate_state(spec, st);
+    cuda::AdvanceArgs a;
+    a.chains = st.chains;
+    a.n0 = st.next_step;
+    a.n1 = n_end;
+    a.schedule = spec.schedule;
+    a.key = NoiseKey{spec.seed};
+    a.init_sigma_lo = spec.init_sigma_lo;
+    a.init_sigma_hi = spec.init_sigma_hi;
+    a.x = st.x.data();
+    a.counters = st.counters.data();
+    a.moments = st.moments.data();
+    for (int k = 0; k < st.observed; ++k) a.pooled[k] = st.pooled[k].data();
+    dispatch(spec, [&](const auto& sampler) {
+      using T = typename std::decay_t<decltype(sampler)>::T;
+      cuda::advance(sampler, device_observation_spec<T>(spec), a);
+    });
+    st.next_step = n_end;
+  }
+};
+
+}  // namespace
+
+bool cuda_usable(std::string* why) { return cuda::device_count(why) > 0; }
+
+std::unique_ptr<Backend> make_cuda_backend() {
+  std::string why;
+  if (!cuda_usable(&why)) bad_input("--backend", "cuda", why + " (use --backend cpu or auto)");
+  return std::make_unique<CudaBackend>();
+}
+#else
+bool cuda_usable(std::string* why) {
+  if (why) *why = "this build has no CUDA backend (nvcc was not found at configure time)";
+  return false;
+}
+
+std::unique_ptr<Backend> make_cuda_backend() {
+  std::string why;
+  cuda_usable(&why);
+  bad_input("--backend", "cuda", why + " (use --backend cpu or auto)");
+}
+#endif
+
+std::unique_ptr<Backend> make_backend(const std::string& name) {
+  if (name == "cpu") return make_cpu_backend();
+  if (name == "cuda") return make_cuda_backend();
+  if (name == "auto") return cuda_usable(nullptr) ? make_cuda_backend() : make_cpu_backend();
+  bad_input("--backend", name, "allowed: cpu, cuda, auto");
+}
+
+}  // namespace orbitmc

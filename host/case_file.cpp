@@ -1,0 +1,222 @@
+// Strict JSON parsing of validation case files.
+#include "case_file.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "input_error.hpp"
+
+namespace orbitmc {
+
+using nlohmann::json;
+
+namespace {
+
+void check_keys(const json& j, const std::string& where, const std::set<std::string>& allowed) {
+  if (!j.is_object()) bad_input(where, j.dump(), "must be a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!allowed.count(it.key())) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      bad_input(where + "." + it.key(), it.value().dump(), "unknown key; allowed: " + list);
+    }
+  }
+}
+
+double get_number(const json& j, const std::string& key, const std::string& where, double dflt) {
+  if (!j.contains(key)) return dflt;
+  const json& v = j.at(key);
+  if (!v.is_number()) bad_input(where + "." + key, v.dump(), "must be a number");
+  return v.get<double>();
+}
+
+uint64_t get_count(const json& j, const std::string& key, const std::string& where, uint64_t dflt) {
+  if (!j.contains(key)) return dflt;
+  const json& v = j.at(key);
+  if (!v.is_number_integer() || v.get<int64_t>() < 0)
+    bad_input(where + "." + key, v.dump(), "must be a non-negative integer");
+  return v.get<uint64_t>();
+}
+
+std::string get_string(const json& j, const std::string& key, const std::string& where,
+                       const std::string& dflt) {
+  if (!j.contains(key)) return dflt;
+  const json& v = j.at(key);
+  if (!v.is_string()) bad_input(where + "." + key, v.dump(), "must be a string");
+  return v.get<std::string>();
+}
+
+ModelSpec parse_model(const json& j, const std::string& w) {
+  check_keys(j, w, {"name", "n", "m", "sigma0", "width", "target", "units", "input_dim", "points",
+                    "rows", "cols", "rank", "observed", "data_seed"});
+  ModelSpec m;
+  m.name = get_string(j, "name", w, "");
+  if (m.name != "block" && m.name != "scalar" && m.name != "relu" && m.name != "matfac")
+    bad_input(w + ".name", m.name, "allowed: block, scalar, relu, matfac");
+  m.n = static_cast<int>(get_count(j, "n", w, m.n));
+  m.m = static_cast<int>(get_count(j, "m", w, m.m));
+  m.sigma0 = get_number(j, "sigma0", w, m.sigma0);
+  m.width = get_number(j, "width", w, m.width);
+  m.target = get_number(j, "target", w, m.target);
+  m.units = static_cast<int>(get_count(j, "units", w, m.units));
+  m.input_dim = static_cast<int>(get_count(j, "input_dim", w, m.input_dim));
+  m.points = static_cast<int>(get_count(j, "points", w, m.points));
+  m.rows = static_cast<int>(get_count(j, "rows", w, m.rows));
+  m.cols = static_cast<int>(get_count(j, "cols", w, m.cols));
+  m.rank = static_cast<int>(get_count(j, "rank", w, m.rank));
+  m.observed = get_number(j, "observed", w, m.observed);
+  m.data_seed = get_count(j, "data_seed", w, m.data_seed);
+  return m;
+}
+
+std::vector<HistogramSpec> parse_observe(const json& j, const std::string& w) {
+  if (!j.is_array() || j.empty()) bad_input(w, j.dump(), "must be a non-empty array");
+  std::vector<HistogramSpec> out;
+  for (size_t k = 0; k < j.size(); ++k) {
+    const std::string wk = w + "[" + std::to_string(k) + "]";
+    check_keys(j[k], wk, {"coord", "lo", "hi", "bins"});
+    HistogramSpec h;
+    h.coord = static_cast<int>(get_count(j[k], "coord", wk, 0));
+    h.lo = get_number(j[k], "lo", wk, h.lo);
+    h.hi = get_number(j[k], "hi", wk, h.hi);
+    h.bins = static_cast<int>(get_count(j[k], "bins", wk, h.bins));
+    out.push_back(h);
+  }
+  return out;
+}
+
+}  // namespace
+
+CaseSpec parse_case_text(const std::string& text, const std::string& file) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    bad_input(file, "(file contents)", std::string("not valid JSON: ") + e.what());
+  }
+  const std::string w = file;
+  check_keys(j, w, {"name", "title", "kind", "reference", "model", "beta", "precision", "seed",
+                    "chains", "quick_chains", "init", "observe", "samplers", "fit_exponent",
+                    "c_range", "alpha", "control_alpha", "max_diverged_fraction"});
+  CaseSpec c;
+  c.file = file;
+  c.name = get_string(j, "name", w, "");
+  if (c.name.empty()) bad_input(w + ".name", "\"\"", "a case needs a non-empty name");
+  c.title = get_string(j, "title", w, c.name);
+  c.kind = get_string(j, "kind", w, "theory");
+  if (c.kind != "theory" && c.kind != "comparison")
+    bad_input(w + ".kind", c.kind, "allowed: theory, comparison");
+  c.reference = get_string(j, "reference", w, c.reference);
+  if (!j.contains("model")) bad_input(w + ".model", "(missing)", "every case needs a model");
+  RunSpec base;
+  base.model = parse_model(j.at("model"), w + ".model");
+  if (c.kind == "theory" && base.model.name != "block" && base.model.name != "scalar")
+    bad_input(w + ".kind", c.kind, "theory cases need model block or scalar (closed-form density)");
+  base.beta = get_number(j, "beta", w, base.beta);
+  const std::string prec = get_string(j, "precision", w, "float");
+  if (prec != "float" && prec != "double") bad_input(w + ".precision", prec, "allowed: float, double");
+  base.use_double = prec == "double";
+  c.seed = get_count(j, "seed", w, 1);
+  c.chains = get_count(j, "chains", w, 10000);
+  c.quick_chains = get_count(j, "quick_chains", w, c.chains);
+  base.chains = c.chains;
+  if (j.contains("init")) {
+    check_keys(j.at("init"), w + ".init", {"sigma_lo", "sigma_hi"});
+    base.init_sigma_lo = get_number(j.at("init"), "sigma_lo", w + ".init", base.init_sigma_lo);
+    base.init_sigma_hi = get_number(j.at("init"), "sigma_hi", w + ".init", base.init_sigma_hi);
+  }
+  if (!j.contains("observe")) bad_input(w + ".observe", "(missing)", "list the coordinates to histogram");
+  base.observe = parse_observe(j.at("observe"), w + ".observe");
+  c.fit_exponent = j.value("fit_exponent", false);
+  if (j.contains("c_range")) {
+    const json& r = j.at("c_range");
+    if (!r.is_array() || r.size() != 2 || !r[0].is_number() || !r[1].is_number() ||
+        !(r[0].get<double>() < r[1].get<double>()))
+      bad_input(w + ".c_range", r.dump(), "must be [c_min, c_max] with c_min < c_max");
+    c.c_min = r[0].get<double>();
+    c.c_max = r[1].get<double>();
+  }
+  c.alpha = get_number(j, "alpha", w, c.alpha);
+  c.control_alpha = get_number(j, "control_alpha", w, c.control_alpha);
+  c.max_diverged_fraction = get_number(j, "max_diverged_fraction", w, c.max_diverged_fraction);
+  if (!(c.alpha > 0 && c.alpha < 1)) bad_input(w + ".alpha", c.alpha, "must be in (0, 1)");
+  if (!(c.control_alpha > 0 && c.control_alpha < 1))
+    bad_input(w + ".control_alpha", c.control_alpha, "must be in (0, 1)");
+
+  if (!j.contains("samplers") || !j.at("samplers").is_object() || j.at("samplers").empty())
+    bad_input(w + ".samplers", "(missing)", "an object of role → sampler settings");
+  for (auto it = j.at("samplers").begin(); it != j.at("samplers").end(); ++it) {
+    const std::string ws = w + ".samplers." + it.key();
+    const json& s = it.value();
+    check_keys(s, ws, {"kind", "h", "kappa", "c", "steps", "burn_in", "thin", "expect", "bound"});
+    SamplerRole r;
+    r.role = it.key();
+    r.expect = get_string(s, "expect", ws, "match");
+    if (r.expect != "match" && r.expect != "reject")
+      bad_input(ws + ".expect", r.expect, "allowed: match, reject");
+    r.spec = base;
+    r.spec.seed = derive_seed(c.seed, r.role);
+    r.spec.sampler = parse_sampler(get_string(s, "kind", ws, ""), ws + ".kind");
+    r.spec.h = get_number(s, "h", ws, r.spec.h);
+    r.spec.kappa = get_number(s, "kappa", ws, r.spec.kappa);
+    r.spec.c = get_number(s, "c", ws, r.spec.c);
+    r.spec.bound = get_number(s, "bound", ws, r.spec.bound);
+    r.spec.schedule.steps = get_count(s, "steps", ws, 1000);
+    r.spec.schedule.burn_in = get_count(s, "burn_in", ws, r.spec.schedule.steps / 2);
+    r.spec.schedule.thin = get_count(s, "thin", ws, 1);
+    check_run_spec(r.spec, ws);
+    c.samplers.push_back(r);
+  }
+  if (c.kind == "comparison") {
+    const bool has_ref = std::any_of(c.samplers.begin(), c.samplers.end(),
+                                     [&](const SamplerRole& r) { return r.role == c.reference; });
+    if (!has_ref) bad_input(w + ".reference", c.reference, "must name one of the samplers' roles");
+  }
+  return c;
+}
+
+CaseSpec load_case_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) bad_input("case file", path, "cannot be opened for reading");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_case_text(ss.str(), path);
+}
+
+void apply_overrides(CaseSpec& c, const CaseOverrides& o) {
+  const uint64_t chains = o.chains ? o.chains : (o.quick ? c.quick_chains : c.chains);
+  for (auto& r : c.samplers) {
+    r.spec.chains = chains;
+    r.spec.seed = derive_seed(o.seed ? o.seed : c.seed, r.role);
+    r.spec.threads = o.threads;
+    const bool constrained = r.spec.sampler == SamplerKind::kConstrainedProjection ||
+                             r.spec.sampler == SamplerKind::kConstrainedMetropolis;
+    if (o.has_correction_scale && constrained && r.expect == "match") r.spec.c = o.correction_scale;
+  }
+}
+
+uint64_t derive_seed(uint64_t seed, const std::string& role) {
+  uint64_t z = seed;
+  for (unsigned char ch : role) z = (z ^ ch) * 0x100000001b3ull;  // FNV-1a over the role
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+std::vector<std::string> list_case_files(const std::string& dir) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(dir)) bad_input("--cases", dir, "must be a folder of case files (*.json)");
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".json") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) bad_input("--cases", dir, "holds no *.json case files");
+  return files;
+}
+
+}  // namespace orbitmc

@@ -1,0 +1,54 @@
+// Validation case files (JSON, in validation/): what a case runs and how it is judged.
+// Parsing is strict: an unknown key, a wrong type or a bad value is an InputError naming the
+// file, the field, the value and what is allowed. validation/README.md documents the schema.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "run_spec.hpp"
+
+namespace orbitmc {
+
+struct SamplerRole {
+  std::string role;    // e.g. ambient, corrected, uncorrected
+  std::string expect;  // "match": must agree with the theory / reference; "reject": must not
+  RunSpec spec;
+};
+
+struct CaseSpec {
+  std::string file;
+  std::string name;
+  std::string title;
+  std::string kind;  // "theory": against THEORY §4 densities; "comparison": against `reference`
+  std::string reference = "ambient";  // comparison cases: the role the others are compared with
+  std::vector<SamplerRole> samplers;
+  uint64_t seed = 1;  // each role runs with derive_seed(seed, role): independent noise
+  uint64_t chains = 0, quick_chains = 0;
+  bool fit_exponent = false;
+  double c_min = -2.0, c_max = 2.5;
+  double alpha = 1e-3;          // a matching sampler passes when every p-value >= alpha
+  double control_alpha = 1e-6;  // a control is rejected when some p-value < control_alpha
+  double max_diverged_fraction = 0.01;
+};
+
+// Overrides from the command line, applied after parsing.
+struct CaseOverrides {
+  bool quick = false;
+  bool has_correction_scale = false;
+  double correction_scale = 1.0;  // applied to the constrained samplers expected to match
+  uint64_t chains = 0;            // 0: the case's own
+  uint64_t seed = 0;              // 0: the case's own
+  int threads = 0;
+};
+
+CaseSpec parse_case_text(const std::string& text, const std::string& file);
+CaseSpec load_case_file(const std::string& path);
+void apply_overrides(CaseSpec& c, const CaseOverrides& o);
+// Seed of one role's chains: splitmix64 of the case seed and the role name, so samplers of one
+// case draw independent noise (equal seeds would correlate their samples).
+uint64_t derive_seed(uint64_t seed, const std::string& role);
+// Case files of a folder, sorted by name.
+std::vector<std::string> list_case_files(const std::string& dir);
+
+}  // namespace orbitmc

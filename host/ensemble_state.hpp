@@ -1,0 +1,30 @@
+// The whole state of an ensemble between segments of a run: positions, counters, per-chain
+// split moments and the pooled histograms. Backend-neutral (positions are stored as double,
+// which holds float states exactly), so a run can be checkpointed, resumed or moved between
+// backends.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "orbitmc/chain_state.hpp"
+
+namespace orbitmc {
+
+struct EnsembleState {
+  uint64_t chains = 0;
+  int dim = 0;
+  int observed = 0;
+  uint64_t next_step = 0;             // steps already taken by every chain
+  std::vector<double> x;              // chains × dim
+  std::vector<ChainCounters> counters;  // chains
+  // chains × observed × 6: n[2], mean[2], m2[2] of SplitMoments per observed coordinate
+  std::vector<double> moments;
+  // per observed coordinate: bins + 2 counts (bin 0..bins-1, then underflow, overflow)
+  std::vector<std::vector<uint64_t>> pooled;
+
+  bool initialised() const { return !x.empty(); }
+  static constexpr int kMomentWords = 6;
+};
+
+}  // namespace orbitmc

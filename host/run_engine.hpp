@@ -1,0 +1,35 @@
+// Runs one RunSpec to the end on a backend, in segments: between segments it reports progress
+// and (when asked) writes a checkpoint, so a long run can be watched, interrupted and resumed.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "backend/backend.hpp"
+
+namespace orbitmc {
+
+struct RunControl {
+  uint64_t segment_steps = 0;  // 0: one segment
+  // Called after each segment with (steps done, total steps, seconds so far).
+  std::function<void(uint64_t, uint64_t, double)> on_segment;
+};
+
+struct RunOutcome {
+  EnsembleState state;
+  double seconds = 0;
+  std::string backend;
+};
+
+// Advances `state` (fresh or resumed) to spec.schedule.steps.
+void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
+                const RunControl& control, double* seconds);
+
+// Final state of each non-diverged chain binned per observed coordinate: bins + 2 counts
+// (the last two are underflow and overflow). Uses the model's own coordinate function.
+std::vector<std::vector<uint64_t>> final_histograms(const RunSpec& spec, const EnsembleState& st);
+
+// Final values of observed coordinate k for the non-diverged chains.
+std::vector<double> final_coordinate(const RunSpec& spec, const EnsembleState& st, int k);
+
+}  // namespace orbitmc

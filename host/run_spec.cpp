@@ -1,0 +1,100 @@
+// Names, sizes and the field-by-field checks of a RunSpec.
+#include "run_spec.hpp"
+
+#include <cmath>
+
+#include "input_error.hpp"
+#include "sampler_dispatch.hpp"
+
+namespace orbitmc {
+
+namespace {
+const char* const kSamplerNames[] = {"ambient_em", "ambient_lm", "ambient_mala",
+                                     "constrained_projection", "constrained_metropolis"};
+}
+
+const char* sampler_name(SamplerKind k) { return kSamplerNames[static_cast<int>(k)]; }
+
+SamplerKind parse_sampler(const std::string& name, const std::string& field) {
+  for (int i = 0; i < 5; ++i)
+    if (name == kSamplerNames[i]) return static_cast<SamplerKind>(i);
+  bad_input(field, name,
+            "allowed: ambient_em, ambient_lm, ambient_mala, constrained_projection, "
+            "constrained_metropolis");
+}
+
+namespace {
+template <class F>
+void with_model_type(const ModelSpec& m, F&& f) {
+  bool found = false;
+#define ORBITMC_TRY_MODEL(...)                                   \
+  if (!found && ModelFactory<__VA_ARGS__>::matches(m)) {         \
+    found = true;                                                \
+    f(ModelFactory<__VA_ARGS__>::build(m));                      \
+  }
+  ORBITMC_FOR_EACH_MODEL(ORBITMC_TRY_MODEL, double)
+#undef ORBITMC_TRY_MODEL
+  if (!found) {
+    if (m.name == "block")
+      bad_input("model (n, m)", "(" + std::to_string(m.n) + ", " + std::to_string(m.m) + ")",
+                "compiled-in block sizes: (1,1) (1,2) (1,3) (2,2) (2,3) (3,3)");
+    if (m.name == "relu")
+      bad_input("model (units, input_dim, points)",
+                "(" + std::to_string(m.units) + ", " + std::to_string(m.input_dim) + ", " +
+                    std::to_string(m.points) + ")",
+                "compiled-in relu size: (3, 2, 6)");
+    if (m.name == "matfac")
+      bad_input("model (rows, cols, rank)",
+                "(" + std::to_string(m.rows) + ", " + std::to_string(m.cols) + ", " +
+                    std::to_string(m.rank) + ")",
+                "compiled-in matfac size: (3, 3, 2)");
+    bad_input("model.name", m.name, "allowed: block, scalar, relu, matfac");
+  }
+}
+}  // namespace
+
+int model_coordinate_count(const ModelSpec& model) {
+  int n = 0;
+  with_model_type(model, [&](const auto& m) { n = std::decay_t<decltype(m)>::kCoords; });
+  return n;
+}
+
+int model_dimension(const ModelSpec& model) {
+  int n = 0;
+  with_model_type(model, [&](const auto& m) { n = std::decay_t<decltype(m)>::kDim; });
+  return n;
+}
+
+void check_run_spec(const RunSpec& s, const std::string& where) {
+  const std::string w = where.empty() ? "" : where + ".";
+  const int ncoord = model_coordinate_count(s.model);
+  if (!(s.beta > 0) || !std::isfinite(s.beta)) bad_input(w + "beta", s.beta, "must be finite and > 0");
+  if (!(s.h > 0) || !std::isfinite(s.h)) bad_input(w + "h", s.h, "step must be finite and > 0");
+  if (!(s.kappa >= 0) || !std::isfinite(s.kappa)) bad_input(w + "kappa", s.kappa, "must be finite and >= 0");
+  if (!std::isfinite(s.c)) bad_input(w + "c", s.c, "correction scale must be finite");
+  if (!(s.bound > 0)) bad_input(w + "bound", s.bound, "must be > 0");
+  if (s.chains == 0) bad_input(w + "chains", s.chains, "must be >= 1");
+  if (s.chains > 0xffffffffull) bad_input(w + "chains", s.chains, "must be < 2^32");
+  if (s.schedule.thin == 0) bad_input(w + "thin", s.schedule.thin, "must be >= 1");
+  if (s.schedule.steps == 0) bad_input(w + "steps", s.schedule.steps, "must be >= 1");
+  if (s.schedule.burn_in >= s.schedule.steps)
+    bad_input(w + "burn_in", s.schedule.burn_in, "must be < steps (" + std::to_string(s.schedule.steps) + ")");
+  if (!(s.model.width > 0)) bad_input(w + "model.width", s.model.width, "must be > 0");
+  if (!(s.init_sigma_lo > 0) || !(s.init_sigma_hi >= s.init_sigma_lo))
+    bad_input(w + "init.sigma", std::to_string(s.init_sigma_lo) + ".." + std::to_string(s.init_sigma_hi),
+              "need 0 < sigma_lo <= sigma_hi");
+  if (s.observe.size() > static_cast<size_t>(kMaxObserved))
+    bad_input(w + "observe", s.observe.size(), "at most 4 coordinates");
+  for (size_t k = 0; k < s.observe.size(); ++k) {
+    const auto& o = s.observe[k];
+    const std::string f = w + "observe[" + std::to_string(k) + "]";
+    if (o.coord < 0 || o.coord >= ncoord)
+      bad_input(f + ".coord", o.coord, "model " + s.model.name + " has coordinates 0.." + std::to_string(ncoord - 1));
+    if (o.bins < 1 || o.bins > 4096) bad_input(f + ".bins", o.bins, "must be in 1..4096");
+    if (!(o.lo < o.hi) || !std::isfinite(o.lo) || !std::isfinite(o.hi))
+      bad_input(f + ".range", "[" + std::to_string(o.lo) + ", " + std::to_string(o.hi) + "]",
+                "need finite lo < hi (an empty bin range is not allowed)");
+  }
+}
+
+}  // namespace orbitmc

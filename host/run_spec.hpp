@@ -1,0 +1,61 @@
+// Plain description of one sampler run: the model and its parameters, the sampler, the chains,
+// the schedule and what to observe. Built from a case file or from CLI flags; consumed by the
+// backends through the dispatch in sampler_dispatch.hpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "orbitmc/observation.hpp"
+#include "orbitmc/samplers/sampler_params.hpp"
+
+namespace orbitmc {
+
+struct ModelSpec {
+  std::string name = "block";  // block | scalar | relu | matfac
+  // block: one rank-one block (n, m) with ℓ(σ) = (σ − sigma0)² / (2 width²)
+  int n = 1, m = 3;
+  double sigma0 = 1.0;
+  double width = 0.3;  // block: s of ℓ(σ); scalar, relu, matfac: noise scale s of the loss
+  // scalar: ℓ(w) = (w − target)² / (2 width²)
+  double target = 1.0;
+  // relu: units, input dimension, data points (teacher-generated, data_seed)
+  int units = 3, input_dim = 2, points = 6;
+  // matfac: rows × cols target of the given rank, entries observed with probability `observed`
+  int rows = 3, cols = 3, rank = 2;
+  double observed = 0.7;
+  uint64_t data_seed = 1;
+};
+
+struct HistogramSpec {
+  int coord = 0;
+  double lo = 0.0, hi = 1.0;
+  int bins = 50;
+};
+
+struct RunSpec {
+  ModelSpec model;
+  SamplerKind sampler = SamplerKind::kAmbientEM;
+  double beta = 1.0, h = 1e-3, kappa = 0.0, c = 1.0, bound = 1e6;
+  bool use_double = false;
+  uint64_t chains = 1000;
+  uint64_t seed = 1;
+  Schedule schedule;
+  double init_sigma_lo = 0.5, init_sigma_hi = 1.5;
+  std::vector<HistogramSpec> observe;
+  int threads = 0;  // CPU threads; 0: all hardware threads
+};
+
+const char* sampler_name(SamplerKind k);
+// Parses a sampler name (ambient_em, ambient_lm, ambient_mala, constrained_projection,
+// constrained_metropolis); throws InputError naming `field` otherwise.
+SamplerKind parse_sampler(const std::string& name, const std::string& field);
+// Checks every field of the spec (β > 0, finite h > 0, κ ≥ 0, chains > 0, bins ≥ 1, lo < hi,
+// model sizes compiled in, …); throws InputError naming `where`.FIELD.
+void check_run_spec(const RunSpec& spec, const std::string& where);
+// Number of orbit coordinates the model exposes (coordinate indices run 0..n-1).
+int model_coordinate_count(const ModelSpec& model);
+int model_dimension(const ModelSpec& model);
+
+}  // namespace orbitmc

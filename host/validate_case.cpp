@@ -1,0 +1,228 @@
+// Validation of one case: run every sampler, compute its statistics, decide the verdict.
+#include "validate_case.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "analysis/bin_probabilities.hpp"
+#include "analysis/convergence.hpp"
+#include "analysis/goodness_of_fit.hpp"
+#include "analysis/reference_density.hpp"
+
+namespace orbitmc {
+
+std::function<double(double, double)> theory_log_density(const RunSpec& spec) {
+  const ModelSpec m = spec.model;
+  const double beta = spec.beta;
+  int n = 1, mm = 1;
+  std::function<double(double)> loss;
+  if (m.name == "block") {
+    n = m.n;
+    mm = m.m;
+    loss = [m](double s) { return (s - m.sigma0) * (s - m.sigma0) / (2 * m.width * m.width); };
+  } else {
+    loss = [m](double w) { return (w - m.target) * (w - m.target) / (2 * m.width * m.width); };
+  }
+  return [=](double x, double c) { return analysis::log_sigma_density(x, beta, loss, n, mm, c); };
+}
+
+namespace {
+
+std::vector<uint64_t> bins_only(const std::vector<uint64_t>& h) {
+  return std::vector<uint64_t>(h.begin(), h.end() - 2);
+}
+
+SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunControl& control) {
+  SamplerResult r;
+  r.role = role;
+  const RunSpec& spec = role.spec;
+  EnsembleState st;
+  run_to_end(backend, spec, st, control, &r.seconds);
+  for (const auto& c : st.counters) {
+    r.rejected += c.rejected;
+    r.failed += c.failed;
+    r.diverged += c.diverged;
+  }
+  const auto finals = final_histograms(spec, st);
+  for (size_t k = 0; k < spec.observe.size(); ++k) {
+    CoordResult cr;
+    cr.hist = spec.observe[k];
+    const int bins = cr.hist.bins;
+    cr.final_counts = bins_only(finals[k]);
+    cr.underflow = finals[k][bins];
+    cr.overflow = finals[k][bins + 1];
+    cr.pooled_counts = bins_only(st.pooled[k]);
+    std::vector<analysis::ChainMoments> halves;
+    analysis::ChainMoments total;
+    for (uint64_t i = 0; i < st.chains; ++i) {
+      if (st.counters[i].diverged) continue;
+      const double* w = st.moments.data() + (i * st.observed + k) * EnsembleState::kMomentWords;
+      for (int h = 0; h < 2; ++h) {
+        analysis::ChainMoments cm{w[h], w[2 + h], w[4 + h]};
+        if (cm.n <= 0) continue;
+        halves.push_back(cm);
+        total = analysis::merge(total, cm);
+      }
+    }
+    cr.mean = total.mean;
+    cr.var = total.n > 1 ? total.m2 / (total.n - 1) : 0.0;
+    cr.rhat = halves.size() >= 2 ? analysis::split_rhat(halves) : NAN;
+    cr.ess = halves.size() >= 2 ? analysis::ess_between_chains(halves) : NAN;
+    r.coords.push_back(cr);
+  }
+  return r;
+}
+
+std::string fmt(double v, int prec = 3) {
+  std::ostringstream os;
+  os.precision(prec);
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& control) {
+  const auto t0 = std::chrono::steady_clock::now();
+  CaseResult res;
+  res.spec = c;
+  res.backend = backend.name();
+  for (const auto& role : c.samplers) res.samplers.push_back(run_sampler(role, backend, control));
+
+  const SamplerResult* ref = nullptr;
+  for (const auto& s : res.samplers)
+    if (s.role.role == c.reference) ref = &s;
+
+  std::function<double(double, double)> logd;
+  if (c.kind == "theory") {
+    logd = theory_log_density(c.samplers.front().spec);
+    const auto& h = c.samplers.front().spec.observe[0];
+    res.reference_probs =
+        analysis::bin_probabilities([&](double x) { return logd(x, 1.0); }, h.lo, h.hi, h.bins);
+  }
+
+  for (auto& s : res.samplers) {
+    const bool is_ref = c.kind == "comparison" && &s == ref;
+    double min_p = 1.0;
+    for (size_t k = 0; k < s.coords.size(); ++k) {
+      auto& cr = s.coords[k];
+      if (c.kind == "theory") {
+        if (k != 0) continue;
+        cr.chi2 = analysis::chi2_gof(cr.final_counts, res.reference_probs);
+        cr.ks = analysis::ks_binned(cr.final_counts, res.reference_probs);
+        cr.tv = analysis::total_variation(cr.final_counts, res.reference_probs);
+      } else {
+        if (is_ref) continue;
+        cr.chi2 = analysis::chi2_two_sample(cr.final_counts, ref->coords[k].final_counts);
+        cr.ks = analysis::ks_two_sample(cr.final_counts, ref->coords[k].final_counts);
+        cr.tv = analysis::total_variation_two_sample(cr.final_counts, ref->coords[k].final_counts);
+      }
+      cr.tested = true;
+      min_p = std::min({min_p, cr.chi2.p_value, cr.ks.p_value});
+    }
+    const double frac = static_cast<double>(s.diverged) / static_cast<double>(s.role.spec.chains);
+    if (frac > c.max_diverged_fraction) {
+      s.pass = false;
+      s.note = "diverged chains " + fmt(100 * frac) + "% > " + fmt(100 * c.max_diverged_fraction) +
+               "%: try a smaller step h";
+    } else if (is_ref) {
+      s.note = "reference";
+    } else if (s.role.expect == "match") {
+      s.pass = min_p >= c.alpha;
+      s.note = s.pass ? "agrees" : "disagrees (min p " + fmt(min_p) + " < " + fmt(c.alpha) + ")";
+    } else {
+      s.pass = min_p < c.control_alpha;
+      s.note = s.pass ? "rejected, as it must be"
+                      : "not rejected (min p " + fmt(min_p) + " >= " + fmt(c.control_alpha) + ")";
+    }
+    if (!s.pass) res.reasons.push_back(s.role.role + ": " + s.note);
+  }
+
+  if (c.kind == "theory" && c.fit_exponent && ref) {
+    const auto& h = ref->coords[0].hist;
+    res.fit = analysis::fit_exponent(ref->coords[0].final_counts, h.lo, h.hi, logd, c.c_min,
+                                     c.c_max);
+    res.has_fit = true;
+    const bool ok = res.fit.converged && res.fit.ci_lo <= 1.0 && 1.0 <= res.fit.ci_hi &&
+                    res.fit.ci_lo > 0.0;
+    if (!ok)
+      res.reasons.push_back("exponent fit: c = " + fmt(res.fit.c_hat) + " [" + fmt(res.fit.ci_lo) +
+                            ", " + fmt(res.fit.ci_hi) + "] must contain 1 and exclude 0");
+  }
+  res.pass = res.reasons.empty();
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+nlohmann::json case_result_json(const CaseResult& r) {
+  using nlohmann::json;
+  json j;
+  j["name"] = r.spec.name;
+  j["title"] = r.spec.title;
+  j["kind"] = r.spec.kind;
+  j["file"] = r.spec.file;
+  j["backend"] = r.backend;
+  j["seed"] = r.spec.seed;
+  j["alpha"] = r.spec.alpha;
+  j["control_alpha"] = r.spec.control_alpha;
+  j["pass"] = r.pass;
+  j["reasons"] = r.reasons;
+  j["wall_seconds"] = r.seconds;
+  const ModelSpec& m = r.spec.samplers.front().spec.model;
+  j["model"] = {{"name", m.name},     {"n", m.n},         {"m", m.m},
+                {"sigma0", m.sigma0}, {"width", m.width}, {"target", m.target},
+                {"units", m.units},   {"input_dim", m.input_dim}, {"points", m.points},
+                {"rows", m.rows},     {"cols", m.cols},   {"rank", m.rank},
+                {"observed", m.observed}, {"data_seed", m.data_seed}};
+  j["beta"] = r.spec.samplers.front().spec.beta;
+  if (!r.reference_probs.empty()) j["reference_probs"] = r.reference_probs;
+  if (r.has_fit)
+    j["exponent_fit"] = {{"c_hat", r.fit.c_hat},   {"std_error", r.fit.std_error},
+                         {"ci_lo", r.fit.ci_lo},   {"ci_hi", r.fit.ci_hi},
+                         {"converged", r.fit.converged}, {"sampler", r.spec.reference}};
+  j["samplers"] = json::array();
+  for (const auto& s : r.samplers) {
+    const RunSpec& p = s.role.spec;
+    json js = {{"role", s.role.role},
+               {"expect", s.role.expect},
+               {"kind", sampler_name(p.sampler)},
+               {"precision", p.use_double ? "double" : "float"},
+               {"h", p.h},
+               {"kappa", p.kappa},
+               {"c", p.c},
+               {"beta", p.beta},
+               {"seed", p.seed},
+               {"chains", p.chains},
+               {"steps", p.schedule.steps},
+               {"burn_in", p.schedule.burn_in},
+               {"thin", p.schedule.thin},
+               {"rejected", s.rejected},
+               {"failed_projections", s.failed},
+               {"diverged", s.diverged},
+               {"pass", s.pass},
+               {"note", s.note},
+               {"seconds", s.seconds},
+               {"chain_steps_per_second",
+                s.seconds > 0 ? static_cast<double>(p.chains) * p.schedule.steps / s.seconds : 0.0}};
+    js["coords"] = json::array();
+    for (const auto& cr : s.coords) {
+      json jc = {{"coord", cr.hist.coord}, {"lo", cr.hist.lo},         {"hi", cr.hist.hi},
+                 {"bins", cr.hist.bins},   {"final_counts", cr.final_counts},
+                 {"underflow", cr.underflow}, {"overflow", cr.overflow},
+                 {"pooled_counts", cr.pooled_counts}, {"mean", cr.mean}, {"var", cr.var},
+                 {"rhat", std::isfinite(cr.rhat) ? json(cr.rhat) : json(nullptr)},
+                 {"ess", std::isfinite(cr.ess) ? json(cr.ess) : json(nullptr)}};
+      if (cr.tested)
+        jc["test"] = {{"against", r.spec.kind == "theory" ? "theory" : r.spec.reference},
+                      {"chi2", cr.chi2.statistic}, {"chi2_dof", cr.chi2.dof},
+                      {"p_chi2", cr.chi2.p_value}, {"ks", cr.ks.statistic},
+                      {"p_ks", cr.ks.p_value},     {"tv", cr.tv}};
+      js["coords"].push_back(jc);
+    }
+    j["samplers"].push_back(js);
+  }
+  return j;
+}
+
+}  // namespace orbitmc

@@ -1,0 +1,57 @@
+// Runs one validation case and judges it (THEORY §6): each sampler's final-state histograms
+// against the reference density (theory cases) or against the reference sampler (comparison
+// cases), the correction-exponent fit, and the divergence budget.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "analysis/exponent_fit.hpp"
+#include "analysis/test_result.hpp"
+#include "backend/backend.hpp"
+#include "case_file.hpp"
+#include "run_engine.hpp"
+
+namespace orbitmc {
+
+struct CoordResult {
+  HistogramSpec hist;
+  std::vector<uint64_t> final_counts;  // bins only
+  uint64_t underflow = 0, overflow = 0;
+  std::vector<uint64_t> pooled_counts;  // every sample after burn-in, thinned (bins only)
+  double mean = 0, var = 0, rhat = 0, ess = 0;
+  bool tested = false;
+  analysis::TestResult chi2, ks;
+  double tv = 0;
+};
+
+struct SamplerResult {
+  SamplerRole role;
+  std::vector<CoordResult> coords;
+  uint64_t rejected = 0, failed = 0, diverged = 0;
+  double seconds = 0;
+  bool pass = true;
+  std::string note;
+};
+
+struct CaseResult {
+  CaseSpec spec;
+  std::string backend;
+  std::vector<SamplerResult> samplers;
+  std::vector<double> reference_probs;  // theory cases: bin probabilities of coordinate 0, c = 1
+  bool has_fit = false;
+  analysis::ExponentFit fit;
+  bool pass = true;
+  std::vector<std::string> reasons;  // why the case failed
+  double seconds = 0;
+};
+
+// Unnormalised log density of the observed coordinate for a theory case, as a function of
+// (x, c): THEORY §4 with the case's loss, β and block sizes.
+std::function<double(double, double)> theory_log_density(const RunSpec& spec);
+
+CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& control);
+nlohmann::json case_result_json(const CaseResult& r);
+
+}  // namespace orbitmc

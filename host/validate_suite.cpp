@@ -1,0 +1,110 @@
+// The validation suite driver and its table.
+#include "validate_suite.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "atomic_file.hpp"
+#include "backend/backend.hpp"
+#include "validate_case.hpp"
+
+namespace orbitmc {
+
+namespace {
+
+std::string p_cell(const SamplerResult* s) {
+  if (!s || s->coords.empty() || !s->coords[0].tested) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2g", std::min(s->coords[0].chi2.p_value, s->coords[0].ks.p_value));
+  return buf;
+}
+
+const SamplerResult* find_role(const CaseResult& r, const std::string& role) {
+  for (const auto& s : r.samplers)
+    if (s.role.role == role) return &s;
+  return nullptr;
+}
+
+void print_header() {
+  std::printf("%-18s %-5s %9s %10s %10s %10s %22s %7s %8s\n", "case", "back", "chains",
+              "p_ambient", "p_correct", "p_uncorr", "c_hat [95% CI]", "TV", "verdict");
+}
+
+void print_row(const CaseResult& r) {
+  const SamplerResult* amb = find_role(r, "ambient");
+  const SamplerResult* cor = find_role(r, "corrected");
+  const SamplerResult* unc = find_role(r, "uncorrected");
+  char fit[64] = "-";
+  if (r.has_fit)
+    std::snprintf(fit, sizeof fit, "%.3f [%.3f, %.3f]", r.fit.c_hat, r.fit.ci_lo, r.fit.ci_hi);
+  double tv = 0;
+  for (const auto& s : r.samplers)
+    if (s.role.expect == "match" && !s.coords.empty() && s.coords[0].tested)
+      tv = std::max(tv, s.coords[0].tv);
+  std::printf("%-18s %-5s %9llu %10s %10s %10s %22s %7.4f %8s\n", r.spec.name.c_str(),
+              r.backend.c_str(), static_cast<unsigned long long>(r.spec.samplers[0].spec.chains),
+              p_cell(amb).c_str(), p_cell(cor).c_str(), p_cell(unc).c_str(), fit, tv,
+              r.pass ? "PASS" : "FAIL");
+  for (const auto& why : r.reasons) std::printf("    - %s\n", why.c_str());
+  std::fflush(stdout);
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+}  // namespace
+
+int run_validation_suite(const SuiteOptions& opt) {
+  // Parse everything first: a bad case file stops the run before anything is written.
+  std::vector<CaseSpec> cases;
+  const std::vector<std::string> files =
+      opt.single_case.empty() ? list_case_files(opt.cases_dir) : std::vector<std::string>{opt.single_case};
+  for (const auto& f : files) {
+    cases.push_back(load_case_file(f));
+    apply_overrides(cases.back(), opt.overrides);
+  }
+  auto backend = make_backend(opt.backend);
+  const auto t0 = std::chrono::steady_clock::now();
+
+  nlohmann::json report;
+  report["schema"] = "orbitmc.report/1";
+  report["orbitmc_version"] = ORBITMC_VERSION;
+  report["created_utc"] = utc_now();
+  report["command"] = opt.command_line;
+  report["backend"] = backend->name();
+  report["quick"] = opt.overrides.quick;
+  report["correction_scale_override"] =
+      opt.overrides.has_correction_scale ? nlohmann::json(opt.overrides.correction_scale)
+                                         : nlohmann::json(nullptr);
+  report["cases"] = nlohmann::json::array();
+
+  RunControl control;
+  print_header();
+  bool all = true;
+  for (const auto& c : cases) {
+    const CaseResult r = run_case(c, *backend, control);
+    print_row(r);
+    all = all && r.pass;
+    report["cases"].push_back(case_result_json(r));
+    report["all_pass"] = all;
+    report["wall_seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // Rewritten after every case: a killed run keeps the cases already done.
+    write_file_atomically(opt.out_dir + "/report.json", report.dump(1) + "\n");
+  }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("%s: %zu cases, %s, wall time %.1f s, report %s/report.json\n",
+              all ? "PASS" : "FAIL", cases.size(), backend->name().c_str(), wall,
+              opt.out_dir.c_str());
+  return all ? 0 : 1;
+}
+
+}  // namespace orbitmc

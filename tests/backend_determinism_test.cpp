@@ -1,0 +1,92 @@
+// CPU backend: results are a function of the seed only (not of the thread count or of how the
+// run is split into segments), and chains start on the slice.
+#include <gtest/gtest.h>
+
+#include "backend/backend.hpp"
+#include "run_engine.hpp"
+
+namespace orbitmc {
+namespace {
+
+RunSpec small_spec(SamplerKind kind) {
+  RunSpec s;
+  s.model.name = "block";
+  s.model.n = 1;
+  s.model.m = 3;
+  s.sampler = kind;
+  s.h = kind == SamplerKind::kConstrainedMetropolis ? 0.2 : 1e-3;
+  s.kappa = 100;
+  s.chains = 301;
+  s.seed = 12345;
+  s.schedule = Schedule{100, 5, 400};
+  s.observe = {HistogramSpec{0, 0.0, 2.5, 25}};
+  return s;
+}
+
+EnsembleState run_with(const RunSpec& spec, int threads, uint64_t segment) {
+  RunSpec s = spec;
+  s.threads = threads;
+  auto b = make_cpu_backend();
+  EnsembleState st;
+  RunControl rc;
+  rc.segment_steps = segment;
+  run_to_end(*b, s, st, rc, nullptr);
+  return st;
+}
+
+class Determinism : public ::testing::TestWithParam<SamplerKind> {};
+
+TEST_P(Determinism, SameResultsForOneAndManyThreadsAndAnySegmentation) {
+  const RunSpec spec = small_spec(GetParam());
+  const EnsembleState a = run_with(spec, 1, 0);
+  const EnsembleState b = run_with(spec, 3, 0);
+  const EnsembleState c = run_with(spec, 2, 77);
+  ASSERT_EQ(a.x.size(), spec.chains * 4u);
+  EXPECT_EQ(a.x, b.x);
+  EXPECT_EQ(a.x, c.x);
+  EXPECT_EQ(a.moments, b.moments);
+  EXPECT_EQ(a.moments, c.moments);
+  EXPECT_EQ(a.pooled, b.pooled);
+  EXPECT_EQ(a.pooled, c.pooled);
+  uint64_t total = 0;
+  for (auto n : a.pooled[0]) total += n;
+  EXPECT_EQ(total, spec.chains * spec.schedule.samples());
+  for (uint64_t i = 0; i < spec.chains; ++i) {
+    EXPECT_EQ(a.counters[i].rejected, c.counters[i].rejected);
+    EXPECT_EQ(a.counters[i].failed, c.counters[i].failed);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllSamplers, Determinism,
+                         ::testing::Values(SamplerKind::kAmbientEM, SamplerKind::kAmbientLM,
+                                           SamplerKind::kAmbientMALA,
+                                           SamplerKind::kConstrainedProjection,
+                                           SamplerKind::kConstrainedMetropolis));
+
+TEST(ConstrainedSamplers, StayOnTheSlice) {
+  for (auto kind : {SamplerKind::kConstrainedProjection, SamplerKind::kConstrainedMetropolis}) {
+    RunSpec spec = small_spec(kind);
+    spec.use_double = true;
+    const EnsembleState st = run_with(spec, 2, 0);
+    for (uint64_t i = 0; i < spec.chains; ++i) {
+      const double* x = &st.x[i * 4];
+      const double uu = x[0] * x[0], vv = x[1] * x[1] + x[2] * x[2] + x[3] * x[3];
+      EXPECT_NEAR(uu - vv, 0.0, 1e-10 * (uu + vv)) << "chain " << i;
+    }
+  }
+}
+
+TEST(MetropolisSamplers, CountRejections) {
+  for (auto kind : {SamplerKind::kAmbientMALA, SamplerKind::kConstrainedMetropolis}) {
+    RunSpec spec = small_spec(kind);
+    spec.h = kind == SamplerKind::kAmbientMALA ? 2e-2 : 0.8;  // large steps: many rejections
+    const EnsembleState st = run_with(spec, 2, 0);
+    uint64_t rejected = 0, steps = spec.chains * spec.schedule.steps;
+    for (const auto& c : st.counters) rejected += c.rejected + c.failed;
+    EXPECT_GT(rejected, steps / 20) << sampler_name(kind);
+    EXPECT_LT(rejected, steps) << sampler_name(kind);
+  }
+}
+
+}  // namespace
+}  // namespace orbitmc
