@@ -52,7 +52,7 @@ std::string get_string(const json& j, const std::string& key, const std::string&
 
 ModelSpec parse_model(const json& j, const std::string& w) {
   check_keys(j, w, {"name", "n", "m", "sigma0", "width", "target", "units", "input_dim", "points",
-                    "rows", "cols", "rank", "observed", "data_seed"});
+                    "rows", "cols", "rank", "observed", "ridge", "data_seed"});
   ModelSpec m;
   m.name = get_string(j, "name", w, "");
   if (m.name != "block" && m.name != "scalar" && m.name != "relu" && m.name != "matfac")
@@ -69,6 +69,8 @@ ModelSpec parse_model(const json& j, const std::string& w) {
   m.cols = static_cast<int>(get_count(j, "cols", w, m.cols));
   m.rank = static_cast<int>(get_count(j, "rank", w, m.rank));
   m.observed = get_number(j, "observed", w, m.observed);
+  m.ridge = get_number(j, "ridge", w, m.ridge);
+  if (!(m.ridge >= 0)) bad_input(w + ".ridge", m.ridge, "must be >= 0");
   m.data_seed = get_count(j, "data_seed", w, m.data_seed);
   return m;
 }

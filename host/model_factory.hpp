@@ -60,6 +60,7 @@ struct ModelFactory<ReluModel<T, P, DIN, NPTS>> {
       m.y[i] = static_cast<T>(f + 0.1 * data_normal(s.data_seed, k++));
     }
     m.width = static_cast<T>(s.width);
+    m.ridge = static_cast<T>(s.ridge);
     return m;
   }
 };
@@ -89,6 +90,7 @@ struct ModelFactory<MatfacModel<T, R, C, K>> {
         m.mask[i][j] = (p < s.observed || (i == 0 && j == 0)) ? T(1) : T(0);
       }
     m.width = static_cast<T>(s.width);
+    m.ridge = static_cast<T>(s.ridge);
     return m;
   }
 };

@@ -42,7 +42,7 @@ void with_model_type(const ModelSpec& m, F&& f) {
       bad_input("model (units, input_dim, points)",
                 "(" + std::to_string(m.units) + ", " + std::to_string(m.input_dim) + ", " +
                     std::to_string(m.points) + ")",
-                "compiled-in relu size: (3, 2, 6)");
+                "compiled-in relu size: (3, 3, 8)");
     if (m.name == "matfac")
       bad_input("model (rows, cols, rank)",
                 "(" + std::to_string(m.rows) + ", " + std::to_string(m.cols) + ", " +

@@ -21,10 +21,11 @@ struct ModelSpec {
   // scalar: ℓ(w) = (w − target)² / (2 width²)
   double target = 1.0;
   // relu: units, input dimension, data points (teacher-generated, data_seed)
-  int units = 3, input_dim = 2, points = 6;
+  int units = 3, input_dim = 3, points = 8;
   // matfac: rows × cols target of the given rank, entries observed with probability `observed`
   int rows = 3, cols = 3, rank = 2;
   double observed = 0.7;
+  double ridge = 0.1;  // relu, matfac: (ρ/2) Σ_b σ_b², an invariant prior
   uint64_t data_seed = 1;
 };
 

@@ -174,7 +174,7 @@ nlohmann::json case_result_json(const CaseResult& r) {
                 {"sigma0", m.sigma0}, {"width", m.width}, {"target", m.target},
                 {"units", m.units},   {"input_dim", m.input_dim}, {"points", m.points},
                 {"rows", m.rows},     {"cols", m.cols},   {"rank", m.rank},
-                {"observed", m.observed}, {"data_seed", m.data_seed}};
+                {"observed", m.observed}, {"ridge", m.ridge}, {"data_seed", m.data_seed}};
   j["beta"] = r.spec.samplers.front().spec.beta;
   if (!r.reference_probs.empty()) j["reference_probs"] = r.reference_probs;
   if (r.has_fit)

@@ -82,6 +82,23 @@ TEST(AnalysisExponentFit, MaximumOnTheBoundaryIsNotConverged) {
   EXPECT_EQ(fit.ci_lo, 2.0);
 }
 
+TEST(AnalysisExponentFit, SingularEndpointWithNonNormalisableMembers) {
+  // Family x^(0.5 − c/2) e^(−x) on [0, 3]: integrable at 0 only for c < 3, so part of the range
+  // [−2, 4] is not normalisable and must not attract the fit. Data: c = 1 (plain exponential).
+  std::mt19937_64 rng(5);
+  std::vector<double> xs;
+  while (xs.size() < 100000) {
+    const double x = -std::log(testing::uniform01(rng));
+    if (x < 3) xs.push_back(x);
+  }
+  const auto counts = testing::histogram(xs, 0.0, 3.0, 30);
+  auto fam = [](double x, double c) { return (0.5 - 0.5 * c) * std::log(x) - x; };
+  const ExponentFit fit = fit_exponent(counts, 0.0, 3.0, fam, -2.0, 4.0);
+  ASSERT_TRUE(fit.converged);
+  EXPECT_LT(fit.std_error, 0.02);
+  EXPECT_LT(std::abs(fit.c_hat - 1.0), 4 * fit.std_error);
+}
+
 TEST(AnalysisExponentFit, BadArgumentsThrow) {
   const std::vector<uint64_t> counts{1, 2, 3};
   EXPECT_THROW(fit_exponent({}, kLo, kHi, family, 0, 2), std::invalid_argument);

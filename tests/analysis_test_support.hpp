@@ -18,7 +18,7 @@ inline double uniform01(std::mt19937_64& rng) {
 
 inline double standard_normal(std::mt19937_64& rng) {
   const double u1 = uniform01(rng), u2 = uniform01(rng);
-  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
+  return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
 }
 
 // Histogram of `n` draws from the categorical distribution `probs` (need not be normalised).

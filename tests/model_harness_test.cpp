@@ -22,7 +22,7 @@ class ModelHarness : public ::testing::Test {
     s.n = L::kN;
     s.m = L::kM;
     if (std::is_same_v<Model, ScalarModel<double>>) s.name = "scalar";
-    if (std::is_same_v<Model, ReluModel<double, 3, 2, 6>>) s.name = "relu";
+    if (std::is_same_v<Model, ReluModel<double, 3, 3, 8>>) s.name = "relu";
     if (std::is_same_v<Model, MatfacModel<double, 3, 3, 2>>) s.name = "matfac";
     EXPECT_TRUE(ModelFactory<Model>::matches(s));
     return ModelFactory<Model>::build(s);
@@ -46,7 +46,7 @@ class ModelHarness : public ::testing::Test {
 
 using Models = ::testing::Types<BlockSigmaModel<double, 1, 3>, BlockSigmaModel<double, 2, 3>,
                                 BlockSigmaModel<double, 1, 1>, ScalarModel<double>,
-                                ReluModel<double, 3, 2, 6>, MatfacModel<double, 3, 3, 2>>;
+                                ReluModel<double, 3, 3, 8>, MatfacModel<double, 3, 3, 2>>;
 TYPED_TEST_SUITE(ModelHarness, Models);
 
 TYPED_TEST(ModelHarness, LossGradientMatchesFiniteDifferences) {

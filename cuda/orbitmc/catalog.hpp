@@ -21,7 +21,7 @@
   X(::orbitmc::BlockSigmaModel<T, 2, 3>)                                                  \
   X(::orbitmc::BlockSigmaModel<T, 3, 3>)                                                  \
   X(::orbitmc::ScalarModel<T>)                                                            \
-  X(::orbitmc::ReluModel<T, 3, 2, 6>)                                                     \
+  X(::orbitmc::ReluModel<T, 3, 3, 8>)                                                     \
   X(::orbitmc::MatfacModel<T, 3, 3, 2>)
 
 // X(sampler type) for every sampler over model type M (passed as variadic arguments).

@@ -39,8 +39,10 @@ ORBITMC_HD void run_chain(const Sampler& s, T (&x)[Sampler::kDim], ChainCounters
                           SplitMoments<T>* moments, const ObservationSpec<T>& obs,
                           const Schedule& sched, NoiseKey key, uint32_t chain, uint64_t n0,
                           uint64_t n1, Sink& sink) {
+  typename Sampler::Carry carry;
+  if (n0 < n1) s.begin(carry, key, chain, n0);
   for (uint64_t n = n0; n < n1 && !c.diverged; ++n) {
-    s.step(x, c, key, chain, n);
+    s.step(x, carry, c, key, chain, n);
     const int64_t si = sched.sample_index(n);
     if (si < 0 || c.diverged) continue;
     const int h = sched.half(si);

@@ -29,6 +29,9 @@ ORBITMC_HD ORBITMC_FORCEINLINE float sin(float x) { return ::sinf(x); }
 ORBITMC_HD ORBITMC_FORCEINLINE double sin(double x) { return ::sin(x); }
 ORBITMC_HD ORBITMC_FORCEINLINE float cos(float x) { return ::cosf(x); }
 ORBITMC_HD ORBITMC_FORCEINLINE double cos(double x) { return ::cos(x); }
+// sin and cos of one argument in one call (glibc's sincos on the host, CUDA's on the device).
+ORBITMC_HD ORBITMC_FORCEINLINE void sincos(float x, float* s, float* c) { ::sincosf(x, s, c); }
+ORBITMC_HD ORBITMC_FORCEINLINE void sincos(double x, double* s, double* c) { ::sincos(x, s, c); }
 // Finite test that survives -ffast-math style flags: NaN and Inf both fail |x| <= max.
 template <class T>
 ORBITMC_HD ORBITMC_FORCEINLINE bool finite(T x) {

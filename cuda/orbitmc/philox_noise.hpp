@@ -47,8 +47,10 @@ ORBITMC_HD ORBITMC_FORCEINLINE void box_muller(uint32_t x0, uint32_t x1, T& z0, 
   const T pi = T(3.14159265358979323846);
   const T r = om::sqrt(T(-2) * om::log(r123::u01<T>(x1)));
   const T phi = pi * r123::uneg11<T>(x0);
-  z0 = r * om::sin(phi);
-  z1 = r * om::cos(phi);
+  T sn, cs;
+  om::sincos(phi, &sn, &cs);
+  z0 = r * sn;
+  z1 = r * cs;
 }
 
 // Fills out[0..D) with independent N(0, 1) draws for (stream, chain, step).

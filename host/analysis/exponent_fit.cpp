@@ -32,8 +32,10 @@ class BinnedLikelihood {
     try {
       p = bin_probabilities([&](double x) { return log_density_(x, c); }, lo_, hi_,
                             static_cast<int>(counts_.size()));
-    } catch (const std::exception&) {
-      // Non-normalisable or degenerate members of the family are simply not the MLE.
+    } catch (const std::runtime_error&) {
+      // A member of the family whose quadrature fails (not normalisable on [lo, hi]) is simply
+      // not the MLE. std::invalid_argument still propagates: it signals a caller bug such as a
+      // histogram range outside the density's domain.
       return kImpossible;
     }
     double sum = 0;

@@ -24,7 +24,7 @@ struct ExponentFit {
 // difference with a step of about one standard error. The CI is the profile-likelihood interval
 // where logL drops by quantile(χ²₁, level)/2 (1.92 for 95 %).
 // The family must be normalisable on [lo, hi] for every c in range; values of c where the
-// quadrature fails count as likelihood −inf.
+// quadrature fails count as likelihood −inf; std::invalid_argument from log_density propagates.
 // Throws std::invalid_argument for empty / all-zero counts, lo >= hi, c_min >= c_max, non-finite
 // bounds, or level outside (0, 1).
 ExponentFit fit_exponent(const std::vector<uint64_t>& counts, double lo, double hi,

@@ -14,7 +14,7 @@ void print_models() {
                "block   n, m, sigma0, width: loss (sigma - sigma0)^2/(2 width^2)   (n,m) in "
                "(1,1) (1,2) (1,3) (2,2) (2,3) (3,3)\n"
                "scalar  target, width: loss (u v - target)^2/(2 width^2)        (1,1)\n"
-               "relu    units, input_dim, points, width, data_seed               (3, 2, 6)\n"
+               "relu    units, input_dim, points, width, data_seed               (3, 3, 8)\n"
                "matfac  rows, cols, rank, observed, width, data_seed             (3, 3, 2)\n"
                "samplers: ambient_em, ambient_lm, ambient_mala (h, kappa), constrained_projection,\n"
                "          constrained_metropolis (h, c)\n";

@@ -1,5 +1,6 @@
 // Model `matfac`: M = U Vᵀ with U ∈ R^{R×K}, V ∈ R^{C×K} and the masked least-squares loss
-// L = Σ_{(i,j) observed} (M_ij − T_ij)² / (2 s²). Column k is the block (u = U[:,k], v = V[:,k]);
+// L = Σ_{(i,j) observed} (M_ij − T_ij)² / (2 s²) + (ρ/2) Σ_k σ_k² (the ridge keeps the law
+// normalisable along unobserved directions). Column k is the block (u = U[:,k], v = V[:,k]);
 // the symmetry used is the column rescaling (U[:,k], V[:,k]) → (g U[:,k], V[:,k] / g).
 // Orbit coordinates: σ_k = |U[:,k]||V[:,k]| for each column, then M_00.
 #pragma once
@@ -21,6 +22,7 @@ struct MatfacModel {
   T target[R][C];
   T mask[R][C];  // 1 observed, 0 not
   T width;       // s
+  T ridge;       // ρ of the invariant prior (ρ/2) Σ_b σ_b², which keeps the law normalisable
 
   ORBITMC_HD T entry(const T* th, int i, int j) const {
     T m = T(0);
@@ -37,7 +39,7 @@ struct MatfacModel {
         const T r = mask[i][j] * (entry(th, i, j) - target[i][j]);
         l += r * r;
       }
-    return l / (T(2) * width * width);
+    return l / (T(2) * width * width) + ridge_term(th);
   }
   ORBITMC_HD T loss_grad(const T* th, T* g) const {
 #pragma unroll
@@ -57,7 +59,21 @@ struct MatfacModel {
           g[Layout::v(k, j)] += rs * th[Layout::u(k, i)];
         }
       }
-    return T(0.5) * l * inv_s2;
+#pragma unroll
+    for (int b = 0; b < Layout::kBlocks; ++b) {
+      geometry::add_sigma_grad<Layout>(th, b, ridge * geometry::sigma<Layout>(th, b), g);
+    }
+    return T(0.5) * l * inv_s2 + ridge_term(th);
+  }
+  // (ρ/2) Σ_b σ_b²: a function of the orbit coordinates only, so the symmetry is kept.
+  ORBITMC_HD T ridge_term(const T* th) const {
+    T r = T(0);
+#pragma unroll
+    for (int b = 0; b < Layout::kBlocks; ++b) {
+      const T s = geometry::sigma<Layout>(th, b);
+      r += s * s;
+    }
+    return T(0.5) * ridge * r;
   }
   ORBITMC_HD T coord(const T* th, int k) const {
     return k < K ? geometry::sigma<Layout>(th, k) : entry(th, 0, 0);

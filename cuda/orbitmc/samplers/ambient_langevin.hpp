@@ -24,8 +24,10 @@ struct AmbientEM {
   static constexpr int kDim = Model::kDim;
   Model model;
   SamplerParams<T> p;
+  struct Carry {};
 
-  ORBITMC_HD void step(T (&x)[kDim], ChainCounters& c, NoiseKey key, uint32_t chain,
+  ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}
+  ORBITMC_HD void step(T (&x)[kDim], Carry&, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
     T g[kDim], r[kDim], xn[kDim];
     ambient_potential_grad(model, p.kappa, x, g);
@@ -44,16 +46,26 @@ struct AmbientLM {
   Model model;
   SamplerParams<T> p;
 
-  // R_n and R_{n+1} are both pure functions of the step, so nothing is carried between steps.
-  ORBITMC_HD void step(T (&x)[kDim], ChainCounters& c, NoiseKey key, uint32_t chain,
-                       uint64_t n) const {
-    T g[kDim], r0[kDim], r1[kDim], xn[kDim];
+  // Carries R_{n+1} to the next step, so each step draws one noise vector. R_n is a pure
+  // function of the step, so begin() rebuilds it after any segment boundary or resume.
+  struct Carry {
+    T r[kDim];
+  };
+
+  ORBITMC_HD void begin(Carry& carry, NoiseKey key, uint32_t chain, uint64_t n) const {
+    normals<T, kDim>(key, kStreamLangevin, chain, n, carry.r);
+  }
+  ORBITMC_HD void step(T (&x)[kDim], Carry& carry, ChainCounters& c, NoiseKey key,
+                       uint32_t chain, uint64_t n) const {
+    T g[kDim], r1[kDim], xn[kDim];
     ambient_potential_grad(model, p.kappa, x, g);
-    normals<T, kDim>(key, kStreamLangevin, chain, n, r0);
     normals<T, kDim>(key, kStreamLangevin, chain, n + 1, r1);
     const T s = om::sqrt(p.h / (T(2) * p.beta));
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) xn[k] = x[k] - p.h * g[k] + s * (r0[k] + r1[k]);
+    for (int k = 0; k < kDim; ++k) {
+      xn[k] = x[k] - p.h * g[k] + s * (carry.r[k] + r1[k]);
+      carry.r[k] = r1[k];
+    }
     commit_or_diverge(x, xn, p.bound, c);
   }
 };
@@ -64,8 +76,10 @@ struct AmbientMALA {
   static constexpr int kDim = Model::kDim;
   Model model;
   SamplerParams<T> p;
+  struct Carry {};
 
-  ORBITMC_HD void step(T (&x)[kDim], ChainCounters& c, NoiseKey key, uint32_t chain,
+  ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}
+  ORBITMC_HD void step(T (&x)[kDim], Carry&, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
     T gx[kDim], gy[kDim], r[kDim], y[kDim];
     const T vx = ambient_potential_grad(model, p.kappa, x, gx);

@@ -31,7 +31,9 @@ struct ConstrainedMetropolis {
     return sizeof(T) == 4 ? T(1e-3) : T(1e-7);
   }
 
-  ORBITMC_HD void step(T (&x)[kDim], ChainCounters& c, NoiseKey key, uint32_t chain,
+  struct Carry {};
+  ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}
+  ORBITMC_HD void step(T (&x)[kDim], Carry&, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
     T v[kDim], y[kDim], w[kDim], back[kDim];
     normals<T, kDim>(key, kStreamLangevin, chain, n, v);

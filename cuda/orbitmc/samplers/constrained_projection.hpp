@@ -19,7 +19,9 @@ struct ConstrainedProjection {
   Model model;
   SamplerParams<T> p;
 
-  ORBITMC_HD void step(T (&x)[kDim], ChainCounters& c, NoiseKey key, uint32_t chain,
+  struct Carry {};
+  ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}
+  ORBITMC_HD void step(T (&x)[kDim], Carry&, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
     T g[kDim], r[kDim], xt[kDim];
     model.loss_grad(x, g);
