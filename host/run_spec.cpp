@@ -10,17 +10,18 @@ namespace orbitmc {
 
 namespace {
 const char* const kSamplerNames[] = {"ambient_em", "ambient_lm", "ambient_mala",
-                                     "constrained_projection", "constrained_metropolis"};
+                                     "constrained_projection", "constrained_metropolis",
+                                     "noise_ceiling"};
 }
 
 const char* sampler_name(SamplerKind k) { return kSamplerNames[static_cast<int>(k)]; }
 
 SamplerKind parse_sampler(const std::string& name, const std::string& field) {
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < 6; ++i)
     if (name == kSamplerNames[i]) return static_cast<SamplerKind>(i);
   bad_input(field, name,
             "allowed: ambient_em, ambient_lm, ambient_mala, constrained_projection, "
-            "constrained_metropolis");
+            "constrained_metropolis, noise_ceiling");
 }
 
 namespace {

@@ -37,6 +37,8 @@ void visit_sampler(const RunSpec& spec, const Model& model, Visitor&& visit) {
       return visit(make_sampler<ConstrainedProjection<Model>>(tag, spec, model));
     case SamplerKind::kConstrainedMetropolis:
       return visit(make_sampler<ConstrainedMetropolis<Model>>(tag, spec, model));
+    case SamplerKind::kNoiseCeiling:
+      return visit(make_sampler<NoiseCeiling<Model>>(tag, spec, model));
   }
   bad_input("sampler", static_cast<int>(spec.sampler), "unknown sampler kind");
 }

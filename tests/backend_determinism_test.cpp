@@ -61,7 +61,10 @@ INSTANTIATE_TEST_SUITE_P(AllSamplers, Determinism,
                          ::testing::Values(SamplerKind::kAmbientEM, SamplerKind::kAmbientLM,
                                            SamplerKind::kAmbientMALA,
                                            SamplerKind::kConstrainedProjection,
-                                           SamplerKind::kConstrainedMetropolis));
+                                           SamplerKind::kConstrainedMetropolis),
+                         [](const ::testing::TestParamInfo<SamplerKind>& i) {
+                           return std::string(sampler_name(i.param));
+                         });
 
 TEST(ConstrainedSamplers, StayOnTheSlice) {
   for (auto kind : {SamplerKind::kConstrainedProjection, SamplerKind::kConstrainedMetropolis}) {

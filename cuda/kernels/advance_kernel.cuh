@@ -115,6 +115,10 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
   // Launches of bounded length keep shared-memory counts far from 2^32 and let a long segment
   // be split without changing any chain's noise (it depends on the step index only).
   const uint64_t max_steps = 1u << 16;
+  cudaEvent_t start, stop;
+  ORBITMC_CUDA_CHECK(cudaEventCreate(&start));
+  ORBITMC_CUDA_CHECK(cudaEventCreate(&stop));
+  ORBITMC_CUDA_CHECK(cudaEventRecord(start));
   for (uint64_t s0 = a.n0; s0 < a.n1; s0 += max_steps) {
     const uint64_t s1 = s0 + max_steps < a.n1 ? s0 + max_steps : a.n1;
     advance_kernel<S><<<grid, kBlockThreads, shmem>>>(
@@ -122,7 +126,13 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
         static_cast<T>(a.init_sigma_hi), dx.get(), dc.get(), dm.get(), dh.get());
     ORBITMC_CUDA_CHECK(cudaGetLastError());
   }
-  ORBITMC_CUDA_CHECK(cudaDeviceSynchronize());
+  ORBITMC_CUDA_CHECK(cudaEventRecord(stop));
+  ORBITMC_CUDA_CHECK(cudaEventSynchronize(stop));
+  float ms = 0;
+  ORBITMC_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  if (a.kernel_seconds) *a.kernel_seconds = 1e-3 * ms;
   nvtxRangePop();
 
   nvtxRangePushA("download");

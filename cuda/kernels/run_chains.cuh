@@ -24,6 +24,7 @@ struct AdvanceArgs {
   ChainCounters* counters = nullptr;  // chains
   double* moments = nullptr;        // chains × observed × 6
   uint64_t* pooled[kMaxObserved] = {};  // per observed coordinate: bins + 2 counts (accumulated)
+  double* kernel_seconds = nullptr;     // out (optional): device time of the chain kernels
 };
 
 // Number of CUDA devices, or 0 with the reason in *why.

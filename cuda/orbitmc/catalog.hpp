@@ -11,6 +11,7 @@
 #include "samplers/ambient_langevin.hpp"
 #include "samplers/constrained_metropolis.hpp"
 #include "samplers/constrained_projection.hpp"
+#include "samplers/noise_ceiling.hpp"
 
 // X(model type) for every model instantiation with scalar type T.
 #define ORBITMC_FOR_EACH_MODEL(X, T)                                                      \
@@ -30,4 +31,5 @@
   X(::orbitmc::AmbientLM<__VA_ARGS__>)                   \
   X(::orbitmc::AmbientMALA<__VA_ARGS__>)                 \
   X(::orbitmc::ConstrainedProjection<__VA_ARGS__>)       \
-  X(::orbitmc::ConstrainedMetropolis<__VA_ARGS__>)
+  X(::orbitmc::ConstrainedMetropolis<__VA_ARGS__>)         \
+  X(::orbitmc::NoiseCeiling<__VA_ARGS__>)

@@ -17,6 +17,12 @@ class Backend {
   virtual std::string name() const = 0;
   // Advances every chain to step n_end, initialising the state first when it is empty.
   virtual void advance(const RunSpec& spec, EnsembleState& state, uint64_t n_end) = 0;
+  // Seconds the last advance() spent computing chains (CPU: its wall time; CUDA: kernel time,
+  // without transfers), for benchmarks.
+  double last_compute_seconds() const { return compute_seconds_; }
+
+ protected:
+  double compute_seconds_ = 0;
 };
 
 std::unique_ptr<Backend> make_cpu_backend();

@@ -2,6 +2,7 @@
 // chains per thread. Every chain's noise is a pure function of (seed, chain, step) and the
 // histograms are integer counts, so results are identical for any thread count.
 #include <algorithm>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -74,6 +75,7 @@ class CpuBackend : public Backend {
 
   void advance(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
     if (!st.initialised()) allocate_state(spec, st);
+    const auto t0 = std::chrono::steady_clock::now();
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     const uint64_t nthreads =
         std::min<uint64_t>(spec.threads > 0 ? spec.threads : hw, std::max<uint64_t>(1, st.chains));
@@ -96,6 +98,8 @@ class CpuBackend : public Backend {
       for (size_t k = 0; k < l.size(); ++k)
         for (size_t b = 0; b < l[k].size(); ++b) st.pooled[k][b] += l[k][b];
     st.next_step = n_end;
+    compute_seconds_ =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 };
 

@@ -44,6 +44,7 @@ class CudaBackend : public Backend {
     a.counters = st.counters.data();
     a.moments = st.moments.data();
     for (int k = 0; k < st.observed; ++k) a.pooled[k] = st.pooled[k].data();
+    a.kernel_seconds = &compute_seconds_;
     dispatch(spec, [&](const auto& sampler) {
       using T = typename std::decay_t<decltype(sampler)>::T;
       cuda::advance(sampler, device_observation_spec<T>(spec), a);

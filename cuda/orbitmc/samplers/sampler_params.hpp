@@ -11,6 +11,7 @@ enum class SamplerKind : int {
   kAmbientMALA = 2,          // Metropolis-adjusted Langevin on L + (κ/2)|F|²
   kConstrainedProjection = 3,  // projection Langevin on the slice, V = L + c/(2β) log det G
   kConstrainedMetropolis = 4,  // exact constrained Metropolis (Zappa et al. 2018)
+  kNoiseCeiling = 5,           // benchmark ceiling: the noise of an EM step, trivial update
 };
 
 template <class T>

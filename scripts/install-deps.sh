@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages orbitmc builds, tests and renders reports with, skipping those
+# already present. Needs root (or sudo). CUDA is not installed here: the CUDA backend is built
+# when nvcc is found (/usr/local/cuda/bin or PATH).
+set -euo pipefail
+pkgs=(cmake ninja-build g++ pkg-config libgtest-dev libcli11-dev nlohmann-json3-dev
+      libboost-math-dev librandom123-dev python3 python3-numpy python3-matplotlib)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
