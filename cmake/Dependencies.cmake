@@ -20,12 +20,14 @@ if(ORBITMC_TESTS)
   find_package(GTest QUIET)
   if(NOT GTest_FOUND)
     # GoogleTest sources (Debian's /usr/src/googletest, or a staged copy) built in-tree.
-    find_path(GTEST_SOURCE_DIR googletest/CMakeLists.txt
-              HINTS ${ORBITMC_DEPS_DIR}/googletest /usr/src/googletest REQUIRED)
+    find_path(GTEST_SOURCE_DIR NAMES googletest/include/gtest/gtest.h
+              PATHS ${ORBITMC_DEPS_DIR}/googletest /usr/src/googletest NO_DEFAULT_PATH REQUIRED)
     set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
     set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
     add_subdirectory(${GTEST_SOURCE_DIR} ${CMAKE_BINARY_DIR}/_googletest EXCLUDE_FROM_ALL)
-    add_library(GTest::gtest ALIAS gtest)
-    add_library(GTest::gtest_main ALIAS gtest_main)
+    if(NOT TARGET GTest::gtest_main)  # recent GoogleTest defines the namespaced aliases itself
+      add_library(GTest::gtest ALIAS gtest)
+      add_library(GTest::gtest_main ALIAS gtest_main)
+    endif()
   endif()
 endif()

@@ -41,11 +41,16 @@ ORBITMC_HD void run_chain(const Sampler& s, T (&x)[Sampler::kDim], ChainCounters
                           uint64_t n1, Sink& sink) {
   typename Sampler::Carry carry;
   if (n0 < n1) s.begin(carry, key, chain, n0);
+  const uint64_t samples = sched.samples();
+  uint64_t next = sched.first_sample_time(n0 + 1);  // time (step index + 1) of the next sample
+  uint64_t si = (next - sched.burn_in) / sched.thin - 1;
   for (uint64_t n = n0; n < n1 && !c.diverged; ++n) {
     s.step(x, carry, c, key, chain, n);
-    const int64_t si = sched.sample_index(n);
-    if (si < 0 || c.diverged) continue;
-    const int h = sched.half(si);
+    if (n + 1 != next) continue;
+    const int h = 2 * si >= samples ? 1 : 0;
+    next += sched.thin;
+    ++si;
+    if (c.diverged) continue;
 #pragma unroll
     for (int k = 0; k < kMaxObserved; ++k) {
       if (k < obs.count) {

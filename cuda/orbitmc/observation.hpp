@@ -23,6 +23,13 @@ struct Schedule {
     return static_cast<int64_t>((t - burn_in) / thin - 1);
   }
   ORBITMC_HD int half(int64_t s) const { return 2 * static_cast<uint64_t>(s) >= samples() ? 1 : 0; }
+  // The first sampling time t >= t_min (t = step index + 1); the chain loop then advances it
+  // by `thin`, so no division runs per step (64-bit division is slow on GPUs).
+  ORBITMC_HD uint64_t first_sample_time(uint64_t t_min) const {
+    const uint64_t first = burn_in + thin;
+    if (t_min <= first) return first;
+    return burn_in + (t_min - burn_in + thin - 1) / thin * thin;
+  }
 };
 
 // Fixed-width bins on [lo, hi): index in [0, bins), −1 below, bins at or above (or NaN).
