@@ -18,7 +18,9 @@ namespace cuda {
 constexpr int kBlockThreads = 256;
 
 struct HistLayout {
-  int offset[kMaxObserved + 1];  // slot offsets; offset[count] = total slots
+  int offset[kMaxObserved];  // first slot of each observed coordinate
+  int slots;                 // total slots (a separate field: indexing offset[] with the run-time
+                             // count would move the struct to local memory)
 };
 
 // Device arrays are structure-of-arrays (component k of chain i at k * chains + i) so that a
@@ -34,7 +36,7 @@ __global__ void __launch_bounds__(kBlockThreads)
   using Model = decltype(s.model);
   constexpr int D = S::kDim;
   extern __shared__ unsigned int hist[];
-  const int slots = hl.offset[obs.count];
+  const int slots = hl.slots;
   for (int i = threadIdx.x; i < slots; i += blockDim.x) hist[i] = 0;
   __syncthreads();
 
@@ -89,9 +91,12 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
   const uint64_t n = a.chains;
   const int nobs = obs.count;
   HistLayout hl{};
-  for (int k = 0; k < nobs; ++k) hl.offset[k + 1] = hl.offset[k] + obs.bin[k].bins + 2;
-  for (int k = nobs + 1; k <= kMaxObserved; ++k) hl.offset[k] = hl.offset[nobs];
-  const int slots = hl.offset[nobs];
+  int slots = 0;
+  for (int k = 0; k < nobs; ++k) {
+    hl.offset[k] = slots;
+    slots += obs.bin[k].bins + 2;
+  }
+  hl.slots = slots;
 
   nvtxRangePushA("upload");
   // Host AoS double → device SoA T (float states round-trip exactly through double).

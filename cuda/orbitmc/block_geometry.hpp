@@ -181,18 +181,21 @@ ORBITMC_HD ORBITMC_FORCEINLINE T balance(const T* th, int b) {
   return T(0.5) * om::log(uu / vv);
 }
 
-// Adds to g the gradient of σ_b scaled by s: ∂σ/∂u = u·|v|/|u|, ∂σ/∂v = v·|u|/|v|.
+// Adds to g the gradient of σ_b scaled by s and returns σ_b. With r = 1/sqrt(|u|²|v|²):
+// σ = |u|²|v|² r, ∂σ/∂u = u |v|/|u| = u |v|² r, ∂σ/∂v = v |u|² r — one reciprocal square root,
+// no division (σ's gradient is taken as 0 where it is undefined, at u = 0 or v = 0).
 template <class L, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE void add_sigma_grad(const T* th, int b, T s, T* g) {
+ORBITMC_HD ORBITMC_FORCEINLINE T add_sigma_grad(const T* th, int b, T s, T* g) {
   T uu, vv;
   norms2<L>(th, b, uu, vv);
-  const T nu = om::sqrt(uu), nv = om::sqrt(vv);
-  const T fu = nu > T(0) ? s * nv / nu : T(0);
-  const T fv = nv > T(0) ? s * nu / nv : T(0);
+  const T p = uu * vv;
+  const T r = p > T(0) ? om::rsqrt(p) : T(0);
+  const T fu = s * vv * r, fv = s * uu * r;
 #pragma unroll
   for (int i = 0; i < L::kN; ++i) g[L::u(b, i)] += fu * th[L::u(b, i)];
 #pragma unroll
   for (int j = 0; j < L::kM; ++j) g[L::v(b, j)] += fv * th[L::v(b, j)];
+  return p * r;
 }
 
 }  // namespace geometry

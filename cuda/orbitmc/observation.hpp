@@ -60,11 +60,20 @@ struct SplitMoments {
   T mean[2] = {T(0), T(0)};
   T m2[2] = {T(0), T(0)};
 
+  // The half is a run-time value: branch to compile-time indices so that the moments stay in
+  // registers on the GPU (a run-time index would move the arrays to local memory).
   ORBITMC_HD void add(int h, T v) {
-    n[h] += T(1);
-    const T d = v - mean[h];
-    mean[h] += d / n[h];
-    m2[h] += d * (v - mean[h]);
+    if (h)
+      add_half<1>(v);
+    else
+      add_half<0>(v);
+  }
+  template <int H>
+  ORBITMC_HD void add_half(T v) {
+    n[H] += T(1);
+    const T d = v - mean[H];
+    mean[H] += d / n[H];
+    m2[H] += d * (v - mean[H]);
   }
 };
 

@@ -44,11 +44,9 @@ ORBITMC_HD ORBITMC_FORCEINLINE r123::Philox4x32::ctr_type philox_bits(NoiseKey k
 // Box–Muller on one pair of 32-bit words (see the file comment).
 template <class T>
 ORBITMC_HD ORBITMC_FORCEINLINE void box_muller(uint32_t x0, uint32_t x1, T& z0, T& z1) {
-  const T pi = T(3.14159265358979323846);
   const T r = om::sqrt(T(-2) * om::log(r123::u01<T>(x1)));
-  const T phi = pi * r123::uneg11<T>(x0);
   T sn, cs;
-  om::sincos(phi, &sn, &cs);
+  om::sincospi(r123::uneg11<T>(x0), &sn, &cs);
   z0 = r * sn;
   z1 = r * cs;
 }

@@ -21,13 +21,19 @@ struct BlockSigmaModel {
     const T d = geometry::sigma<Layout>(th, 0) - sigma0;
     return d * d / (T(2) * width * width);
   }
-  // g ← ∇L; returns L.
+  // g ← ∇L; returns L. The gradient is (σ − σ0)/s² · ∇σ, computed from the norms once.
   ORBITMC_HD T loss_grad(const T* th, T* g) const {
-#pragma unroll
-    for (int k = 0; k < kDim; ++k) g[k] = T(0);
-    const T d = geometry::sigma<Layout>(th, 0) - sigma0;
+    T uu, vv;
+    geometry::norms2<Layout>(th, 0, uu, vv);
+    const T p = uu * vv;
+    const T r = p > T(0) ? om::rsqrt(p) : T(0);
+    const T d = p * r - sigma0;
     const T inv_s2 = T(1) / (width * width);
-    geometry::add_sigma_grad<Layout>(th, 0, d * inv_s2, g);
+    const T f = d * inv_s2 * r;
+#pragma unroll
+    for (int i = 0; i < N; ++i) g[Layout::u(0, i)] = f * vv * th[Layout::u(0, i)];
+#pragma unroll
+    for (int j = 0; j < M; ++j) g[Layout::v(0, j)] = f * uu * th[Layout::v(0, j)];
     return T(0.5) * d * d * inv_s2;
   }
   ORBITMC_HD T coord(const T* th, int /*k*/) const { return geometry::sigma<Layout>(th, 0); }
