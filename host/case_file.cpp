@@ -103,7 +103,8 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   const std::string w = file;
   check_keys(j, w, {"name", "title", "kind", "reference", "model", "beta", "precision", "seed",
                     "chains", "quick_chains", "init", "observe", "samplers", "fit_exponent",
-                    "c_range", "alpha", "control_alpha", "max_diverged_fraction"});
+                    "c_range", "alpha", "control_alpha", "max_diverged_fraction", "stiffness",
+                    "balance", "c_scan"});
   CaseSpec c;
   c.file = file;
   c.name = get_string(j, "name", w, "");
@@ -149,6 +150,43 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   if (!(c.control_alpha > 0 && c.control_alpha < 1))
     bad_input(w + ".control_alpha", c.control_alpha, "must be in (0, 1)");
 
+  if (j.contains("stiffness")) {
+    const json& st = j.at("stiffness");
+    const std::string ws = w + ".stiffness";
+    check_keys(st, ws, {"kappa", "chains", "quick_chains"});
+    if (!st.contains("kappa") || !st.at("kappa").is_array() || st.at("kappa").size() < 2)
+      bad_input(ws + ".kappa", st.value("kappa", json()).dump(), "a list of at least two κ > 0");
+    for (const auto& k : st.at("kappa")) {
+      if (!k.is_number() || !(k.get<double>() > 0)) bad_input(ws + ".kappa", k.dump(), "each κ must be > 0");
+      c.stiffness.kappa.push_back(k.get<double>());
+    }
+    c.stiffness.chains = get_count(st, "chains", ws, c.chains);
+    c.stiffness.quick_chains = get_count(st, "quick_chains", ws, c.quick_chains);
+  }
+  if (j.contains("balance")) {
+    const json& b = j.at("balance");
+    const std::string wb = w + ".balance";
+    check_keys(b, wb, {"chains", "quick_chains", "steps", "records"});
+    c.balance.enabled = true;
+    c.balance.chains = get_count(b, "chains", wb, 20000);
+    c.balance.quick_chains = get_count(b, "quick_chains", wb, c.balance.chains);
+    c.balance.steps = get_count(b, "steps", wb, 2000);
+    c.balance.records = static_cast<int>(get_count(b, "records", wb, 20));
+    if (c.balance.records < 2 || c.balance.steps < static_cast<uint64_t>(c.balance.records))
+      bad_input(wb + ".records", c.balance.records, "need 2 <= records <= steps");
+  }
+  if (j.contains("c_scan")) {
+    const json& cs = j.at("c_scan");
+    const std::string wc = w + ".c_scan";
+    check_keys(cs, wc, {"from", "to", "step"});
+    c.c_scan.enabled = true;
+    c.c_scan.from = get_number(cs, "from", wc, c.c_scan.from);
+    c.c_scan.to = get_number(cs, "to", wc, c.c_scan.to);
+    c.c_scan.step = get_number(cs, "step", wc, c.c_scan.step);
+    if (!(c.c_scan.from < c.c_scan.to) || !(c.c_scan.step > 0) ||
+        (c.c_scan.to - c.c_scan.from) / c.c_scan.step > 10000)
+      bad_input(wc, cs.dump(), "need from < to and 0 < step, at most 10000 points");
+  }
   if (!j.contains("samplers") || !j.at("samplers").is_object() || j.at("samplers").empty())
     bad_input(w + ".samplers", "(missing)", "an object of role → sampler settings");
   for (auto it = j.at("samplers").begin(); it != j.at("samplers").end(); ++it) {
@@ -198,7 +236,26 @@ void apply_overrides(CaseSpec& c, const CaseOverrides& o) {
     const bool constrained = r.spec.sampler == SamplerKind::kConstrainedProjection ||
                              r.spec.sampler == SamplerKind::kConstrainedMetropolis;
     if (o.has_correction_scale && constrained && r.expect == "match") r.spec.c = o.correction_scale;
+    refine(r.spec, o.refine);
   }
+  if (o.quick) {
+    c.stiffness.chains = c.stiffness.quick_chains;
+    c.balance.chains = c.balance.quick_chains;
+  }
+  if (o.chains) {
+    c.stiffness.chains = o.chains;
+    c.balance.chains = std::min(o.chains, std::max<uint64_t>(c.balance.chains, 1));
+  }
+}
+
+void refine(RunSpec& spec, uint64_t k) {
+  if (k <= 1 || spec.sampler == SamplerKind::kConstrainedMetropolis ||
+      spec.sampler == SamplerKind::kAmbientMALA)
+    return;
+  spec.h /= static_cast<double>(k);
+  spec.schedule.steps *= k;
+  spec.schedule.burn_in *= k;
+  spec.schedule.thin *= k;
 }
 
 uint64_t derive_seed(uint64_t seed, const std::string& role) {

@@ -30,6 +30,22 @@ struct CaseSpec {
   double alpha = 1e-3;          // a matching sampler passes when every p-value >= alpha
   double control_alpha = 1e-6;  // a control is rejected when some p-value < control_alpha
   double max_diverged_fraction = 0.01;
+
+  // Optional studies (issue: validation reports). Empty kappa list: no stiffness study.
+  struct Stiffness {
+    std::vector<double> kappa;  // ambient sampler re-run at each κ
+    uint64_t chains = 0, quick_chains = 0;
+  } stiffness;
+  struct Balance {  // along-orbit coordinate over time, free (κ = 0) and stiff ambient runs
+    bool enabled = false;
+    uint64_t chains = 0, quick_chains = 0;
+    uint64_t steps = 0;
+    int records = 20;
+  } balance;
+  struct Scan {  // correction-scale scan by reweighting the constrained samples
+    bool enabled = false;
+    double from = -1.0, to = 3.0, step = 0.02;
+  } c_scan;
 };
 
 // Overrides from the command line, applied after parsing.
@@ -40,11 +56,17 @@ struct CaseOverrides {
   uint64_t chains = 0;            // 0: the case's own
   uint64_t seed = 0;              // 0: the case's own
   int threads = 0;
+  // Refinement K >= 1: every Langevin sampler takes steps h/K, K times as many (same physical
+  // time), shrinking discretisation bias as sample sizes grow (e.g. on a GPU). Metropolis
+  // samplers are exact and keep their settings.
+  uint64_t refine = 1;
 };
 
 CaseSpec parse_case_text(const std::string& text, const std::string& file);
 CaseSpec load_case_file(const std::string& path);
 void apply_overrides(CaseSpec& c, const CaseOverrides& o);
+// Applies a refinement factor k to one Langevin run (see CaseOverrides::refine).
+void refine(RunSpec& spec, uint64_t k);
 // Seed of one role's chains: splitmix64 of the case seed and the role name, so samplers of one
 // case draw independent noise (equal seeds would correlate their samples).
 uint64_t derive_seed(uint64_t seed, const std::string& role);

@@ -62,4 +62,45 @@ std::vector<double> final_coordinate(const RunSpec& spec, const EnsembleState& s
   return v;
 }
 
+namespace {
+// Calls f(T-typed state pointer) for each non-diverged chain, with the sampler's layout type.
+template <class F>
+void for_each_final_state(const RunSpec& spec, const EnsembleState& st, F&& f) {
+  dispatch(spec, [&](const auto& s) {
+    using S = std::decay_t<decltype(s)>;
+    using T = typename S::T;
+    using L = typename decltype(s.model)::Layout;
+    constexpr int D = S::kDim;
+    for (uint64_t i = 0; i < st.chains; ++i) {
+      if (st.counters[i].diverged) continue;
+      T x[D];
+      for (int j = 0; j < D; ++j) x[j] = static_cast<T>(st.x[i * D + j]);
+      f(static_cast<const T*>(x), L{});
+    }
+  });
+}
+}  // namespace
+
+std::vector<double> final_log_det_gram(const RunSpec& spec, const EnsembleState& st) {
+  std::vector<double> v;
+  v.reserve(st.chains);
+  for_each_final_state(spec, st, [&](const auto* x, auto layout) {
+    using L = decltype(layout);
+    v.push_back(static_cast<double>(geometry::log_det_gram<L>(x)));
+  });
+  return v;
+}
+
+std::vector<double> final_imbalance(const RunSpec& spec, const EnsembleState& st, int b) {
+  std::vector<double> v;
+  v.reserve(st.chains);
+  for_each_final_state(spec, st, [&](const auto* x, auto layout) {
+    using L = decltype(layout);
+    auto uu = x[0], vv = x[0];
+    geometry::norms2<L>(x, b, uu, vv);
+    v.push_back(static_cast<double>(uu) - static_cast<double>(vv));
+  });
+  return v;
+}
+
 }  // namespace orbitmc

@@ -32,4 +32,11 @@ std::vector<std::vector<uint64_t>> final_histograms(const RunSpec& spec, const E
 // Final values of observed coordinate k for the non-diverged chains.
 std::vector<double> final_coordinate(const RunSpec& spec, const EnsembleState& st, int k);
 
+// log det G (= log det K, Σ_b log(|u_b|² + |v_b|²)) of each non-diverged chain's final state, in
+// the order of final_coordinate (used to reweight constrained samples to another c).
+std::vector<double> final_log_det_gram(const RunSpec& spec, const EnsembleState& st);
+
+// Imbalance |u_b|² − |v_b|² of block b for each non-diverged chain (THEORY §7).
+std::vector<double> final_imbalance(const RunSpec& spec, const EnsembleState& st, int b);
+
 }  // namespace orbitmc

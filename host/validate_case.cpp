@@ -33,7 +33,12 @@ std::vector<uint64_t> bins_only(const std::vector<uint64_t>& h) {
   return std::vector<uint64_t>(h.begin(), h.end() - 2);
 }
 
-SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunControl& control) {
+bool is_constrained(SamplerKind k) {
+  return k == SamplerKind::kConstrainedProjection || k == SamplerKind::kConstrainedMetropolis;
+}
+
+SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunControl& control,
+                          bool keep_finals) {
   SamplerResult r;
   r.role = role;
   const RunSpec& spec = role.spec;
@@ -45,6 +50,10 @@ SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunCo
     r.diverged += c.diverged;
   }
   const auto finals = final_histograms(spec, st);
+  if (keep_finals) {
+    r.final_x = final_coordinate(spec, st, 0);
+    r.final_log_det_g = final_log_det_gram(spec, st);
+  }
   for (size_t k = 0; k < spec.observe.size(); ++k) {
     CoordResult cr;
     cr.hist = spec.observe[k];
@@ -81,6 +90,44 @@ std::string fmt(double v, int prec = 3) {
   return os.str();
 }
 
+// The ambient sampler that matches (studies re-run it), and the constrained one that matches.
+const SamplerResult* find_matching(const CaseResult& r, bool constrained) {
+  for (const auto& s : r.samplers)
+    if (s.role.expect == "match" && is_constrained(s.role.spec.sampler) == constrained) return &s;
+  return nullptr;
+}
+
+void run_studies(const CaseSpec& c, Backend& backend, CaseResult& res) {
+  const SamplerResult* amb = find_matching(res, false);
+  const SamplerResult* con = find_matching(res, true);
+  if (amb && !c.stiffness.kappa.empty()) {
+    const bool theory = c.kind == "theory";
+    if (theory || con) {
+      res.stiffness = run_stiffness_study(
+          c, amb->role, res.reference_probs,
+          theory ? std::vector<uint64_t>{} : con->coords[0].final_counts,
+          theory ? "theory" : con->role.role, backend);
+      res.has_stiffness = true;
+    }
+  }
+  if (amb && c.balance.enabled) {
+    res.balance = run_balance_study(c, amb->role, backend);
+    res.has_balance = true;
+  }
+  if (amb && c.c_scan.enabled) {
+    std::vector<analysis::ScanSource> sources;
+    for (const auto& s : res.samplers)
+      if (is_constrained(s.role.spec.sampler) && !s.final_x.empty())
+        sources.push_back({s.role.spec.c, s.final_x, s.final_log_det_g});
+    if (!sources.empty()) {
+      const auto& h = amb->coords[0].hist;
+      res.scan = analysis::scan_correction(amb->coords[0].final_counts, h.lo, h.hi, sources,
+                                           c.c_scan.from, c.c_scan.to, c.c_scan.step);
+      res.has_scan = true;
+    }
+  }
+}
+
 }  // namespace
 
 CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& control) {
@@ -88,7 +135,9 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
   CaseResult res;
   res.spec = c;
   res.backend = backend.name();
-  for (const auto& role : c.samplers) res.samplers.push_back(run_sampler(role, backend, control));
+  for (const auto& role : c.samplers)
+    res.samplers.push_back(run_sampler(role, backend, control,
+                                       c.c_scan.enabled && is_constrained(role.spec.sampler)));
 
   const SamplerResult* ref = nullptr;
   for (const auto& s : res.samplers)
@@ -150,6 +199,7 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
       res.reasons.push_back("exponent fit: c = " + fmt(res.fit.c_hat) + " [" + fmt(res.fit.ci_lo) +
                             ", " + fmt(res.fit.ci_hi) + "] must contain 1 and exclude 0");
   }
+  run_studies(c, backend, res);
   res.pass = res.reasons.empty();
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
@@ -181,6 +231,10 @@ nlohmann::json case_result_json(const CaseResult& r) {
     j["exponent_fit"] = {{"c_hat", r.fit.c_hat},   {"std_error", r.fit.std_error},
                          {"ci_lo", r.fit.ci_lo},   {"ci_hi", r.fit.ci_hi},
                          {"converged", r.fit.converged}, {"sampler", r.spec.reference}};
+  if (r.has_stiffness) j["stiffness"] = stiffness_json(r.stiffness);
+  if (r.has_balance) j["balance"] = balance_json(r.balance);
+  if (r.has_scan) j["c_scan"] = scan_json(r.scan);
+  if (r.spec.kind == "comparison") j["reference"] = r.spec.reference;
   j["samplers"] = json::array();
   for (const auto& s : r.samplers) {
     const RunSpec& p = s.role.spec;

@@ -12,6 +12,7 @@
 #include "backend/backend.hpp"
 #include "case_file.hpp"
 #include "run_engine.hpp"
+#include "validate_studies.hpp"
 
 namespace orbitmc {
 
@@ -33,6 +34,9 @@ struct SamplerResult {
   double seconds = 0;
   bool pass = true;
   std::string note;
+  // Final coordinate-0 values and log det G of the non-diverged chains (kept for the
+  // correction-scale scan of constrained samplers only).
+  std::vector<double> final_x, final_log_det_g;
 };
 
 struct CaseResult {
@@ -45,6 +49,10 @@ struct CaseResult {
   bool pass = true;
   std::vector<std::string> reasons;  // why the case failed
   double seconds = 0;
+  bool has_stiffness = false, has_balance = false, has_scan = false;
+  StiffnessStudy stiffness;
+  BalanceStudy balance;
+  analysis::CorrectionScan scan;
 };
 
 // Unnormalised log density of the observed coordinate for a theory case, as a function of

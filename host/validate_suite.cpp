@@ -3,7 +3,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -29,8 +31,8 @@ const SamplerResult* find_role(const CaseResult& r, const std::string& role) {
 }
 
 void print_header() {
-  std::printf("%-18s %-5s %9s %10s %10s %10s %22s %7s %8s\n", "case", "back", "chains",
-              "p_ambient", "p_correct", "p_uncorr", "c_hat [95% CI]", "TV", "verdict");
+  std::printf("%-14s %-5s %8s %9s %9s %9s %22s %6s %7s %7s\n", "case", "back", "chains",
+              "p_ambient", "p_correct", "p_uncorr", "c_hat [95% CI]", "TV", "c_scan", "verdict");
 }
 
 void print_row(const CaseResult& r) {
@@ -44,9 +46,11 @@ void print_row(const CaseResult& r) {
   for (const auto& s : r.samplers)
     if (s.role.expect == "match" && !s.coords.empty() && s.coords[0].tested)
       tv = std::max(tv, s.coords[0].tv);
-  std::printf("%-18s %-5s %9llu %10s %10s %10s %22s %7.4f %8s\n", r.spec.name.c_str(),
+  char scan[16] = "-";
+  if (r.has_scan) std::snprintf(scan, sizeof scan, "%.2f", r.scan.c_min);
+  std::printf("%-14s %-5s %8llu %9s %9s %9s %22s %6.4f %7s %7s\n", r.spec.name.c_str(),
               r.backend.c_str(), static_cast<unsigned long long>(r.spec.samplers[0].spec.chains),
-              p_cell(amb).c_str(), p_cell(cor).c_str(), p_cell(unc).c_str(), fit, tv,
+              p_cell(amb).c_str(), p_cell(cor).c_str(), p_cell(unc).c_str(), fit, tv, scan,
               r.pass ? "PASS" : "FAIL");
   for (const auto& why : r.reasons) std::printf("    - %s\n", why.c_str());
   std::fflush(stdout);
@@ -57,6 +61,20 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+// The figures come from validation/render_report.py (Python with NumPy and Matplotlib), which
+// reads only report.json; without Python the JSON stands alone and we say how to render it.
+void render_html(const std::string& out_dir) {
+  const char* env = std::getenv("ORBITMC_PYTHON");
+  std::string py = env ? env : (std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+  const std::string script = std::string(ORBITMC_SOURCE_DIR) + "/validation/render_report.py";
+  const std::string cmd = "'" + py + "' '" + script + "' '" + out_dir + "/report.json' --out '" +
+                          out_dir + "/report' > '" + out_dir + "/render.log' 2>&1";
+  if (std::system(cmd.c_str()) != 0)
+    std::printf("note: the HTML report could not be rendered (see %s/render.log); run\n"
+                "  python3 %s %s/report.json\n",
+                out_dir.c_str(), script.c_str(), out_dir.c_str());
 }
 
 }  // namespace
@@ -99,6 +117,7 @@ int run_validation_suite(const SuiteOptions& opt) {
     // Rewritten after every case: a killed run keeps the cases already done.
     write_file_atomically(opt.out_dir + "/report.json", report.dump(1) + "\n");
   }
+  render_html(opt.out_dir);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("%s: %zu cases, %s, wall time %.1f s, report %s/report.json\n",

@@ -45,6 +45,9 @@ int main(int argc, char** argv) {
     sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all)")
         ->check(CLI::NonNegativeNumber);
     sub->add_flag("--quiet", quiet, "no progress output");
+    sub->add_option("--refine", opt.overrides.refine,
+                    "divide Langevin step sizes by K and take K times the steps (large ensembles)")
+        ->check(CLI::Range(1, 1000));
   };
   auto* validate = app.add_subcommand("validate", "run every case in the validation folder");
   add_common(validate);

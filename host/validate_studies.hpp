@@ -1,0 +1,54 @@
+// The studies a validation report shows beside the verdict (THEORY §6.4, §3, §7): the stiffness
+// limit of the ambient sampler, the correction-scale scan, and the balance coordinate over time.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "analysis/correction_scan.hpp"
+#include "backend/backend.hpp"
+#include "case_file.hpp"
+
+namespace orbitmc {
+
+struct StiffnessPoint {
+  double kappa = 0;
+  double distance = 0, distance_err = 0;  // (χ² − dof)/N_eff and its null standard error
+  double tv = 0;
+  double c_hat = NAN, c_err = NAN;  // theory cases: exponent fit at this κ
+};
+
+struct StiffnessStudy {
+  std::string against;  // "theory" or the role compared with
+  uint64_t chains = 0;
+  std::vector<StiffnessPoint> points;
+  double extrapolated = 0, extrapolated_err = 0;  // weighted fit distance = a + b/κ at 1/κ = 0
+  bool consistent_with_zero = false;              // |a| <= 2 SE
+};
+
+struct BalanceTrace {
+  double kappa = 0;
+  std::vector<double> t, mean, se;
+};
+
+struct BalanceStudy {
+  int block = 0;
+  double predicted_slope = 0;  // 2 (n − m) / β: Itô drift of |u|² − |v|² under isotropic noise
+  double initial = 0;
+  BalanceTrace free_run, stiff_run;
+};
+
+// Re-runs `ambient` at each κ of the case and compares the final histogram of coordinate 0
+// with the reference probabilities (theory) or the reference counts (comparison).
+StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient,
+                                   const std::vector<double>& reference_probs,
+                                   const std::vector<uint64_t>& reference_counts,
+                                   const std::string& against, Backend& backend);
+
+BalanceStudy run_balance_study(const CaseSpec& c, const SamplerRole& ambient, Backend& backend);
+
+nlohmann::json stiffness_json(const StiffnessStudy& s);
+nlohmann::json balance_json(const BalanceStudy& b);
+nlohmann::json scan_json(const analysis::CorrectionScan& s);
+
+}  // namespace orbitmc
