@@ -97,8 +97,10 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    bad_input(file, "(file contents)", std::string("not valid JSON: ") + e.what());
+  } catch (const json::exception& e) {
+    // JSON has no non-finite numbers: an overflowing literal (1e999) lands here too.
+    bad_input(file, "(file contents)",
+              std::string("not valid JSON (numbers must be finite): ") + e.what());
   }
   const std::string w = file;
   check_keys(j, w, {"name", "title", "kind", "reference", "model", "beta", "precision", "seed",

@@ -12,7 +12,9 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
                 const RunControl& control, double* seconds) {
   const auto t0 = std::chrono::steady_clock::now();
   const uint64_t total = spec.schedule.steps;
-  const uint64_t seg = control.segment_steps ? control.segment_steps : total;
+  const uint64_t parts = std::max<uint64_t>(1, control.segments);
+  const uint64_t seg =
+      control.segment_steps ? control.segment_steps : std::max<uint64_t>(1, (total + parts - 1) / parts);
   while (!state.initialised() || state.next_step < total) {
     const uint64_t from = state.initialised() ? state.next_step : 0;
     const uint64_t to = std::min(total, from + seg);
@@ -20,6 +22,7 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
     const double dt =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (control.on_segment) control.on_segment(to, total, dt);
+    if (control.on_state) control.on_state(state);
   }
   if (seconds)
     *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

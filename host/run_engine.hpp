@@ -10,9 +10,12 @@
 namespace orbitmc {
 
 struct RunControl {
-  uint64_t segment_steps = 0;  // 0: one segment
+  uint64_t segment_steps = 0;  // steps per segment; 0: `segments` equal segments
+  uint64_t segments = 1;
   // Called after each segment with (steps done, total steps, seconds so far).
   std::function<void(uint64_t, uint64_t, double)> on_segment;
+  // Called after each segment with the state (for checkpoints).
+  std::function<void(const EnsembleState&)> on_state;
 };
 
 struct RunOutcome {

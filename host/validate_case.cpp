@@ -33,17 +33,24 @@ std::vector<uint64_t> bins_only(const std::vector<uint64_t>& h) {
   return std::vector<uint64_t>(h.begin(), h.end() - 2);
 }
 
+bool has_samples(const CoordResult& cr) {
+  for (auto n : cr.final_counts)
+    if (n) return true;
+  return false;
+}
+
 bool is_constrained(SamplerKind k) {
   return k == SamplerKind::kConstrainedProjection || k == SamplerKind::kConstrainedMetropolis;
 }
 
+// Runs (or finishes) one sampler from `st`, which is empty for a fresh run.
 SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunControl& control,
-                          bool keep_finals) {
+                          bool keep_finals, EnsembleState& st) {
   SamplerResult r;
   r.role = role;
   const RunSpec& spec = role.spec;
-  EnsembleState st;
-  run_to_end(backend, spec, st, control, &r.seconds);
+  if (!st.initialised() || st.next_step < spec.schedule.steps)
+    run_to_end(backend, spec, st, control, &r.seconds);
   for (const auto& c : st.counters) {
     r.rejected += c.rejected;
     r.failed += c.failed;
@@ -100,6 +107,8 @@ const SamplerResult* find_matching(const CaseResult& r, bool constrained) {
 void run_studies(const CaseSpec& c, Backend& backend, CaseResult& res) {
   const SamplerResult* amb = find_matching(res, false);
   const SamplerResult* con = find_matching(res, true);
+  if (amb && !has_samples(amb->coords[0])) return;  // nothing to compare the studies with
+  if (con && !has_samples(con->coords[0])) con = nullptr;
   if (amb && !c.stiffness.kappa.empty()) {
     const bool theory = c.kind == "theory";
     if (theory || con) {
@@ -130,14 +139,31 @@ void run_studies(const CaseSpec& c, Backend& backend, CaseResult& res) {
 
 }  // namespace
 
-CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& control) {
+CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& control,
+                    CaseProgress* progress, const CheckpointFn& checkpoint) {
   const auto t0 = std::chrono::steady_clock::now();
   CaseResult res;
   res.spec = c;
   res.backend = backend.name();
-  for (const auto& role : c.samplers)
-    res.samplers.push_back(run_sampler(role, backend, control,
-                                       c.c_scan.enabled && is_constrained(role.spec.sampler)));
+  CaseProgress local;
+  CaseProgress& prog = progress ? *progress : local;
+  for (size_t i = 0; i < c.samplers.size(); ++i) {
+    const SamplerRole& role = c.samplers[i];
+    RunControl rc = control;
+    if (checkpoint)
+      rc.on_state = [&](const EnsembleState& s) {
+        if (&s != &prog.current) prog.current = s;
+        checkpoint(prog);
+      };
+    // A sampler already finished before an interruption is only post-processed.
+    EnsembleState& st = i < prog.finished.size() ? prog.finished[i] : prog.current;
+    const bool keep = c.c_scan.enabled && is_constrained(role.spec.sampler);
+    res.samplers.push_back(run_sampler(role, backend, rc, keep, st));
+    if (i >= prog.finished.size()) {
+      prog.finished.push_back(std::move(prog.current));
+      prog.current = EnsembleState{};
+    }
+  }
 
   const SamplerResult* ref = nullptr;
   for (const auto& s : res.samplers)
@@ -156,6 +182,11 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
     double min_p = 1.0;
     for (size_t k = 0; k < s.coords.size(); ++k) {
       auto& cr = s.coords[k];
+      // Every chain diverged or left the range: nothing to test, and nothing passes.
+      if (!has_samples(cr) || (c.kind == "comparison" && !is_ref && !has_samples(ref->coords[k]))) {
+        min_p = 0;
+        continue;
+      }
       if (c.kind == "theory") {
         if (k != 0) continue;
         cr.chi2 = analysis::chi2_gof(cr.final_counts, res.reference_probs);
@@ -188,7 +219,7 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
     if (!s.pass) res.reasons.push_back(s.role.role + ": " + s.note);
   }
 
-  if (c.kind == "theory" && c.fit_exponent && ref) {
+  if (c.kind == "theory" && c.fit_exponent && ref && has_samples(ref->coords[0])) {
     const auto& h = ref->coords[0].hist;
     res.fit = analysis::fit_exponent(ref->coords[0].final_counts, h.lo, h.hi, logd, c.c_min,
                                      c.c_max);

@@ -59,7 +59,17 @@ struct CaseResult {
 // (x, c): THEORY §4 with the case's loss, β and block sizes.
 std::function<double(double, double)> theory_log_density(const RunSpec& spec);
 
-CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& control);
+// Where a case stands: the states of the samplers already run (in case order) and the sampler
+// in progress. run_case continues from it (resume) and keeps it up to date.
+struct CaseProgress {
+  std::vector<EnsembleState> finished;
+  EnsembleState current;
+};
+// Called after every segment of a sampler run, for checkpoints.
+using CheckpointFn = std::function<void(const CaseProgress&)>;
+
+CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& control,
+                    CaseProgress* progress = nullptr, const CheckpointFn& checkpoint = {});
 nlohmann::json case_result_json(const CaseResult& r);
 
 }  // namespace orbitmc

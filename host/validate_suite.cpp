@@ -1,15 +1,23 @@
 // The validation suite driver and its table.
 #include "validate_suite.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <sstream>
+
+#include <unistd.h>
 
 #include "atomic_file.hpp"
+#include "checkpoint.hpp"
+#include "input_error.hpp"
 #include "backend/backend.hpp"
 #include "validate_case.hpp"
 
@@ -77,6 +85,34 @@ void render_html(const std::string& out_dir) {
                 out_dir.c_str(), script.c_str(), out_dir.c_str());
 }
 
+// Identifies a run for --resume: the case files' text, every override and the backend.
+std::string run_fingerprint(const std::vector<std::string>& files, const SuiteOptions& opt,
+                            const std::string& backend) {
+  std::ostringstream os;
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    os << f << '\n' << in.rdbuf() << '\n';
+  }
+  const CaseOverrides& o = opt.overrides;
+  os << o.quick << ' ' << o.has_correction_scale << ' ' << o.correction_scale << ' ' << o.chains
+     << ' ' << o.seed << ' ' << o.refine << ' ' << backend;
+  std::ostringstream hex;
+  hex << std::hex << std::hash<std::string>{}(os.str());
+  return hex.str();
+}
+
+// One progress line on a terminal: steps, chain-steps/s, time left.
+void show_progress(const std::string& what, uint64_t chains, uint64_t done, uint64_t total,
+                   double seconds) {
+  const double rate = seconds > 0 ? static_cast<double>(chains) * done / seconds : 0;
+  const double left = done > 0 ? seconds * (total - done) / done : 0;
+  std::fprintf(stderr, "\r  %-28s %9llu/%llu steps  %9.3g chain-steps/s  %6.1f s left   ",
+               what.c_str(), static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total), rate, left);
+  if (done == total) std::fprintf(stderr, "\r%100s\r", "");
+  std::fflush(stderr);
+}
+
 }  // namespace
 
 int run_validation_suite(const SuiteOptions& opt) {
@@ -89,25 +125,70 @@ int run_validation_suite(const SuiteOptions& opt) {
     apply_overrides(cases.back(), opt.overrides);
   }
   auto backend = make_backend(opt.backend);
+  const std::string fingerprint = run_fingerprint(files, opt, backend->name());
+  Checkpoint ck;
+  ck.completed_cases = nlohmann::json::array();
+  if (!opt.resume.empty()) {
+    ck = load_checkpoint(opt.resume);
+    if (ck.fingerprint != fingerprint)
+      bad_input("--resume", opt.resume,
+                "was written by a different run (other case files, options or backend)");
+  }
+  const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
   const auto t0 = std::chrono::steady_clock::now();
 
   nlohmann::json report;
   report["schema"] = "orbitmc.report/1";
   report["orbitmc_version"] = ORBITMC_VERSION;
+  report["compiler"] = __VERSION__;
   report["created_utc"] = utc_now();
   report["command"] = opt.command_line;
   report["backend"] = backend->name();
+  report["threads"] = opt.overrides.threads;
   report["quick"] = opt.overrides.quick;
+  report["refine"] = opt.overrides.refine;
   report["correction_scale_override"] =
       opt.overrides.has_correction_scale ? nlohmann::json(opt.overrides.correction_scale)
                                          : nlohmann::json(nullptr);
-  report["cases"] = nlohmann::json::array();
+  report["cases"] = ck.completed_cases;
 
-  RunControl control;
+  const bool tty = opt.progress && ::isatty(2);
+  // Test hook: simulate a kill right after the N-th checkpoint.
+  const char* abort_env = std::getenv("ORBITMC_ABORT_AFTER_CHECKPOINTS");
+  const long abort_after = abort_env ? std::atol(abort_env) : 0;
+  long written = 0;
+
   print_header();
   bool all = true;
-  for (const auto& c : cases) {
-    const CaseResult r = run_case(c, *backend, control);
+  for (const auto& done : report["cases"]) all = all && done.value("pass", false);
+  for (size_t ci = report["cases"].size(); ci < cases.size(); ++ci) {
+    const CaseSpec& c = cases[ci];
+    RunControl control;
+    if (!ck_path.empty()) control.segment_steps = opt.checkpoint_every ? opt.checkpoint_every : 1000;
+    if (tty) {
+      control.segments = 20;
+      control.on_segment = [&](uint64_t done, uint64_t total, double sec) {
+        show_progress(c.name, c.samplers[0].spec.chains, done, total, sec);
+      };
+    }
+    CaseProgress progress;
+    if (ci == ck.case_index && !opt.resume.empty()) {
+      progress.finished = std::move(ck.finished);
+      progress.current = std::move(ck.current);
+    }
+    CheckpointFn save;
+    if (!ck_path.empty())
+      save = [&](const CaseProgress& p) {
+        Checkpoint out;
+        out.fingerprint = fingerprint;
+        out.completed_cases = report["cases"];
+        out.case_index = ci;
+        out.finished = p.finished;
+        out.current = p.current;
+        save_checkpoint(ck_path, out);
+        if (abort_after > 0 && ++written >= abort_after) std::_Exit(137);
+      };
+    const CaseResult r = run_case(c, *backend, control, &progress, save);
     print_row(r);
     all = all && r.pass;
     report["cases"].push_back(case_result_json(r));
@@ -120,6 +201,12 @@ int run_validation_suite(const SuiteOptions& opt) {
   render_html(opt.out_dir);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("%zu passed, %zu failed\n", static_cast<size_t>(std::count_if(
+      report["cases"].begin(), report["cases"].end(),
+      [](const nlohmann::json& j) { return j.value("pass", false); })),
+              static_cast<size_t>(std::count_if(
+      report["cases"].begin(), report["cases"].end(),
+      [](const nlohmann::json& j) { return !j.value("pass", false); })));
   std::printf("%s: %zu cases, %s, wall time %.1f s, report %s/report.json\n",
               all ? "PASS" : "FAIL", cases.size(), backend->name().c_str(), wall,
               opt.out_dir.c_str());

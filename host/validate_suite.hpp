@@ -16,6 +16,9 @@ struct SuiteOptions {
   CaseOverrides overrides;
   bool progress = true;
   std::string command_line;
+  std::string checkpoint;       // write checkpoints here (atomically)
+  uint64_t checkpoint_every = 0;  // steps between checkpoints (0: 1000 when checkpointing)
+  std::string resume;           // continue from this checkpoint
 };
 
 // Returns the process exit code: 0 all cases pass, 1 some case fails.

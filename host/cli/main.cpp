@@ -45,6 +45,10 @@ int main(int argc, char** argv) {
     sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all)")
         ->check(CLI::NonNegativeNumber);
     sub->add_flag("--quiet", quiet, "no progress output");
+    sub->add_option("--checkpoint", opt.checkpoint, "write checkpoints to FILE (atomically)");
+    sub->add_option("--checkpoint-every", opt.checkpoint_every, "steps between checkpoints")
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--resume", opt.resume, "continue the run saved in FILE");
     sub->add_option("--refine", opt.overrides.refine,
                     "divide Langevin step sizes by K and take K times the steps (large ensembles)")
         ->check(CLI::Range(1, 1000));
