@@ -239,6 +239,7 @@ void apply_overrides(CaseSpec& c, const CaseOverrides& o) {
                              r.spec.sampler == SamplerKind::kConstrainedMetropolis;
     if (o.has_correction_scale && constrained && r.expect == "match") r.spec.c = o.correction_scale;
     refine(r.spec, o.refine);
+    lengthen(r.spec, o.longer);
   }
   if (o.quick) {
     c.stiffness.chains = c.stiffness.quick_chains;
@@ -258,6 +259,12 @@ void refine(RunSpec& spec, uint64_t k) {
   spec.schedule.steps *= k;
   spec.schedule.burn_in *= k;
   spec.schedule.thin *= k;
+}
+
+void lengthen(RunSpec& spec, uint64_t l) {
+  spec.schedule.steps *= l;
+  spec.schedule.burn_in *= l;
+  spec.schedule.thin *= l;
 }
 
 uint64_t derive_seed(uint64_t seed, const std::string& role) {

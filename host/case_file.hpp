@@ -60,6 +60,9 @@ struct CaseOverrides {
   // time), shrinking discretisation bias as sample sizes grow (e.g. on a GPU). Metropolis
   // samplers are exact and keep their settings.
   uint64_t refine = 1;
+  // Longer runs L >= 1: every sampler takes L times the steps (burn-in and thinning too) at
+  // the same step size, for ensembles large enough to resolve slow relaxation.
+  uint64_t longer = 1;
 };
 
 CaseSpec parse_case_text(const std::string& text, const std::string& file);
@@ -67,6 +70,7 @@ CaseSpec load_case_file(const std::string& path);
 void apply_overrides(CaseSpec& c, const CaseOverrides& o);
 // Applies a refinement factor k to one Langevin run (see CaseOverrides::refine).
 void refine(RunSpec& spec, uint64_t k);
+void lengthen(RunSpec& spec, uint64_t l);
 // Seed of one role's chains: splitmix64 of the case seed and the role name, so samplers of one
 // case draw independent noise (equal seeds would correlate their samples).
 uint64_t derive_seed(uint64_t seed, const std::string& role);

@@ -95,7 +95,7 @@ std::string run_fingerprint(const std::vector<std::string>& files, const SuiteOp
   }
   const CaseOverrides& o = opt.overrides;
   os << o.quick << ' ' << o.has_correction_scale << ' ' << o.correction_scale << ' ' << o.chains
-     << ' ' << o.seed << ' ' << o.refine << ' ' << backend;
+     << ' ' << o.seed << ' ' << o.refine << ' ' << o.longer << ' ' << backend;
   std::ostringstream hex;
   hex << std::hex << std::hash<std::string>{}(os.str());
   return hex.str();
@@ -147,6 +147,7 @@ int run_validation_suite(const SuiteOptions& opt) {
   report["threads"] = opt.overrides.threads;
   report["quick"] = opt.overrides.quick;
   report["refine"] = opt.overrides.refine;
+  report["longer"] = opt.overrides.longer;
   report["correction_scale_override"] =
       opt.overrides.has_correction_scale ? nlohmann::json(opt.overrides.correction_scale)
                                          : nlohmann::json(nullptr);
@@ -198,7 +199,7 @@ int run_validation_suite(const SuiteOptions& opt) {
     // Rewritten after every case: a killed run keeps the cases already done.
     write_file_atomically(opt.out_dir + "/report.json", report.dump(1) + "\n");
   }
-  render_html(opt.out_dir);
+  if (opt.html) render_html(opt.out_dir);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("%zu passed, %zu failed\n", static_cast<size_t>(std::count_if(

@@ -15,6 +15,7 @@ struct SuiteOptions {
   std::string backend = "auto";
   CaseOverrides overrides;
   bool progress = true;
+  bool html = true;  // render report/index.html after the run
   std::string command_line;
   std::string checkpoint;       // write checkpoints here (atomically)
   uint64_t checkpoint_every = 0;  // steps between checkpoints (0: 1000 when checkpointing)

@@ -35,12 +35,14 @@ phase configure 120 build.log cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYP
     exit 1
   }
 cuobjdump --list-elf build-gpu/cuda/liborbitmc_cuda.a >>"$out/build.log" 2>&1
+# Registers, shared memory and stack of every kernel (local memory would show as stack).
+cuobjdump -res-usage build-gpu/cuda/liborbitmc_cuda.a >"$out/resources.txt" 2>&1
 ORBITMC_REQUIRE_GPU=1 phase gpu-tests 180 ctest-gpu.log ctest --test-dir build-gpu -L gpu --output-on-failure
 phase cpu-tests 120 ctest-cpu.log ctest --test-dir build-gpu -LE gpu -j "$(nproc)" --output-on-failure
-phase bench 120 bench.txt build-gpu/orbitmc_bench --backend cuda --json "$out/bench.json"
+phase bench 120 summary.txt build-gpu/orbitmc_bench --backend cuda --json "$out/bench.json"
 phase validate 150 validate.txt build-gpu/orbitmc validate --backend cuda --chains 1000000 \
-  --quiet --out "$out/validation"
-tail -3 "$out/ctest-gpu.log" "$out/ctest-cpu.log"
-cat "$out/bench.txt" "$out/validate.txt"
+  --refine 4 --longer 4 --quiet --no-html --out "$out/validation"
+tail -n 3 "$out/ctest-gpu.log" "$out/ctest-cpu.log"
+cat "$out/validate.txt"
 cat "$out/summary.txt"
 exit $status

@@ -103,12 +103,15 @@ TEST(GpuHistograms, SameSeedSameCountsAsCpu) {
   }
 }
 
-// THEORY §6 at GPU scale: every case of validation/ passes with 10^6 chains.
+// THEORY §6 at GPU scale: every case of validation/ passes with 10^6 chains. Sharper tests need
+// smaller discretisation bias and longer relaxation: steps h/4, and 4 times the time.
 TEST(GpuValidation, EveryCasePassesWithAMillionChains) {
   ORBITMC_REQUIRE_GPU_OR_SKIP();
   auto gpu = make_cuda_backend();
   CaseOverrides o;
   o.chains = 1000000;
+  o.refine = 4;
+  o.longer = 4;
   for (const auto& f : list_case_files(std::string(ORBITMC_SOURCE_DIR) + "/validation")) {
     CaseSpec c = load_case_file(f);
     apply_overrides(c, o);

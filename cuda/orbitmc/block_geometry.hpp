@@ -198,5 +198,26 @@ ORBITMC_HD ORBITMC_FORCEINLINE T add_sigma_grad(const T* th, int b, T s, T* g) {
   return p * r;
 }
 
+// Invariant ridge (ρ/2) Σ_b σ_b² = (ρ/2) Σ_b |u_b|²|v_b|²: a prior on the orbit coordinates only
+// (so the symmetry is kept) that keeps laws normalisable along directions the data leave free.
+// Adds its gradient ρ (u_b |v_b|², v_b |u_b|²) to g when g is given; returns its value.
+template <class L, class T>
+ORBITMC_HD ORBITMC_FORCEINLINE T scale_ridge(const T* th, T rho, T* g = nullptr) {
+  T r = T(0);
+#pragma unroll
+  for (int b = 0; b < L::kBlocks; ++b) {
+    T uu, vv;
+    norms2<L>(th, b, uu, vv);
+    r += uu * vv;
+    if (g) {
+#pragma unroll
+      for (int i = 0; i < L::kN; ++i) g[L::u(b, i)] += rho * vv * th[L::u(b, i)];
+#pragma unroll
+      for (int j = 0; j < L::kM; ++j) g[L::v(b, j)] += rho * uu * th[L::v(b, j)];
+    }
+  }
+  return T(0.5) * rho * r;
+}
+
 }  // namespace geometry
 }  // namespace orbitmc

@@ -8,23 +8,12 @@
 
 #include "backend/backend.hpp"
 #include "orbitmc/chain_runner.hpp"
+#include "observation_spec.hpp"
 #include "sampler_dispatch.hpp"
 
 namespace orbitmc {
 namespace {
 
-template <class T>
-ObservationSpec<T> observation_spec(const RunSpec& spec) {
-  ObservationSpec<T> obs{};
-  obs.count = static_cast<int>(spec.observe.size());
-  for (int k = 0; k < obs.count; ++k) {
-    obs.bin[k].coord = spec.observe[k].coord;
-    obs.bin[k].bins = spec.observe[k].bins;
-    obs.bin[k].lo = static_cast<T>(spec.observe[k].lo);
-    obs.bin[k].hi = static_cast<T>(spec.observe[k].hi);
-  }
-  return obs;
-}
 
 template <class S>
 void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t n_end,
@@ -32,7 +21,7 @@ void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t 
   using T = typename S::T;
   using Model = std::decay_t<decltype(s.model)>;
   constexpr int D = S::kDim;
-  const ObservationSpec<T> obs = observation_spec<T>(spec);
+  const ObservationSpec<T> obs = make_observation_spec<T>(spec);
   const NoiseKey key{spec.seed};
   const int nobs = obs.count;
   auto sink = [&](int k, int bin) {

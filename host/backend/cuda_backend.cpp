@@ -6,6 +6,7 @@
 
 #if ORBITMC_HAVE_CUDA
 #include "kernels/run_chains.cuh"
+#include "observation_spec.hpp"
 #include "sampler_dispatch.hpp"
 #endif
 
@@ -14,18 +15,6 @@ namespace orbitmc {
 #if ORBITMC_HAVE_CUDA
 namespace {
 
-template <class T>
-ObservationSpec<T> device_observation_spec(const RunSpec& spec) {
-  ObservationSpec<T> obs{};
-  obs.count = static_cast<int>(spec.observe.size());
-  for (int k = 0; k < obs.count; ++k) {
-    obs.bin[k].coord = spec.observe[k].coord;
-    obs.bin[k].bins = spec.observe[k].bins;
-    obs.bin[k].lo = static_cast<T>(spec.observe[k].lo);
-    obs.bin[k].hi = static_cast<T>(spec.observe[k].hi);
-  }
-  return obs;
-}
 
 class CudaBackend : public Backend {
  public:
@@ -47,7 +36,7 @@ class CudaBackend : public Backend {
     a.kernel_seconds = &compute_seconds_;
     dispatch(spec, [&](const auto& sampler) {
       using T = typename std::decay_t<decltype(sampler)>::T;
-      cuda::advance(sampler, device_observation_spec<T>(spec), a);
+      cuda::advance(sampler, make_observation_spec<T>(spec), a);
     });
     st.next_step = n_end;
   }

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   std::string run_case_path;
   double correction_scale = 1.0;
   bool quiet = false;
+  bool no_html = false;
 
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("--backend", opt.backend, "cpu, cuda or auto (GPU when present)")
@@ -45,12 +46,16 @@ int main(int argc, char** argv) {
     sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all)")
         ->check(CLI::NonNegativeNumber);
     sub->add_flag("--quiet", quiet, "no progress output");
+    sub->add_flag("--no-html", no_html, "write report.json only (no figures, no HTML)");
     sub->add_option("--checkpoint", opt.checkpoint, "write checkpoints to FILE (atomically)");
     sub->add_option("--checkpoint-every", opt.checkpoint_every, "steps between checkpoints")
         ->check(CLI::PositiveNumber);
     sub->add_option("--resume", opt.resume, "continue the run saved in FILE");
     sub->add_option("--refine", opt.overrides.refine,
                     "divide Langevin step sizes by K and take K times the steps (large ensembles)")
+        ->check(CLI::Range(1, 1000));
+    sub->add_option("--longer", opt.overrides.longer,
+                    "take L times the steps at the same step size (slow relaxation)")
         ->check(CLI::Range(1, 1000));
   };
   auto* validate = app.add_subcommand("validate", "run every case in the validation folder");
@@ -79,6 +84,7 @@ int main(int argc, char** argv) {
       opt.overrides.correction_scale = correction_scale;
     }
     opt.progress = !quiet;
+    opt.html = !no_html;
     if (sub == run) {
       // One case: run it through the same suite driver on a one-file folder view.
       opt.cases_dir.clear();

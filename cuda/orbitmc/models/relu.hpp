@@ -41,7 +41,7 @@ struct ReluModel {
       const T r = predict(th, x[i]) - y[i];
       l += r * r;
     }
-    return l / (T(2) * width * width) + ridge_term(th);
+    return l / (T(2) * width * width) + geometry::scale_ridge<Layout>(th, ridge);
   }
   ORBITMC_HD T loss_grad(const T* th, T* g) const {
 #pragma unroll
@@ -71,21 +71,7 @@ struct ReluModel {
         }
       }
     }
-#pragma unroll
-    for (int b = 0; b < Layout::kBlocks; ++b) {
-      geometry::add_sigma_grad<Layout>(th, b, ridge * geometry::sigma<Layout>(th, b), g);
-    }
-    return T(0.5) * l * inv_s2 + ridge_term(th);
-  }
-  // (ρ/2) Σ_b σ_b²: a function of the orbit coordinates only, so the symmetry is kept.
-  ORBITMC_HD T ridge_term(const T* th) const {
-    T r = T(0);
-#pragma unroll
-    for (int b = 0; b < Layout::kBlocks; ++b) {
-      const T s = geometry::sigma<Layout>(th, b);
-      r += s * s;
-    }
-    return T(0.5) * ridge * r;
+    return T(0.5) * l * inv_s2 + geometry::scale_ridge<Layout>(th, ridge, g);
   }
   ORBITMC_HD T coord(const T* th, int k) const {
     return k < P ? geometry::sigma<Layout>(th, k) : predict(th, x[0]);
