@@ -136,6 +136,8 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   }
   if (!j.contains("observe")) bad_input(w + ".observe", "(missing)", "list the coordinates to histogram");
   base.observe = parse_observe(j.at("observe"), w + ".observe");
+  if (j.contains("fit_exponent") && !j.at("fit_exponent").is_boolean())
+    bad_input(w + ".fit_exponent", j.at("fit_exponent").dump(), "must be true or false");
   c.fit_exponent = j.value("fit_exponent", false);
   if (j.contains("c_range")) {
     const json& r = j.at("c_range");

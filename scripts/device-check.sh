@@ -37,10 +37,10 @@ phase configure 120 build.log cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYP
 cuobjdump --list-elf build-gpu/cuda/liborbitmc_cuda.a >>"$out/build.log" 2>&1
 # Registers, shared memory and stack of every kernel (local memory would show as stack).
 cuobjdump -res-usage build-gpu/cuda/liborbitmc_cuda.a >"$out/resources.txt" 2>&1
-ORBITMC_REQUIRE_GPU=1 phase gpu-tests 180 ctest-gpu.log ctest --test-dir build-gpu -L gpu --output-on-failure
+ORBITMC_REQUIRE_GPU=1 phase gpu-tests 240 ctest-gpu.log ctest --test-dir build-gpu -L gpu --output-on-failure
 phase cpu-tests 120 ctest-cpu.log ctest --test-dir build-gpu -LE gpu -j "$(nproc)" --output-on-failure
-phase bench 120 summary.txt build-gpu/orbitmc_bench --backend cuda --json "$out/bench.json"
-phase validate 150 validate.txt build-gpu/orbitmc validate --backend cuda --chains 1000000 \
+phase bench 120 summary.txt build-gpu/orbitmc_bench --backend cuda --repeats 2 --json "$out/bench.json"
+phase validate 200 validate.txt build-gpu/orbitmc validate --backend cuda --chains 1000000 \
   --refine 4 --longer 4 --quiet --no-html --out "$out/validation"
 tail -n 3 "$out/ctest-gpu.log" "$out/ctest-cpu.log"
 cat "$out/validate.txt"

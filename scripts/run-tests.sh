@@ -7,3 +7,18 @@ scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "${JOBS:-$(nproc)}"
 ./build/orbitmc validate --backend cpu --quick --quiet --out build/quick-report
+# Sanitisers: the CPU test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+cmake --preset sanitize >/dev/null
+cmake --build --preset sanitize --parallel "${JOBS:-$(nproc)}"
+ctest --preset sanitize
+# Fuzzing: the case-file parser for a fixed time from the shipped case files (clang's libFuzzer).
+if command -v clang++ >/dev/null 2>&1; then
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz --parallel "${JOBS:-$(nproc)}"
+  mkdir -p build-fuzz/corpus
+  cp validation/*.json build-fuzz/corpus/
+  build-fuzz/case_file_fuzzer -seed=1 -max_total_time="${FUZZ_SECONDS:-30}" -rss_limit_mb=2048 \
+    -print_final_stats=1 build-fuzz/corpus 2>&1 | tail -n 12
+else
+  echo "run-tests: clang++ not found, fuzzing skipped"
+fi
