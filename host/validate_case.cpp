@@ -54,7 +54,8 @@ SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunCo
   for (const auto& c : st.counters) {
     r.rejected += c.rejected;
     r.failed += c.failed;
-    r.diverged += c.diverged;
+    r.diverged += c.diverged ? 1 : 0;
+    r.nonfinite_observations += c.diverged == 2 ? 1 : 0;
   }
   const auto finals = final_histograms(spec, st);
   if (keep_finals) {
@@ -76,7 +77,7 @@ SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunCo
       const double* w = st.moments.data() + (i * st.observed + k) * EnsembleState::kMomentWords;
       for (int h = 0; h < 2; ++h) {
         analysis::ChainMoments cm{w[h], w[2 + h], w[4 + h]};
-        if (cm.n <= 0) continue;
+        if (cm.n < 2 || !std::isfinite(cm.mean) || !std::isfinite(cm.m2)) continue;
         halves.push_back(cm);
         total = analysis::merge(total, cm);
       }
@@ -285,6 +286,7 @@ nlohmann::json case_result_json(const CaseResult& r) {
                {"rejected", s.rejected},
                {"failed_projections", s.failed},
                {"diverged", s.diverged},
+               {"nonfinite_observations", s.nonfinite_observations},
                {"pass", s.pass},
                {"note", s.note},
                {"seconds", s.seconds},

@@ -31,6 +31,7 @@ struct SamplerResult {
   SamplerRole role;
   std::vector<CoordResult> coords;
   uint64_t rejected = 0, failed = 0, diverged = 0;
+  uint64_t nonfinite_observations = 0;  // of the diverged: frozen at a non-finite coordinate
   double seconds = 0;
   bool pass = true;
   std::string note;

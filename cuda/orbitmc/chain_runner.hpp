@@ -53,8 +53,12 @@ ORBITMC_HD void run_chain(const Sampler& s, T (&x)[Sampler::kDim], ChainCounters
     if (c.diverged) continue;
 #pragma unroll
     for (int k = 0; k < kMaxObserved; ++k) {
-      if (k < obs.count) {
+      if (k < obs.count && !c.diverged) {
         const T v = s.model.coord(x, obs.bin[k].coord);
+        if (!om::finite(v)) {  // never expected; freezes the chain instead of poisoning moments
+          c.diverged = 2;
+          continue;
+        }
         moments[k].add(h, v);
         sink(k, obs.bin[k].index(v));
       }

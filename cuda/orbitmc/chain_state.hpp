@@ -10,7 +10,8 @@ namespace orbitmc {
 struct ChainCounters {
   uint32_t rejected = 0;  // Metropolis rejections (MALA, constrained Metropolis)
   uint32_t failed = 0;    // projections with no real root (step rejected)
-  uint32_t diverged = 0;  // 1 once the state became non-finite or left the bound
+  uint32_t diverged = 0;  // 1: the state became non-finite or left the bound;
+                          // 2: an observed coordinate was non-finite (state kept)
 };
 
 // Accepts the candidate xn into x unless it is non-finite or outside |x_k| <= bound, in which
