@@ -64,11 +64,13 @@ int main(int argc, char** argv) {
   std::string backend = "auto", json_path, precision = "float";
   uint64_t chains = 0, steps = 0;
   int repeats = 3;
-  app.add_option("--backend", backend, "cpu, cuda or auto")->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  app.add_option("--backend", backend, "cpu, cuda or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
   app.add_option("--chains", chains, "chains (default: 4194304 on CUDA, 16384 on CPU)");
   app.add_option("--steps", steps, "steps per timed repeat (default: 2000 on CUDA, 200 on CPU)");
   app.add_option("--repeats", repeats, "timed repeats (median)")->check(CLI::PositiveNumber);
-  app.add_option("--precision", precision, "float or double")->check(CLI::IsMember({"float", "double"}));
+  app.add_option("--precision", precision, "float or double")
+      ->check(CLI::IsMember({"float", "double"}));
   app.add_option("--json", json_path, "write the results as JSON");
   CLI11_PARSE(app, argc, argv);
   try {
@@ -77,8 +79,12 @@ int main(int argc, char** argv) {
     if (!chains) chains = gpu ? (1u << 22) : (1u << 14);
     if (!steps) steps = gpu ? 2000 : 200;
     using K = orbitmc::SamplerKind;
-    const K kinds[] = {K::kNoiseCeiling, K::kAmbientEM, K::kAmbientLM, K::kAmbientMALA,
-                       K::kConstrainedProjection, K::kConstrainedMetropolis};
+    const K kinds[] = {K::kNoiseCeiling,
+                       K::kAmbientEM,
+                       K::kAmbientLM,
+                       K::kAmbientMALA,
+                       K::kConstrainedProjection,
+                       K::kConstrainedMetropolis};
     nlohmann::json out = {{"backend", b->name()}, {"precision", precision},
                           {"chains", chains},     {"steps", steps},
                           {"repeats", repeats},   {"results", nlohmann::json::array()}};

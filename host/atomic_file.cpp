@@ -1,12 +1,12 @@
 // Atomic file replacement: temporary file in the same folder, flushed, then rename(2).
 #include "atomic_file.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-
-#include <unistd.h>
 
 namespace orbitmc {
 

@@ -51,8 +51,9 @@ std::string get_string(const json& j, const std::string& key, const std::string&
 }
 
 ModelSpec parse_model(const json& j, const std::string& w) {
-  check_keys(j, w, {"name", "n", "m", "sigma0", "width", "target", "units", "input_dim", "points",
-                    "rows", "cols", "rank", "observed", "ridge", "data_seed"});
+  check_keys(j, w,
+             {"name", "n", "m", "sigma0", "width", "target", "units", "input_dim", "points", "rows",
+              "cols", "rank", "observed", "ridge", "data_seed"});
   ModelSpec m;
   m.name = get_string(j, "name", w, "");
   if (m.name != "block" && m.name != "scalar" && m.name != "relu" && m.name != "matfac")
@@ -103,10 +104,13 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
               std::string("not valid JSON (numbers must be finite): ") + e.what());
   }
   const std::string w = file;
-  check_keys(j, w, {"name", "title", "kind", "reference", "model", "beta", "precision", "seed",
-                    "chains", "quick_chains", "init", "observe", "samplers", "fit_exponent",
-                    "c_range", "alpha", "control_alpha", "max_diverged_fraction", "stiffness",
-                    "balance", "c_scan"});
+  check_keys(j, w, {"name",         "title",         "kind",
+                    "reference",    "model",         "beta",
+                    "precision",    "seed",          "chains",
+                    "quick_chains", "init",          "observe",
+                    "samplers",     "fit_exponent",  "c_range",
+                    "alpha",        "control_alpha", "max_diverged_fraction",
+                    "stiffness",    "balance",       "c_scan"});
   CaseSpec c;
   c.file = file;
   c.name = get_string(j, "name", w, "");
@@ -123,7 +127,8 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     bad_input(w + ".kind", c.kind, "theory cases need model block or scalar (closed-form density)");
   base.beta = get_number(j, "beta", w, base.beta);
   const std::string prec = get_string(j, "precision", w, "float");
-  if (prec != "float" && prec != "double") bad_input(w + ".precision", prec, "allowed: float, double");
+  if (prec != "float" && prec != "double")
+    bad_input(w + ".precision", prec, "allowed: float, double");
   base.use_double = prec == "double";
   c.seed = get_count(j, "seed", w, 1);
   c.chains = get_count(j, "chains", w, 10000);
@@ -134,7 +139,8 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     base.init_sigma_lo = get_number(j.at("init"), "sigma_lo", w + ".init", base.init_sigma_lo);
     base.init_sigma_hi = get_number(j.at("init"), "sigma_hi", w + ".init", base.init_sigma_hi);
   }
-  if (!j.contains("observe")) bad_input(w + ".observe", "(missing)", "list the coordinates to histogram");
+  if (!j.contains("observe"))
+    bad_input(w + ".observe", "(missing)", "list the coordinates to histogram");
   base.observe = parse_observe(j.at("observe"), w + ".observe");
   if (j.contains("fit_exponent") && !j.at("fit_exponent").is_boolean())
     bad_input(w + ".fit_exponent", j.at("fit_exponent").dump(), "must be true or false");
@@ -161,7 +167,8 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     if (!st.contains("kappa") || !st.at("kappa").is_array() || st.at("kappa").size() < 2)
       bad_input(ws + ".kappa", st.value("kappa", json()).dump(), "a list of at least two κ > 0");
     for (const auto& k : st.at("kappa")) {
-      if (!k.is_number() || !(k.get<double>() > 0)) bad_input(ws + ".kappa", k.dump(), "each κ must be > 0");
+      if (!k.is_number() || !(k.get<double>() > 0))
+        bad_input(ws + ".kappa", k.dump(), "each κ must be > 0");
       c.stiffness.kappa.push_back(k.get<double>());
     }
     c.stiffness.chains = get_count(st, "chains", ws, c.chains);

@@ -21,8 +21,8 @@ nlohmann::json state_to_json(const EnsembleState& s) {
     counters.push_back(c.failed);
     counters.push_back(c.diverged);
   }
-  return {{"chains", s.chains}, {"dim", s.dim},          {"observed", s.observed},
-          {"next_step", s.next_step}, {"x", s.x},        {"counters", counters},
+  return {{"chains", s.chains},       {"dim", s.dim},      {"observed", s.observed},
+          {"next_step", s.next_step}, {"x", s.x},          {"counters", counters},
           {"moments", s.moments},     {"pooled", s.pooled}};
 }
 

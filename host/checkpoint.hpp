@@ -13,9 +13,9 @@
 namespace orbitmc {
 
 struct Checkpoint {
-  std::string fingerprint;          // identifies the run (case files, overrides, backend)
-  nlohmann::json completed_cases;   // report entries of the finished cases
-  size_t case_index = 0;            // the case in progress
+  std::string fingerprint;              // identifies the run (case files, overrides, backend)
+  nlohmann::json completed_cases;       // report entries of the finished cases
+  size_t case_index = 0;                // the case in progress
   std::vector<EnsembleState> finished;  // its samplers already run, in case order
   EnsembleState current;                // the sampler in progress (empty if none)
 };

@@ -15,8 +15,8 @@ struct EnsembleState {
   uint64_t chains = 0;
   int dim = 0;
   int observed = 0;
-  uint64_t next_step = 0;             // steps already taken by every chain
-  std::vector<double> x;              // chains × dim
+  uint64_t next_step = 0;               // steps already taken by every chain
+  std::vector<double> x;                // chains × dim
   std::vector<ChainCounters> counters;  // chains
   // chains × observed × 6: n[2], mean[2], m2[2] of SplitMoments per observed coordinate
   std::vector<double> moments;

@@ -13,14 +13,13 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
   const auto t0 = std::chrono::steady_clock::now();
   const uint64_t total = spec.schedule.steps;
   const uint64_t parts = std::max<uint64_t>(1, control.segments);
-  const uint64_t seg =
-      control.segment_steps ? control.segment_steps : std::max<uint64_t>(1, (total + parts - 1) / parts);
+  const uint64_t seg = control.segment_steps ? control.segment_steps
+                                             : std::max<uint64_t>(1, (total + parts - 1) / parts);
   while (!state.initialised() || state.next_step < total) {
     const uint64_t from = state.initialised() ? state.next_step : 0;
     const uint64_t to = std::min(total, from + seg);
     backend.advance(spec, state, to);
-    const double dt =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (control.on_segment) control.on_segment(to, total, dt);
     if (control.on_state) control.on_state(state);
   }
@@ -34,8 +33,8 @@ void for_each_final(const RunSpec& spec, const EnsembleState& st, int k, F&& f) 
   dispatch(spec, [&](const auto& s) {
     using T = typename std::decay_t<decltype(s)>::T;
     constexpr int D = std::decay_t<decltype(s)>::kDim;
-    BinSpec<T> bin{spec.observe[k].coord, spec.observe[k].bins,
-                   static_cast<T>(spec.observe[k].lo), static_cast<T>(spec.observe[k].hi)};
+    BinSpec<T> bin{spec.observe[k].coord, spec.observe[k].bins, static_cast<T>(spec.observe[k].lo),
+                   static_cast<T>(spec.observe[k].hi)};
     for (uint64_t i = 0; i < st.chains; ++i) {
       if (st.counters[i].diverged) continue;
       T x[D];

@@ -9,8 +9,11 @@
 namespace orbitmc {
 
 namespace {
-const char* const kSamplerNames[] = {"ambient_em", "ambient_lm", "ambient_mala",
-                                     "constrained_projection", "constrained_metropolis",
+const char* const kSamplerNames[] = {"ambient_em",
+                                     "ambient_lm",
+                                     "ambient_mala",
+                                     "constrained_projection",
+                                     "constrained_metropolis",
                                      "noise_ceiling"};
 }
 
@@ -28,10 +31,10 @@ namespace {
 template <class F>
 void with_model_type(const ModelSpec& m, F&& f) {
   bool found = false;
-#define ORBITMC_TRY_MODEL(...)                                   \
-  if (!found && ModelFactory<__VA_ARGS__>::matches(m)) {         \
-    found = true;                                                \
-    f(ModelFactory<__VA_ARGS__>::build(m));                      \
+#define ORBITMC_TRY_MODEL(...)                           \
+  if (!found && ModelFactory<__VA_ARGS__>::matches(m)) { \
+    found = true;                                        \
+    f(ModelFactory<__VA_ARGS__>::build(m));              \
   }
   ORBITMC_FOR_EACH_MODEL(ORBITMC_TRY_MODEL, double)
 #undef ORBITMC_TRY_MODEL
@@ -69,9 +72,11 @@ int model_dimension(const ModelSpec& model) {
 void check_run_spec(const RunSpec& s, const std::string& where) {
   const std::string w = where.empty() ? "" : where + ".";
   const int ncoord = model_coordinate_count(s.model);
-  if (!(s.beta > 0) || !std::isfinite(s.beta)) bad_input(w + "beta", s.beta, "must be finite and > 0");
+  if (!(s.beta > 0) || !std::isfinite(s.beta))
+    bad_input(w + "beta", s.beta, "must be finite and > 0");
   if (!(s.h > 0) || !std::isfinite(s.h)) bad_input(w + "h", s.h, "step must be finite and > 0");
-  if (!(s.kappa >= 0) || !std::isfinite(s.kappa)) bad_input(w + "kappa", s.kappa, "must be finite and >= 0");
+  if (!(s.kappa >= 0) || !std::isfinite(s.kappa))
+    bad_input(w + "kappa", s.kappa, "must be finite and >= 0");
   if (!std::isfinite(s.c)) bad_input(w + "c", s.c, "correction scale must be finite");
   if (!(s.bound > 0)) bad_input(w + "bound", s.bound, "must be > 0");
   if (s.chains == 0) bad_input(w + "chains", s.chains, "must be >= 1");
@@ -79,10 +84,12 @@ void check_run_spec(const RunSpec& s, const std::string& where) {
   if (s.schedule.thin == 0) bad_input(w + "thin", s.schedule.thin, "must be >= 1");
   if (s.schedule.steps == 0) bad_input(w + "steps", s.schedule.steps, "must be >= 1");
   if (s.schedule.burn_in >= s.schedule.steps)
-    bad_input(w + "burn_in", s.schedule.burn_in, "must be < steps (" + std::to_string(s.schedule.steps) + ")");
+    bad_input(w + "burn_in", s.schedule.burn_in,
+              "must be < steps (" + std::to_string(s.schedule.steps) + ")");
   if (!(s.model.width > 0)) bad_input(w + "model.width", s.model.width, "must be > 0");
   if (!(s.init_sigma_lo > 0) || !(s.init_sigma_hi >= s.init_sigma_lo))
-    bad_input(w + "init.sigma", std::to_string(s.init_sigma_lo) + ".." + std::to_string(s.init_sigma_hi),
+    bad_input(w + "init.sigma",
+              std::to_string(s.init_sigma_lo) + ".." + std::to_string(s.init_sigma_hi),
               "need 0 < sigma_lo <= sigma_hi");
   if (s.observe.size() > static_cast<size_t>(kMaxObserved))
     bad_input(w + "observe", s.observe.size(), "at most 4 coordinates");
@@ -90,7 +97,8 @@ void check_run_spec(const RunSpec& s, const std::string& where) {
     const auto& o = s.observe[k];
     const std::string f = w + "observe[" + std::to_string(k) + "]";
     if (o.coord < 0 || o.coord >= ncoord)
-      bad_input(f + ".coord", o.coord, "model " + s.model.name + " has coordinates 0.." + std::to_string(ncoord - 1));
+      bad_input(f + ".coord", o.coord,
+                "model " + s.model.name + " has coordinates 0.." + std::to_string(ncoord - 1));
     if (o.bins < 1 || o.bins > 4096) bad_input(f + ".bins", o.bins, "must be in 1..4096");
     if (!(o.lo < o.hi) || !std::isfinite(o.lo) || !std::isfinite(o.hi))
       bad_input(f + ".range", "[" + std::to_string(o.lo) + ", " + std::to_string(o.hi) + "]",

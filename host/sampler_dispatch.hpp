@@ -9,8 +9,7 @@
 namespace orbitmc {
 
 template <class S>
-S make_sampler(const typename S::T* /*tag*/, const RunSpec& spec,
-               const decltype(S::model)& model) {
+S make_sampler(const typename S::T* /*tag*/, const RunSpec& spec, const decltype(S::model)& model) {
   using T = typename S::T;
   S s{};
   s.model = model;
@@ -46,10 +45,10 @@ void visit_sampler(const RunSpec& spec, const Model& model, Visitor&& visit) {
 template <class T, class Visitor>
 void visit_typed(const RunSpec& spec, Visitor&& visit) {
   bool found = false;
-#define ORBITMC_TRY_MODEL(...)                                                        \
-  if (!found && ModelFactory<__VA_ARGS__>::matches(spec.model)) {                     \
-    found = true;                                                                     \
-    visit_sampler(spec, ModelFactory<__VA_ARGS__>::build(spec.model), visit);         \
+#define ORBITMC_TRY_MODEL(...)                                                \
+  if (!found && ModelFactory<__VA_ARGS__>::matches(spec.model)) {             \
+    found = true;                                                             \
+    visit_sampler(spec, ModelFactory<__VA_ARGS__>::build(spec.model), visit); \
   }
   ORBITMC_FOR_EACH_MODEL(ORBITMC_TRY_MODEL, T)
 #undef ORBITMC_TRY_MODEL

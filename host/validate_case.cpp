@@ -113,10 +113,10 @@ void run_studies(const CaseSpec& c, Backend& backend, CaseResult& res) {
   if (amb && !c.stiffness.kappa.empty()) {
     const bool theory = c.kind == "theory";
     if (theory || con) {
-      res.stiffness = run_stiffness_study(
-          c, amb->role, res.reference_probs,
-          theory ? std::vector<uint64_t>{} : con->coords[0].final_counts,
-          theory ? "theory" : con->role.role, backend);
+      res.stiffness =
+          run_stiffness_study(c, amb->role, res.reference_probs,
+                              theory ? std::vector<uint64_t>{} : con->coords[0].final_counts,
+                              theory ? "theory" : con->role.role, backend);
       res.has_stiffness = true;
     }
   }
@@ -222,11 +222,11 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
 
   if (c.kind == "theory" && c.fit_exponent && ref && has_samples(ref->coords[0])) {
     const auto& h = ref->coords[0].hist;
-    res.fit = analysis::fit_exponent(ref->coords[0].final_counts, h.lo, h.hi, logd, c.c_min,
-                                     c.c_max);
+    res.fit =
+        analysis::fit_exponent(ref->coords[0].final_counts, h.lo, h.hi, logd, c.c_min, c.c_max);
     res.has_fit = true;
-    const bool ok = res.fit.converged && res.fit.ci_lo <= 1.0 && 1.0 <= res.fit.ci_hi &&
-                    res.fit.ci_lo > 0.0;
+    const bool ok =
+        res.fit.converged && res.fit.ci_lo <= 1.0 && 1.0 <= res.fit.ci_hi && res.fit.ci_lo > 0.0;
     if (!ok)
       res.reasons.push_back("exponent fit: c = " + fmt(res.fit.c_hat) + " [" + fmt(res.fit.ci_lo) +
                             ", " + fmt(res.fit.ci_hi) + "] must contain 1 and exclude 0");
@@ -252,16 +252,26 @@ nlohmann::json case_result_json(const CaseResult& r) {
   j["reasons"] = r.reasons;
   j["wall_seconds"] = r.seconds;
   const ModelSpec& m = r.spec.samplers.front().spec.model;
-  j["model"] = {{"name", m.name},     {"n", m.n},         {"m", m.m},
-                {"sigma0", m.sigma0}, {"width", m.width}, {"target", m.target},
-                {"units", m.units},   {"input_dim", m.input_dim}, {"points", m.points},
-                {"rows", m.rows},     {"cols", m.cols},   {"rank", m.rank},
-                {"observed", m.observed}, {"ridge", m.ridge}, {"data_seed", m.data_seed}};
+  j["model"] = {{"name", m.name},
+                {"n", m.n},
+                {"m", m.m},
+                {"sigma0", m.sigma0},
+                {"width", m.width},
+                {"target", m.target},
+                {"units", m.units},
+                {"input_dim", m.input_dim},
+                {"points", m.points},
+                {"rows", m.rows},
+                {"cols", m.cols},
+                {"rank", m.rank},
+                {"observed", m.observed},
+                {"ridge", m.ridge},
+                {"data_seed", m.data_seed}};
   j["beta"] = r.spec.samplers.front().spec.beta;
   if (!r.reference_probs.empty()) j["reference_probs"] = r.reference_probs;
   if (r.has_fit)
-    j["exponent_fit"] = {{"c_hat", r.fit.c_hat},   {"std_error", r.fit.std_error},
-                         {"ci_lo", r.fit.ci_lo},   {"ci_hi", r.fit.ci_hi},
+    j["exponent_fit"] = {{"c_hat", r.fit.c_hat},         {"std_error", r.fit.std_error},
+                         {"ci_lo", r.fit.ci_lo},         {"ci_hi", r.fit.ci_hi},
                          {"converged", r.fit.converged}, {"sampler", r.spec.reference}};
   if (r.has_stiffness) j["stiffness"] = stiffness_json(r.stiffness);
   if (r.has_balance) j["balance"] = balance_json(r.balance);
@@ -270,41 +280,51 @@ nlohmann::json case_result_json(const CaseResult& r) {
   j["samplers"] = json::array();
   for (const auto& s : r.samplers) {
     const RunSpec& p = s.role.spec;
-    json js = {{"role", s.role.role},
-               {"expect", s.role.expect},
-               {"kind", sampler_name(p.sampler)},
-               {"precision", p.use_double ? "double" : "float"},
-               {"h", p.h},
-               {"kappa", p.kappa},
-               {"c", p.c},
-               {"beta", p.beta},
-               {"seed", p.seed},
-               {"chains", p.chains},
-               {"steps", p.schedule.steps},
-               {"burn_in", p.schedule.burn_in},
-               {"thin", p.schedule.thin},
-               {"rejected", s.rejected},
-               {"failed_projections", s.failed},
-               {"diverged", s.diverged},
-               {"nonfinite_observations", s.nonfinite_observations},
-               {"pass", s.pass},
-               {"note", s.note},
-               {"seconds", s.seconds},
-               {"chain_steps_per_second",
-                s.seconds > 0 ? static_cast<double>(p.chains) * p.schedule.steps / s.seconds : 0.0}};
+    json js = {
+        {"role", s.role.role},
+        {"expect", s.role.expect},
+        {"kind", sampler_name(p.sampler)},
+        {"precision", p.use_double ? "double" : "float"},
+        {"h", p.h},
+        {"kappa", p.kappa},
+        {"c", p.c},
+        {"beta", p.beta},
+        {"seed", p.seed},
+        {"chains", p.chains},
+        {"steps", p.schedule.steps},
+        {"burn_in", p.schedule.burn_in},
+        {"thin", p.schedule.thin},
+        {"rejected", s.rejected},
+        {"failed_projections", s.failed},
+        {"diverged", s.diverged},
+        {"nonfinite_observations", s.nonfinite_observations},
+        {"pass", s.pass},
+        {"note", s.note},
+        {"seconds", s.seconds},
+        {"chain_steps_per_second",
+         s.seconds > 0 ? static_cast<double>(p.chains) * p.schedule.steps / s.seconds : 0.0}};
     js["coords"] = json::array();
     for (const auto& cr : s.coords) {
-      json jc = {{"coord", cr.hist.coord}, {"lo", cr.hist.lo},         {"hi", cr.hist.hi},
-                 {"bins", cr.hist.bins},   {"final_counts", cr.final_counts},
-                 {"underflow", cr.underflow}, {"overflow", cr.overflow},
-                 {"pooled_counts", cr.pooled_counts}, {"mean", cr.mean}, {"var", cr.var},
+      json jc = {{"coord", cr.hist.coord},
+                 {"lo", cr.hist.lo},
+                 {"hi", cr.hist.hi},
+                 {"bins", cr.hist.bins},
+                 {"final_counts", cr.final_counts},
+                 {"underflow", cr.underflow},
+                 {"overflow", cr.overflow},
+                 {"pooled_counts", cr.pooled_counts},
+                 {"mean", cr.mean},
+                 {"var", cr.var},
                  {"rhat", std::isfinite(cr.rhat) ? json(cr.rhat) : json(nullptr)},
                  {"ess", std::isfinite(cr.ess) ? json(cr.ess) : json(nullptr)}};
       if (cr.tested)
         jc["test"] = {{"against", r.spec.kind == "theory" ? "theory" : r.spec.reference},
-                      {"chi2", cr.chi2.statistic}, {"chi2_dof", cr.chi2.dof},
-                      {"p_chi2", cr.chi2.p_value}, {"ks", cr.ks.statistic},
-                      {"p_ks", cr.ks.p_value},     {"tv", cr.tv}};
+                      {"chi2", cr.chi2.statistic},
+                      {"chi2_dof", cr.chi2.dof},
+                      {"p_chi2", cr.chi2.p_value},
+                      {"ks", cr.ks.statistic},
+                      {"p_ks", cr.ks.p_value},
+                      {"tv", cr.tv}};
       js["coords"].push_back(jc);
     }
     j["samplers"].push_back(js);

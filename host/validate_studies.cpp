@@ -165,9 +165,15 @@ nlohmann::json balance_json(const BalanceStudy& b) {
 }
 
 nlohmann::json scan_json(const analysis::CorrectionScan& s) {
-  return {{"c", s.c},         {"chi2", s.chi2},   {"distance", s.distance},
-          {"distance_err", s.distance_err}, {"dof", s.dof}, {"c_min", s.c_min},
-          {"ci_lo", s.ci_lo}, {"ci_hi", s.ci_hi}, {"bracketed", s.bracketed}};
+  return {{"c", s.c},
+          {"chi2", s.chi2},
+          {"distance", s.distance},
+          {"distance_err", s.distance_err},
+          {"dof", s.dof},
+          {"c_min", s.c_min},
+          {"ci_lo", s.ci_lo},
+          {"ci_hi", s.ci_hi},
+          {"bracketed", s.bracketed}};
 }
 
 }  // namespace orbitmc

@@ -1,24 +1,24 @@
 // The validation suite driver and its table.
 #include "validate_suite.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <iostream>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <unistd.h>
-
 #include "atomic_file.hpp"
+#include "backend/backend.hpp"
 #include "checkpoint.hpp"
 #include "input_error.hpp"
-#include "backend/backend.hpp"
 #include "validate_case.hpp"
 
 namespace orbitmc {
@@ -28,7 +28,8 @@ namespace {
 std::string p_cell(const SamplerResult* s) {
   if (!s || s->coords.empty() || !s->coords[0].tested) return "-";
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2g", std::min(s->coords[0].chi2.p_value, s->coords[0].ks.p_value));
+  std::snprintf(buf, sizeof buf, "%.2g",
+                std::min(s->coords[0].chi2.p_value, s->coords[0].ks.p_value));
   return buf;
 }
 
@@ -75,14 +76,16 @@ std::string utc_now() {
 // reads only report.json; without Python the JSON stands alone and we say how to render it.
 void render_html(const std::string& out_dir) {
   const char* env = std::getenv("ORBITMC_PYTHON");
-  std::string py = env ? env : (std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+  std::string py =
+      env ? env : (std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
   const std::string script = std::string(ORBITMC_SOURCE_DIR) + "/validation/render_report.py";
   const std::string cmd = "'" + py + "' '" + script + "' '" + out_dir + "/report.json' --out '" +
                           out_dir + "/report' > '" + out_dir + "/render.log' 2>&1";
   if (std::system(cmd.c_str()) != 0)
-    std::printf("note: the HTML report could not be rendered (see %s/render.log); run\n"
-                "  python3 %s %s/report.json\n",
-                out_dir.c_str(), script.c_str(), out_dir.c_str());
+    std::printf(
+        "note: the HTML report could not be rendered (see %s/render.log); run\n"
+        "  python3 %s %s/report.json\n",
+        out_dir.c_str(), script.c_str(), out_dir.c_str());
 }
 
 // Identifies a run for --resume: the case files' text, every override and the backend.
@@ -118,8 +121,9 @@ void show_progress(const std::string& what, uint64_t chains, uint64_t done, uint
 int run_validation_suite(const SuiteOptions& opt) {
   // Parse everything first: a bad case file stops the run before anything is written.
   std::vector<CaseSpec> cases;
-  const std::vector<std::string> files =
-      opt.single_case.empty() ? list_case_files(opt.cases_dir) : std::vector<std::string>{opt.single_case};
+  const std::vector<std::string> files = opt.single_case.empty()
+                                             ? list_case_files(opt.cases_dir)
+                                             : std::vector<std::string>{opt.single_case};
   for (const auto& f : files) {
     cases.push_back(load_case_file(f));
     apply_overrides(cases.back(), opt.overrides);
@@ -148,9 +152,9 @@ int run_validation_suite(const SuiteOptions& opt) {
   report["quick"] = opt.overrides.quick;
   report["refine"] = opt.overrides.refine;
   report["longer"] = opt.overrides.longer;
-  report["correction_scale_override"] =
-      opt.overrides.has_correction_scale ? nlohmann::json(opt.overrides.correction_scale)
-                                         : nlohmann::json(nullptr);
+  report["correction_scale_override"] = opt.overrides.has_correction_scale
+                                            ? nlohmann::json(opt.overrides.correction_scale)
+                                            : nlohmann::json(nullptr);
   report["cases"] = ck.completed_cases;
 
   const bool tty = opt.progress && ::isatty(2);
@@ -165,7 +169,8 @@ int run_validation_suite(const SuiteOptions& opt) {
   for (size_t ci = report["cases"].size(); ci < cases.size(); ++ci) {
     const CaseSpec& c = cases[ci];
     RunControl control;
-    if (!ck_path.empty()) control.segment_steps = opt.checkpoint_every ? opt.checkpoint_every : 1000;
+    if (!ck_path.empty())
+      control.segment_steps = opt.checkpoint_every ? opt.checkpoint_every : 1000;
     if (tty) {
       control.segments = 20;
       control.on_segment = [&](uint64_t done, uint64_t total, double sec) {
@@ -200,17 +205,16 @@ int run_validation_suite(const SuiteOptions& opt) {
     write_file_atomically(opt.out_dir + "/report.json", report.dump(1) + "\n");
   }
   if (opt.html) render_html(opt.out_dir);
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("%zu passed, %zu failed\n", static_cast<size_t>(std::count_if(
-      report["cases"].begin(), report["cases"].end(),
-      [](const nlohmann::json& j) { return j.value("pass", false); })),
-              static_cast<size_t>(std::count_if(
-      report["cases"].begin(), report["cases"].end(),
-      [](const nlohmann::json& j) { return !j.value("pass", false); })));
-  std::printf("%s: %zu cases, %s, wall time %.1f s, report %s/report.json\n",
-              all ? "PASS" : "FAIL", cases.size(), backend->name().c_str(), wall,
-              opt.out_dir.c_str());
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("%zu passed, %zu failed\n",
+              static_cast<size_t>(
+                  std::count_if(report["cases"].begin(), report["cases"].end(),
+                                [](const nlohmann::json& j) { return j.value("pass", false); })),
+              static_cast<size_t>(
+                  std::count_if(report["cases"].begin(), report["cases"].end(),
+                                [](const nlohmann::json& j) { return !j.value("pass", false); })));
+  std::printf("%s: %zu cases, %s, wall time %.1f s, report %s/report.json\n", all ? "PASS" : "FAIL",
+              cases.size(), backend->name().c_str(), wall, opt.out_dir.c_str());
   return all ? 0 : 1;
 }
 

@@ -17,9 +17,9 @@ struct SuiteOptions {
   bool progress = true;
   bool html = true;  // render report/index.html after the run
   std::string command_line;
-  std::string checkpoint;       // write checkpoints here (atomically)
+  std::string checkpoint;         // write checkpoints here (atomically)
   uint64_t checkpoint_every = 0;  // steps between checkpoints (0: 1000 when checkpointing)
-  std::string resume;           // continue from this checkpoint
+  std::string resume;             // continue from this checkpoint
 };
 
 // Returns the process exit code: 0 all cases pass, 1 some case fails.

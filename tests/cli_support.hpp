@@ -17,7 +17,8 @@ struct CliResult {
 };
 
 inline CliResult run_cli(const std::string& args, const std::string& env = "") {
-  const std::string cmd = env + " " + std::string(ORBITMC_BINARY_DIR) + "/orbitmc " + args + " 2>&1";
+  const std::string cmd =
+      env + " " + std::string(ORBITMC_BINARY_DIR) + "/orbitmc " + args + " 2>&1";
   CliResult r;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;

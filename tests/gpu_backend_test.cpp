@@ -6,8 +6,8 @@
 #include <cmath>
 #include <limits>
 
-#include "gpu_support.hpp"
 #include "case_file.hpp"
+#include "gpu_support.hpp"
 #include "run_engine.hpp"
 #include "validate_case.hpp"
 

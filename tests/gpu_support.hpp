@@ -9,13 +9,13 @@
 
 #include "backend/backend.hpp"
 
-#define ORBITMC_REQUIRE_GPU_OR_SKIP()                                                 \
-  do {                                                                                \
-    std::string orbitmc_why_;                                                         \
-    if (!::orbitmc::cuda_usable(&orbitmc_why_)) {                                     \
-      const char* orbitmc_req_ = std::getenv("ORBITMC_REQUIRE_GPU");                  \
-      if (orbitmc_req_ && std::string(orbitmc_req_) == "1")                           \
-        FAIL() << "ORBITMC_REQUIRE_GPU=1 but " << orbitmc_why_;                        \
-      GTEST_SKIP() << orbitmc_why_;                                                   \
-    }                                                                                 \
+#define ORBITMC_REQUIRE_GPU_OR_SKIP()                                \
+  do {                                                               \
+    std::string orbitmc_why_;                                        \
+    if (!::orbitmc::cuda_usable(&orbitmc_why_)) {                    \
+      const char* orbitmc_req_ = std::getenv("ORBITMC_REQUIRE_GPU"); \
+      if (orbitmc_req_ && std::string(orbitmc_req_) == "1")          \
+        FAIL() << "ORBITMC_REQUIRE_GPU=1 but " << orbitmc_why_;      \
+      GTEST_SKIP() << orbitmc_why_;                                  \
+    }                                                                \
   } while (0)

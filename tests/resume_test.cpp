@@ -54,15 +54,15 @@ TEST(Resume, KilledAfterACheckpointAndResumedGivesIdenticalResults) {
 
   // Killed right after the 3rd checkpoint: mid-way through the second sampler.
   const std::string ck = (dir / "run.ck").string();
-  const auto killed = run_cli(run + "--checkpoint " + ck + " --checkpoint-every 200 --out " +
-                                  (dir / "part").string(),
-                              "ORBITMC_ABORT_AFTER_CHECKPOINTS=8");
+  const auto killed = run_cli(
+      run + "--checkpoint " + ck + " --checkpoint-every 200 --out " + (dir / "part").string(),
+      "ORBITMC_ABORT_AFTER_CHECKPOINTS=8");
   ASSERT_EQ(killed.code, 137) << killed.output;
   ASSERT_TRUE(std::filesystem::exists(ck));
   EXPECT_FALSE(std::filesystem::exists(dir / "part" / "report.json"));
 
-  const auto resumed = run_cli(run + "--resume " + ck + " --checkpoint-every 200 --out " +
-                               (dir / "part").string());
+  const auto resumed =
+      run_cli(run + "--resume " + ck + " --checkpoint-every 200 --out " + (dir / "part").string());
   ASSERT_EQ(resumed.code, 0) << resumed.output;
   EXPECT_EQ(numbers_of(dir / "whole" / "report.json"), numbers_of(dir / "part" / "report.json"));
 }
@@ -72,11 +72,11 @@ TEST(Resume, RefusesACheckpointOfAnotherRun) {
   write_text(dir / "case.json", kCase);
   const std::string ck = (dir / "run.ck").string();
   const std::string run = "run " + (dir / "case.json").string() + " --backend cpu --quiet ";
-  ASSERT_EQ(run_cli(run + "--checkpoint " + ck + " --checkpoint-every 300 --out " +
-                        (dir / "a").string(),
-                    "ORBITMC_ABORT_AFTER_CHECKPOINTS=1")
-                .code,
-            137);
+  ASSERT_EQ(
+      run_cli(run + "--checkpoint " + ck + " --checkpoint-every 300 --out " + (dir / "a").string(),
+              "ORBITMC_ABORT_AFTER_CHECKPOINTS=1")
+          .code,
+      137);
   const auto r = run_cli(run + "--seed 5 --resume " + ck + " --out " + (dir / "b").string());
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("different run"), std::string::npos) << r.output;

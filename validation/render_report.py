@@ -720,7 +720,7 @@ def c_scan_figure(case, outdir, filename):
     c_min, lo, hi = (float(cs[k]) for k in ("c_min", "ci_lo", "ci_hi"))
     fig, (ax, axz) = plt.subplots(1, 2, figsize=(10.0, 4.2),
                                   gridspec_kw={"width_ratios": [1.6, 1]})
-    # Left: the whole scan; log scale when it spans decades (it is chi2/dof-like, ≥ 0).
+    # Left: the whole scan; log scale when it spans decades and stays positive.
     # Right: zoom on the minimum, linear, to read the interval against c = 1.
     positive = np.all(d[np.isfinite(d)] > 0)
     span = np.nanmax(d) / np.nanmin(d) if positive else 0
@@ -739,11 +739,12 @@ def c_scan_figure(case, outdir, filename):
             axis.set_title("zoom on the minimum")
         elif positive and span > 30:
             axis.set_yscale("log")
-    ax.set_ylabel("two-sample χ²/dof, reweighted constrained vs ambient")
+    ax.set_ylabel("debiased distance (χ² − dof)/N_eff,\nreweighted constrained vs ambient")
     ax.set_title("%s: correction-scale scan" % case.get("name", "?"))
     ax.legend(loc="lower left", fontsize=8)
     save_figure(fig, outdir, filename)
-    return ("Distance between the constrained sampler reweighted to correction scale c and the "
+    return ("Debiased two-sample distance (χ² − dof)/N_eff (0 in expectation when the laws "
+            "agree) between the constrained sampler reweighted to correction scale c and the "
             "ambient stiff sampler, for each c (left: the whole scan; right: zoom on the minimum). "
             "The shaded band is the interval of the minimum. When the theorem holds the distance "
             "is smallest near c = 1 (dashed line) and the band contains 1, while c = 0, the "

@@ -149,7 +149,8 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
   for (uint64_t i = 0; i < n; ++i)
     for (int k = 0; k < D; ++k) a.x[i * D + k] = static_cast<double>(hx[k * n + i]);
   for (uint64_t i = 0; i < n; ++i)
-    for (int w = 0; w < nobs * 6; ++w) a.moments[i * nobs * 6 + w] = static_cast<double>(hm[w * n + i]);
+    for (int w = 0; w < nobs * 6; ++w)
+      a.moments[i * nobs * 6 + w] = static_cast<double>(hm[w * n + i]);
   for (int k = 0; k < nobs; ++k)
     for (int b = 0; b < obs.bin[k].bins + 2; ++b) a.pooled[k][b] += hh[hl.offset[k] + b];
   nvtxRangePop();

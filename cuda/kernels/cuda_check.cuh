@@ -7,14 +7,14 @@
 #include <sstream>
 #include <stdexcept>
 
-#define ORBITMC_CUDA_CHECK(call)                                                           \
-  do {                                                                                     \
-    const cudaError_t orbitmc_err_ = (call);                                               \
-    if (orbitmc_err_ != cudaSuccess) {                                                     \
-      std::ostringstream orbitmc_os_;                                                      \
-      orbitmc_os_ << "CUDA error " << cudaGetErrorName(orbitmc_err_) << " ("               \
-                  << cudaGetErrorString(orbitmc_err_) << ") in " #call " at " << __FILE__ \
-                  << ":" << __LINE__;                                                      \
-      throw std::runtime_error(orbitmc_os_.str());                                         \
-    }                                                                                      \
+#define ORBITMC_CUDA_CHECK(call)                                                                 \
+  do {                                                                                           \
+    const cudaError_t orbitmc_err_ = (call);                                                     \
+    if (orbitmc_err_ != cudaSuccess) {                                                           \
+      std::ostringstream orbitmc_os_;                                                            \
+      orbitmc_os_ << "CUDA error " << cudaGetErrorName(orbitmc_err_) << " ("                     \
+                  << cudaGetErrorString(orbitmc_err_) << ") in " #call " at " << __FILE__ << ":" \
+                  << __LINE__;                                                                   \
+      throw std::runtime_error(orbitmc_os_.str());                                               \
+    }                                                                                            \
   } while (0)

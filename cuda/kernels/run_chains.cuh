@@ -20,9 +20,9 @@ struct AdvanceArgs {
   Schedule schedule;
   NoiseKey key{0};
   double init_sigma_lo = 0.5, init_sigma_hi = 1.5;
-  double* x = nullptr;              // chains × dim
-  ChainCounters* counters = nullptr;  // chains
-  double* moments = nullptr;        // chains × observed × 6
+  double* x = nullptr;                  // chains × dim
+  ChainCounters* counters = nullptr;    // chains
+  double* moments = nullptr;            // chains × observed × 6
   uint64_t* pooled[kMaxObserved] = {};  // per observed coordinate: bins + 2 counts (accumulated)
   double* kernel_seconds = nullptr;     // out (optional): device time of the chain kernels
 };

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <Random123/philox.h>
+
 #include <Random123/uniform.hpp>
 
 #include "hd.hpp"
@@ -27,11 +28,9 @@ struct NoiseKey {
   uint64_t seed;
 };
 
-ORBITMC_HD ORBITMC_FORCEINLINE r123::Philox4x32::ctr_type philox_bits(NoiseKey key,
-                                                                       uint32_t stream,
-                                                                       uint32_t chain,
-                                                                       uint64_t step,
-                                                                       uint32_t word) {
+ORBITMC_HD ORBITMC_FORCEINLINE r123::Philox4x32::ctr_type philox_bits(NoiseKey key, uint32_t stream,
+                                                                      uint32_t chain, uint64_t step,
+                                                                      uint32_t word) {
   r123::Philox4x32 rng;
   r123::Philox4x32::ctr_type ctr = {{chain, static_cast<uint32_t>(step),
                                      static_cast<uint32_t>(step >> 32),
@@ -71,7 +70,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void normals(NoiseKey key, uint32_t stream, uint3
 // One uniform in (0, 1] for (stream, chain, step, word).
 template <class T>
 ORBITMC_HD ORBITMC_FORCEINLINE T uniform01(NoiseKey key, uint32_t stream, uint32_t chain,
-                                          uint64_t step, uint32_t word = 0) {
+                                           uint64_t step, uint32_t word = 0) {
   return r123::u01<T>(philox_bits(key, stream, chain, step, word)[0]);
 }
 

@@ -11,19 +11,19 @@ namespace orbitmc {
 namespace analysis {
 
 struct ScanSource {
-  double c = 0;                    // correction scale the samples were drawn with
-  std::vector<double> x;           // orbit coordinate of each sample
-  std::vector<double> log_det_g;   // log det G of each sample
+  double c = 0;                   // correction scale the samples were drawn with
+  std::vector<double> x;          // orbit coordinate of each sample
+  std::vector<double> log_det_g;  // log det G of each sample
 };
 
 struct CorrectionScan {
-  std::vector<double> c;             // grid
-  std::vector<double> chi2;          // two-sample χ² at each c
-  std::vector<double> distance;      // (χ² − dof) / N_eff: debiased, 0 in expectation at the truth
+  std::vector<double> c;         // grid
+  std::vector<double> chi2;      // two-sample χ² at each c
+  std::vector<double> distance;  // (χ² − dof) / N_eff: debiased, 0 in expectation at the truth
   std::vector<double> distance_err;  // its standard error sqrt(2 dof) / N_eff under the null
   double dof = 0;
-  double c_min = 0;   // grid point of the smallest χ², refined by a parabola through neighbours
-  double ci_lo = 0;   // where χ² rises by 3.84 (95 %) on either side, interpolated
+  double c_min = 0;  // grid point of the smallest χ², refined by a parabola through neighbours
+  double ci_lo = 0;  // where χ² rises by 3.84 (95 %) on either side, interpolated
   double ci_hi = 0;
   bool bracketed = false;  // both CI ends found inside the grid
 };

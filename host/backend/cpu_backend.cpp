@@ -7,13 +7,12 @@
 #include <vector>
 
 #include "backend/backend.hpp"
-#include "orbitmc/chain_runner.hpp"
 #include "observation_spec.hpp"
+#include "orbitmc/chain_runner.hpp"
 #include "sampler_dispatch.hpp"
 
 namespace orbitmc {
 namespace {
-
 
 template <class S>
 void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t n_end,
@@ -87,8 +86,7 @@ class CpuBackend : public Backend {
       for (size_t k = 0; k < l.size(); ++k)
         for (size_t b = 0; b < l[k].size(); ++b) st.pooled[k][b] += l[k][b];
     st.next_step = n_end;
-    compute_seconds_ =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    compute_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
 };
 

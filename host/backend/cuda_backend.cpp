@@ -15,7 +15,6 @@ namespace orbitmc {
 #if ORBITMC_HAVE_CUDA
 namespace {
 
-
 class CudaBackend : public Backend {
  public:
   std::string name() const override { return "cuda"; }

@@ -10,14 +10,15 @@
 namespace {
 
 void print_models() {
-  std::cout << "model   parameters (case-file keys)                          compiled-in sizes\n"
-               "block   n, m, sigma0, width: loss (sigma - sigma0)^2/(2 width^2)   (n,m) in "
-               "(1,1) (1,2) (1,3) (2,2) (2,3) (3,3)\n"
-               "scalar  target, width: loss (u v - target)^2/(2 width^2)        (1,1)\n"
-               "relu    units, input_dim, points, width, data_seed               (3, 3, 8)\n"
-               "matfac  rows, cols, rank, observed, width, data_seed             (3, 3, 2)\n"
-               "samplers: ambient_em, ambient_lm, ambient_mala (h, kappa), constrained_projection,\n"
-               "          constrained_metropolis (h, c)\n";
+  std::cout
+      << "model   parameters (case-file keys)                          compiled-in sizes\n"
+         "block   n, m, sigma0, width: loss (sigma - sigma0)^2/(2 width^2)   (n,m) in "
+         "(1,1) (1,2) (1,3) (2,2) (2,3) (3,3)\n"
+         "scalar  target, width: loss (u v - target)^2/(2 width^2)        (1,1)\n"
+         "relu    units, input_dim, points, width, data_seed               (3, 3, 8)\n"
+         "matfac  rows, cols, rank, observed, width, data_seed             (3, 3, 2)\n"
+         "samplers: ambient_em, ambient_lm, ambient_mala (h, kappa), constrained_projection,\n"
+         "          constrained_metropolis (h, c)\n";
 }
 
 }  // namespace
@@ -42,7 +43,8 @@ int main(int argc, char** argv) {
                     "override c of the constrained samplers expected to match");
     sub->add_option("--chains", opt.overrides.chains, "override the number of chains")
         ->check(CLI::PositiveNumber);
-    sub->add_option("--seed", opt.overrides.seed, "override the case seeds")->check(CLI::PositiveNumber);
+    sub->add_option("--seed", opt.overrides.seed, "override the case seeds")
+        ->check(CLI::PositiveNumber);
     sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all)")
         ->check(CLI::NonNegativeNumber);
     sub->add_flag("--quiet", quiet, "no progress output");

@@ -12,8 +12,7 @@ namespace orbitmc {
 
 // V(θ) and ∇V(θ) for the ambient samplers.
 template <class Model, class T = typename Model::Scalar>
-ORBITMC_HD ORBITMC_FORCEINLINE T ambient_potential_grad(const Model& m, T kappa, const T* x,
-                                                        T* g) {
+ORBITMC_HD ORBITMC_FORCEINLINE T ambient_potential_grad(const Model& m, T kappa, const T* x, T* g) {
   const T l = m.loss_grad(x, g);
   return l + geometry::add_penalty_grad<typename Model::Layout>(x, kappa, g);
 }
@@ -55,8 +54,8 @@ struct AmbientLM {
   ORBITMC_HD void begin(Carry& carry, NoiseKey key, uint32_t chain, uint64_t n) const {
     normals<T, kDim>(key, kStreamLangevin, chain, n, carry.r);
   }
-  ORBITMC_HD void step(T (&x)[kDim], Carry& carry, ChainCounters& c, NoiseKey key,
-                       uint32_t chain, uint64_t n) const {
+  ORBITMC_HD void step(T (&x)[kDim], Carry& carry, ChainCounters& c, NoiseKey key, uint32_t chain,
+                       uint64_t n) const {
     T g[kDim], r1[kDim], xn[kDim];
     ambient_potential_grad(model, p.kappa, x, g);
     normals<T, kDim>(key, kStreamLangevin, chain, n + 1, r1);

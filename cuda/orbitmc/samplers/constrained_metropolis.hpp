@@ -27,9 +27,7 @@ struct ConstrainedMetropolis {
   }
 
   // Relative tolerance for the reverse projection to count as landing on x.
-  static ORBITMC_HD constexpr T reverse_tolerance() {
-    return sizeof(T) == 4 ? T(1e-3) : T(1e-7);
-  }
+  static ORBITMC_HD constexpr T reverse_tolerance() { return sizeof(T) == 4 ? T(1e-3) : T(1e-7); }
 
   struct Carry {};
   ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}

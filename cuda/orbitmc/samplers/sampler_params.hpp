@@ -6,9 +6,9 @@
 namespace orbitmc {
 
 enum class SamplerKind : int {
-  kAmbientEM = 0,            // Euler–Maruyama on L + (κ/2)|F|²
-  kAmbientLM = 1,            // Leimkuhler–Matthews on L + (κ/2)|F|²
-  kAmbientMALA = 2,          // Metropolis-adjusted Langevin on L + (κ/2)|F|²
+  kAmbientEM = 0,              // Euler–Maruyama on L + (κ/2)|F|²
+  kAmbientLM = 1,              // Leimkuhler–Matthews on L + (κ/2)|F|²
+  kAmbientMALA = 2,            // Metropolis-adjusted Langevin on L + (κ/2)|F|²
   kConstrainedProjection = 3,  // projection Langevin on the slice, V = L + c/(2β) log det G
   kConstrainedMetropolis = 4,  // exact constrained Metropolis (Zappa et al. 2018)
   kNoiseCeiling = 5,           // benchmark ceiling: the noise of an EM step, trivial update
@@ -16,11 +16,11 @@ enum class SamplerKind : int {
 
 template <class T>
 struct SamplerParams {
-  T beta = T(1);        // inverse temperature
-  T h = T(1e-3);        // step size (proposal scale for constrained Metropolis)
-  T kappa = T(0);       // stiff-penalty constant (ambient samplers)
-  T c = T(1);           // correction scale (constrained samplers)
-  T bound = T(1e6);     // |θ_k| beyond this counts as divergence
+  T beta = T(1);     // inverse temperature
+  T h = T(1e-3);     // step size (proposal scale for constrained Metropolis)
+  T kappa = T(0);    // stiff-penalty constant (ambient samplers)
+  T c = T(1);        // correction scale (constrained samplers)
+  T bound = T(1e6);  // |θ_k| beyond this counts as divergence
 };
 
 }  // namespace orbitmc
