@@ -98,10 +98,11 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   json j;
   try {
     j = json::parse(text);
+  } catch (const json::out_of_range& e) {
+    // JSON has no non-finite numbers: an overflowing literal such as 1e999 lands here.
+    bad_input(file, "(file contents)", std::string("numbers must be finite: ") + e.what());
   } catch (const json::exception& e) {
-    // JSON has no non-finite numbers: an overflowing literal (1e999) lands here too.
-    bad_input(file, "(file contents)",
-              std::string("not valid JSON (numbers must be finite): ") + e.what());
+    bad_input(file, "(file contents)", std::string("not valid JSON: ") + e.what());
   }
   const std::string w = file;
   check_keys(j, w, {"name",         "title",         "kind",
@@ -219,7 +220,7 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     r.spec.schedule.steps = get_count(s, "steps", ws, 1000);
     r.spec.schedule.burn_in = get_count(s, "burn_in", ws, r.spec.schedule.steps / 2);
     r.spec.schedule.thin = get_count(s, "thin", ws, 1);
-    check_run_spec(r.spec, ws);
+    check_run_spec(r.spec, w, ws);
     c.samplers.push_back(r);
   }
   if (c.kind == "comparison") {

@@ -69,22 +69,23 @@ int model_dimension(const ModelSpec& model) {
   return n;
 }
 
-void check_run_spec(const RunSpec& s, const std::string& where) {
+void check_run_spec(const RunSpec& s, const std::string& where, const std::string& sampler_where) {
   const std::string w = where.empty() ? "" : where + ".";
+  const std::string ws = sampler_where.empty() ? "" : sampler_where + ".";
   const int ncoord = model_coordinate_count(s.model);
   if (!(s.beta > 0) || !std::isfinite(s.beta))
     bad_input(w + "beta", s.beta, "must be finite and > 0");
-  if (!(s.h > 0) || !std::isfinite(s.h)) bad_input(w + "h", s.h, "step must be finite and > 0");
+  if (!(s.h > 0) || !std::isfinite(s.h)) bad_input(ws + "h", s.h, "step must be finite and > 0");
   if (!(s.kappa >= 0) || !std::isfinite(s.kappa))
-    bad_input(w + "kappa", s.kappa, "must be finite and >= 0");
-  if (!std::isfinite(s.c)) bad_input(w + "c", s.c, "correction scale must be finite");
-  if (!(s.bound > 0)) bad_input(w + "bound", s.bound, "must be > 0");
+    bad_input(ws + "kappa", s.kappa, "must be finite and >= 0");
+  if (!std::isfinite(s.c)) bad_input(ws + "c", s.c, "correction scale must be finite");
+  if (!(s.bound > 0)) bad_input(ws + "bound", s.bound, "must be > 0");
   if (s.chains == 0) bad_input(w + "chains", s.chains, "must be >= 1");
   if (s.chains > 0xffffffffull) bad_input(w + "chains", s.chains, "must be < 2^32");
-  if (s.schedule.thin == 0) bad_input(w + "thin", s.schedule.thin, "must be >= 1");
-  if (s.schedule.steps == 0) bad_input(w + "steps", s.schedule.steps, "must be >= 1");
+  if (s.schedule.thin == 0) bad_input(ws + "thin", s.schedule.thin, "must be >= 1");
+  if (s.schedule.steps == 0) bad_input(ws + "steps", s.schedule.steps, "must be >= 1");
   if (s.schedule.burn_in >= s.schedule.steps)
-    bad_input(w + "burn_in", s.schedule.burn_in,
+    bad_input(ws + "burn_in", s.schedule.burn_in,
               "must be < steps (" + std::to_string(s.schedule.steps) + ")");
   if (!(s.model.width > 0)) bad_input(w + "model.width", s.model.width, "must be > 0");
   if (!(s.init_sigma_lo > 0) || !(s.init_sigma_hi >= s.init_sigma_lo))

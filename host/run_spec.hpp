@@ -53,8 +53,10 @@ const char* sampler_name(SamplerKind k);
 // constrained_metropolis); throws InputError naming `field` otherwise.
 SamplerKind parse_sampler(const std::string& name, const std::string& field);
 // Checks every field of the spec (β > 0, finite h > 0, κ ≥ 0, chains > 0, bins ≥ 1, lo < hi,
-// model sizes compiled in, …); throws InputError naming `where`.FIELD.
-void check_run_spec(const RunSpec& spec, const std::string& where);
+// model sizes compiled in, …); throws InputError naming the field, prefixed by `where` for the
+// model, ensemble and observation fields and by `sampler_where` for the sampler's own fields.
+void check_run_spec(const RunSpec& spec, const std::string& where,
+                    const std::string& sampler_where);
 // Number of orbit coordinates the model exposes (coordinate indices run 0..n-1).
 int model_coordinate_count(const ModelSpec& model);
 int model_dimension(const ModelSpec& model);
