@@ -20,7 +20,7 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
     const uint64_t to = std::min(total, from + seg);
     backend.advance(spec, state, to);
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (control.on_segment) control.on_segment(to, total, dt);
+    if (control.on_segment) control.on_segment(control.label, to, total, dt);
     if (control.on_state) control.on_state(state);
   }
   if (seconds)

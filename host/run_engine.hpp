@@ -12,8 +12,9 @@ namespace orbitmc {
 struct RunControl {
   uint64_t segment_steps = 0;  // steps per segment; 0: `segments` equal segments
   uint64_t segments = 1;
-  // Called after each segment with (steps done, total steps, seconds so far).
-  std::function<void(uint64_t, uint64_t, double)> on_segment;
+  std::string label;  // what is running, for progress lines
+  // Called after each segment with (label, steps done, total steps, seconds so far).
+  std::function<void(const std::string&, uint64_t, uint64_t, double)> on_segment;
   // Called after each segment with the state (for checkpoints).
   std::function<void(const EnsembleState&)> on_state;
 };

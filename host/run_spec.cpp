@@ -72,7 +72,12 @@ int model_dimension(const ModelSpec& model) {
 void check_run_spec(const RunSpec& s, const std::string& where, const std::string& sampler_where) {
   const std::string w = where.empty() ? "" : where + ".";
   const std::string ws = sampler_where.empty() ? "" : sampler_where + ".";
-  const int ncoord = model_coordinate_count(s.model);
+  int ncoord = 0;
+  try {
+    ncoord = model_coordinate_count(s.model);
+  } catch (const InputError& e) {
+    throw InputError(w + e.what());  // name the file the model came from
+  }
   if (!(s.beta > 0) || !std::isfinite(s.beta))
     bad_input(w + "beta", s.beta, "must be finite and > 0");
   if (!(s.h > 0) || !std::isfinite(s.h)) bad_input(ws + "h", s.h, "step must be finite and > 0");

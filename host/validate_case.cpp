@@ -151,6 +151,7 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
   for (size_t i = 0; i < c.samplers.size(); ++i) {
     const SamplerRole& role = c.samplers[i];
     RunControl rc = control;
+    rc.label = c.name + "/" + role.role;
     if (checkpoint)
       rc.on_state = [&](const EnsembleState& s) {
         if (&s != &prog.current) prog.current = s;

@@ -173,8 +173,9 @@ int run_validation_suite(const SuiteOptions& opt) {
       control.segment_steps = opt.checkpoint_every ? opt.checkpoint_every : 1000;
     if (tty) {
       control.segments = 20;
-      control.on_segment = [&](uint64_t done, uint64_t total, double sec) {
-        show_progress(c.name, c.samplers[0].spec.chains, done, total, sec);
+      control.on_segment = [&](const std::string& label, uint64_t done, uint64_t total,
+                               double sec) {
+        show_progress(label, c.samplers[0].spec.chains, done, total, sec);
       };
     }
     CaseProgress progress;

@@ -62,7 +62,7 @@ INSTANTIATE_TEST_SUITE_P(
                                R"("kind": "ambient_xx")",
                                R"(samplers\.ambient\.kind = ambient_xx: allowed: ambient_em)"},
                       BadInput{"wrong_dimensions", R"("n": 1, "m": 3)", R"("n": 4, "m": 3)",
-                               R"(model \(n, m\) = \(4, 3\): compiled-in block sizes)"},
+                               R"(case\.json\.model \(n, m\) = \(4, 3\): compiled-in block sizes)"},
                       BadInput{"beta_not_positive", R"("beta": 1.0)", R"("beta": 0)",
                                R"(beta = 0: must be finite and > 0)"},
                       BadInput{"negative_step", R"("h": 5e-4)", R"("h": -0.001)",
