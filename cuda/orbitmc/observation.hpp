@@ -15,14 +15,6 @@ struct Schedule {
   uint64_t steps = 0;  // total steps, burn-in included
 
   ORBITMC_HD uint64_t samples() const { return steps > burn_in ? (steps - burn_in) / thin : 0; }
-  // After step n (0-based) the chain is at time t = n + 1; returns the sample number at that
-  // time, or -1 when t is not a sampling time.
-  ORBITMC_HD int64_t sample_index(uint64_t n) const {
-    const uint64_t t = n + 1;
-    if (t <= burn_in || (t - burn_in) % thin != 0) return -1;
-    return static_cast<int64_t>((t - burn_in) / thin - 1);
-  }
-  ORBITMC_HD int half(int64_t s) const { return 2 * static_cast<uint64_t>(s) >= samples() ? 1 : 0; }
   // The first sampling time t >= t_min (t = step index + 1); the chain loop then advances it
   // by `thin`, so no division runs per step (64-bit division is slow on GPUs).
   ORBITMC_HD uint64_t first_sample_time(uint64_t t_min) const {
