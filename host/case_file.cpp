@@ -266,6 +266,7 @@ void refine(RunSpec& spec, uint64_t k) {
       spec.sampler == SamplerKind::kAmbientMALA)
     return;
   spec.h /= static_cast<double>(k);
+  spec.kappa *= static_cast<double>(k);  // stiffer penalty, same h·κ: the O(1/κ) bias shrinks too
   spec.schedule.steps *= k;
   spec.schedule.burn_in *= k;
   spec.schedule.thin *= k;

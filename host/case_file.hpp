@@ -57,7 +57,8 @@ struct CaseOverrides {
   uint64_t seed = 0;              // 0: the case's own
   int threads = 0;
   // Refinement K >= 1: every Langevin sampler takes steps h/K, K times as many (same physical
-  // time), shrinking discretisation bias as sample sizes grow (e.g. on a GPU). Metropolis
+  // time), with the penalty κ·K (same h·κ, so the same stability), shrinking both the
+  // discretisation and the stiffness bias as sample sizes grow (e.g. on a GPU). Metropolis
   // samplers are exact and keep their settings.
   uint64_t refine = 1;
   // Longer runs L >= 1: every sampler takes L times the steps (burn-in and thinning too) at

@@ -40,7 +40,7 @@ void for_each_final(const RunSpec& spec, const EnsembleState& st, int k, F&& f) 
       T x[D];
       for (int j = 0; j < D; ++j) x[j] = static_cast<T>(st.x[i * D + j]);
       const T v = s.model.coord(x, bin.coord);
-      f(static_cast<double>(v), bin.index(v), bin.bins);
+      f(static_cast<double>(v), bin.slot(v));
     }
   });
 }
@@ -50,9 +50,7 @@ std::vector<std::vector<uint64_t>> final_histograms(const RunSpec& spec, const E
   std::vector<std::vector<uint64_t>> h(spec.observe.size());
   for (size_t k = 0; k < spec.observe.size(); ++k) {
     h[k].assign(spec.observe[k].bins + 2, 0);
-    for_each_final(spec, st, static_cast<int>(k), [&](double, int b, int bins) {
-      h[k][b < 0 ? bins : (b >= bins ? bins + 1 : b)] += 1;
-    });
+    for_each_final(spec, st, static_cast<int>(k), [&](double, int slot) { h[k][slot] += 1; });
   }
   return h;
 }
@@ -60,7 +58,7 @@ std::vector<std::vector<uint64_t>> final_histograms(const RunSpec& spec, const E
 std::vector<double> final_coordinate(const RunSpec& spec, const EnsembleState& st, int k) {
   std::vector<double> v;
   v.reserve(st.chains);
-  for_each_final(spec, st, k, [&](double x, int, int) { v.push_back(x); });
+  for_each_final(spec, st, k, [&](double x, int) { v.push_back(x); });
   return v;
 }
 

@@ -84,7 +84,9 @@ void check_run_spec(const RunSpec& s, const std::string& where, const std::strin
   if (!(s.kappa >= 0) || !std::isfinite(s.kappa))
     bad_input(ws + "kappa", s.kappa, "must be finite and >= 0");
   if (!std::isfinite(s.c)) bad_input(ws + "c", s.c, "correction scale must be finite");
-  if (!(s.bound > 0)) bad_input(ws + "bound", s.bound, "must be > 0");
+  const double max_bound = s.use_double ? 1e300 : 1e30;  // finite in the chains' precision
+  if (!(s.bound > 0) || !(s.bound <= max_bound))
+    bad_input(ws + "bound", s.bound, "must be in (0, " + std::to_string(max_bound) + "]");
   if (s.chains == 0) bad_input(w + "chains", s.chains, "must be >= 1");
   if (s.chains > 0xffffffffull) bad_input(w + "chains", s.chains, "must be < 2^32");
   if (s.schedule.thin == 0) bad_input(ws + "thin", s.schedule.thin, "must be >= 1");

@@ -41,7 +41,8 @@ const SamplerResult* find_role(const CaseResult& r, const std::string& role) {
 
 void print_header() {
   std::printf("%-14s %-5s %8s %9s %9s %9s %22s %6s %7s %7s\n", "case", "back", "chains",
-              "p_ambient", "p_correct", "p_uncorr", "c_hat [95% CI]", "TV", "c_scan", "verdict");
+              "p_ambient", "p_correct", "p_uncorr", "c_hat [CI 1-alpha]", "TV", "c_scan",
+              "verdict");
 }
 
 void print_row(const CaseResult& r) {

@@ -60,11 +60,7 @@ __global__ void __launch_bounds__(kBlockThreads)
           mom[k].m2[w] = moments[(k * 6 + 4 + w) * chains + i];
         }
     ChainCounters c = counters[i];
-    auto sink = [&](int k, int bin) {
-      const int bins = obs.bin[k].bins;
-      const int slot = bin < 0 ? bins : (bin >= bins ? bins + 1 : bin);
-      atomicAdd(&hist[hl.offset[k] + slot], 1u);
-    };
+    auto sink = [&](int k, int slot) { atomicAdd(&hist[hl.offset[k] + slot], 1u); };
     run_chain(s, xl, c, mom, obs, sched, key, static_cast<uint32_t>(i), n0, n1, sink);
 #pragma unroll
     for (int k = 0; k < D; ++k) x[k * chains + i] = xl[k];

@@ -97,17 +97,6 @@ ORBITMC_HD ORBITMC_FORCEINLINE T add_penalty_grad(const T* th, T kappa, T* g) {
   return pen;
 }
 
-template <class L, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE T penalty(const T* th, T kappa) {
-  T pen = T(0);
-#pragma unroll
-  for (int b = 0; b < L::kBlocks; ++b) {
-    const T f = constraint<L>(th, b);
-    pen += T(0.5) * kappa * f * f;
-  }
-  return pen;
-}
-
 // Projects x̃ onto the slice along ∇F(θ) at the base point θ: per block,
 // x' = (ũ + λu, ṽ − λv) with λ the root nearest 0 of
 //   (|u|² − |v|²) λ² + 2(ũ·u + ṽ·v) λ + (|ũ|² − |ṽ|²) = 0.
@@ -179,23 +168,6 @@ ORBITMC_HD ORBITMC_FORCEINLINE T balance(const T* th, int b) {
   T uu, vv;
   norms2<L>(th, b, uu, vv);
   return T(0.5) * om::log(uu / vv);
-}
-
-// Adds to g the gradient of σ_b scaled by s and returns σ_b. With r = 1/sqrt(|u|²|v|²):
-// σ = |u|²|v|² r, ∂σ/∂u = u |v|/|u| = u |v|² r, ∂σ/∂v = v |u|² r — one reciprocal square root,
-// no division (σ's gradient is taken as 0 where it is undefined, at u = 0 or v = 0).
-template <class L, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE T add_sigma_grad(const T* th, int b, T s, T* g) {
-  T uu, vv;
-  norms2<L>(th, b, uu, vv);
-  const T p = uu * vv;
-  const T r = p > T(0) ? om::rsqrt(p) : T(0);
-  const T fu = s * vv * r, fv = s * uu * r;
-#pragma unroll
-  for (int i = 0; i < L::kN; ++i) g[L::u(b, i)] += fu * th[L::u(b, i)];
-#pragma unroll
-  for (int j = 0; j < L::kM; ++j) g[L::v(b, j)] += fv * th[L::v(b, j)];
-  return p * r;
 }
 
 // Invariant ridge (ρ/2) Σ_b σ_b² = (ρ/2) Σ_b |u_b|²|v_b|²: a prior on the orbit coordinates only

@@ -21,6 +21,16 @@ ORBITMC_HD void init_chain(NoiseKey key, uint32_t chain, T sigma_lo, T sigma_hi,
   for (int b = 0; b < L::kBlocks; ++b) {
     T uu, vv;
     geometry::norms2<L>(x, b, uu, vv);
+    // A direction needs a non-zero draw: Box–Muller gives exactly 0 when U1 rounds to 1 (about
+    // 3e-8 per pair in float), and 0/0 would start the chain at NaN. Fall back to the first axis.
+    if (!(uu > T(0))) {
+      x[L::u(b, 0)] = T(1);
+      uu = T(1);
+    }
+    if (!(vv > T(0))) {
+      x[L::v(b, 0)] = T(1);
+      vv = T(1);
+    }
     const T s = sigma_lo + (sigma_hi - sigma_lo) *
                                uniform01<T>(key, kStreamInit, chain, 1, static_cast<uint32_t>(b));
     const T r = om::sqrt(s);
@@ -32,8 +42,9 @@ ORBITMC_HD void init_chain(NoiseKey key, uint32_t chain, T sigma_lo, T sigma_hi,
   }
 }
 
-// Advances one chain over steps [n0, n1). Sink is called as sink(k, bin) for observed
-// coordinate k (bin in [-1, bins]); moments[k] accumulates coordinate k per half.
+// Advances one chain over steps [n0, n1). Sink is called as sink(k, slot) for observed
+// coordinate k (BinSpec::slot: bins, then underflow and overflow); moments[k] accumulates
+// coordinate k per half.
 template <class Sampler, class Sink, class T = typename Sampler::T>
 ORBITMC_HD void run_chain(const Sampler& s, T (&x)[Sampler::kDim], ChainCounters& c,
                           SplitMoments<T>* moments, const ObservationSpec<T>& obs,
@@ -51,16 +62,24 @@ ORBITMC_HD void run_chain(const Sampler& s, T (&x)[Sampler::kDim], ChainCounters
     next += sched.thin;
     ++si;
     if (c.diverged) continue;
+    // All coordinates first: a non-finite one (never expected) freezes the chain before any of
+    // this sample is recorded.
+    T v[kMaxObserved];
+    bool finite = true;
 #pragma unroll
     for (int k = 0; k < kMaxObserved; ++k) {
-      if (k < obs.count && !c.diverged) {
-        const T v = s.model.coord(x, obs.bin[k].coord);
-        if (!om::finite(v)) {  // never expected; freezes the chain instead of poisoning moments
-          c.diverged = 2;
-          continue;
-        }
-        moments[k].add(h, v);
-        sink(k, obs.bin[k].index(v));
+      v[k] = k < obs.count ? s.model.coord(x, obs.bin[k].coord) : T(0);
+      finite = finite && om::finite(v[k]);
+    }
+    if (!finite) {
+      c.diverged = 2;
+      continue;
+    }
+#pragma unroll
+    for (int k = 0; k < kMaxObserved; ++k) {
+      if (k < obs.count) {
+        moments[k].add(h, v[k]);
+        sink(k, obs.bin[k].slot(v[k]));
       }
     }
   }

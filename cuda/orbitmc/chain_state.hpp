@@ -30,4 +30,15 @@ ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(T (&x)[D], const T (&xn)[D
   }
 }
 
+// For samplers whose rejections keep the state (a NaN state would otherwise be "rejected"
+// forever): marks the chain diverged and returns false when x is non-finite or out of bound.
+template <class T, int D>
+ORBITMC_HD ORBITMC_FORCEINLINE bool state_is_sane(const T (&x)[D], T bound, ChainCounters& c) {
+  bool ok = true;
+#pragma unroll
+  for (int k = 0; k < D; ++k) ok = ok && om::fabs(x[k]) <= bound;
+  if (!ok) c.diverged = 1;
+  return ok;
+}
+
 }  // namespace orbitmc

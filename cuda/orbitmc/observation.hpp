@@ -37,6 +37,11 @@ struct BinSpec {
     const T f = (v - lo) / (hi - lo) * T(bins);
     return f >= T(bins) ? bins : static_cast<int>(f);
   }
+  // Histogram slot of v: bins 0..bins-1, then underflow (bins) and overflow (bins + 1).
+  ORBITMC_HD int slot(T v) const {
+    const int i = index(v);
+    return i < 0 ? bins : (i >= bins ? bins + 1 : i);
+  }
 };
 
 template <class T>

@@ -23,10 +23,7 @@ void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t 
   const ObservationSpec<T> obs = make_observation_spec<T>(spec);
   const NoiseKey key{spec.seed};
   const int nobs = obs.count;
-  auto sink = [&](int k, int bin) {
-    const int bins = obs.bin[k].bins;
-    counts[k][bin < 0 ? bins : (bin >= bins ? bins + 1 : bin)] += 1;  // then underflow, overflow
-  };
+  auto sink = [&](int k, int slot) { counts[k][slot] += 1; };
   for (uint64_t i = first; i < last; ++i) {
     T x[D];
     if (st.next_step == 0) {

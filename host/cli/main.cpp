@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     sub->add_option("--resume", opt.resume, "continue the run saved in FILE");
     sub->add_option("--refine", opt.overrides.refine,
-                    "divide Langevin step sizes by K and take K times the steps (large ensembles)")
+                    "Langevin steps h/K, K times as many, penalty kappa*K (large ensembles)")
         ->check(CLI::Range(1, 1000));
     sub->add_option("--longer", opt.overrides.longer,
                     "take L times the steps at the same step size (slow relaxation)")

@@ -100,7 +100,7 @@ struct AmbientMALA {
     const T u = uniform01<T>(key, kStreamAccept, chain, n);
     if (om::finite(log_alpha) && om::log(u) < log_alpha) {
       commit_or_diverge(x, y, p.bound, c);
-    } else {  // includes a non-finite proposal: it is rejected, not a divergence
+    } else if (state_is_sane(x, p.bound, c)) {  // a non-finite proposal is rejected
       ++c.rejected;
     }
   }

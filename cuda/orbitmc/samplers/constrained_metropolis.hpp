@@ -41,7 +41,7 @@ struct ConstrainedMetropolis {
 #pragma unroll
     for (int k = 0; k < kDim; ++k) y[k] = x[k] + v[k];
     if (!geometry::project<L>(x, y, y)) {
-      ++c.failed;
+      if (state_is_sane(x, p.bound, c)) ++c.failed;  // a NaN state must not pass as a failure
       return;
     }
     // Reverse move: tangent at y pointing to x, then the projection along ∇F(y).
@@ -60,7 +60,7 @@ struct ConstrainedMetropolis {
     for (int k = 0; k < kDim; ++k) miss += (back[k] - x[k]) * (back[k] - x[k]);
     const T tol = reverse_tolerance();
     if (!back_ok || !(miss <= tol * tol * (T(1) + xx))) {
-      ++c.failed;
+      if (state_is_sane(x, p.bound, c)) ++c.failed;  // a NaN state must not pass as a failure
       return;
     }
     T vv = T(0), ww = T(0);
@@ -73,7 +73,7 @@ struct ConstrainedMetropolis {
     const T u = uniform01<T>(key, kStreamAccept, chain, n);
     if (om::finite(log_alpha) && om::log(u) < log_alpha) {
       commit_or_diverge(x, y, p.bound, c);
-    } else {
+    } else if (state_is_sane(x, p.bound, c)) {
       ++c.rejected;
     }
   }

@@ -32,7 +32,7 @@ struct ConstrainedProjection {
     for (int k = 0; k < kDim; ++k) xt[k] = x[k] - p.h * g[k] + s * r[k];
     if (geometry::project<L>(x, xt, xt)) {
       commit_or_diverge(x, xt, p.bound, c);
-    } else {
+    } else if (state_is_sane(x, p.bound, c)) {  // a NaN state must not pass as a failure
       ++c.failed;
     }
   }
