@@ -17,6 +17,16 @@ ORBITMC_HD ORBITMC_FORCEINLINE T ambient_potential_grad(const Model& m, T kappa,
   return l + geometry::add_penalty_grad<typename Model::Layout>(x, kappa, g);
 }
 
+// The Euler–Maruyama move x − h∇V + sqrt(2h/β) R, shared by EM, MALA's proposal and the
+// unconstrained half of the projection scheme.
+template <class T, int D>
+ORBITMC_HD ORBITMC_FORCEINLINE void euler_maruyama_move(const T (&x)[D], const T (&g)[D],
+                                                        const T (&r)[D], T h, T beta, T (&out)[D]) {
+  const T s = om::sqrt(T(2) * h / beta);
+#pragma unroll
+  for (int k = 0; k < D; ++k) out[k] = x[k] - h * g[k] + s * r[k];
+}
+
 template <class Model>
 struct AmbientEM {
   using T = typename Model::Scalar;
@@ -31,9 +41,7 @@ struct AmbientEM {
     T g[kDim], r[kDim], xn[kDim];
     ambient_potential_grad(model, p.kappa, x, g);
     normals<T, kDim>(key, kStreamLangevin, chain, n, r);
-    const T s = om::sqrt(T(2) * p.h / p.beta);
-#pragma unroll
-    for (int k = 0; k < kDim; ++k) xn[k] = x[k] - p.h * g[k] + s * r[k];
+    euler_maruyama_move(x, g, r, p.h, p.beta, xn);
     commit_or_diverge(x, xn, p.bound, c);
   }
 };
@@ -83,9 +91,7 @@ struct AmbientMALA {
     T gx[kDim], gy[kDim], r[kDim], y[kDim];
     const T vx = ambient_potential_grad(model, p.kappa, x, gx);
     normals<T, kDim>(key, kStreamLangevin, chain, n, r);
-    const T s = om::sqrt(T(2) * p.h / p.beta);
-#pragma unroll
-    for (int k = 0; k < kDim; ++k) y[k] = x[k] - p.h * gx[k] + s * r[k];
+    euler_maruyama_move(x, gx, r, p.h, p.beta, y);
     const T vy = ambient_potential_grad(model, p.kappa, y, gy);
     // log q(x | y) − log q(y | x) with q(b | a) ∝ exp(−β |b − a + h∇V(a)|² / (4h)).
     T fwd = T(0), bwd = T(0);

@@ -7,6 +7,7 @@
 #include "../block_geometry.hpp"
 #include "../chain_state.hpp"
 #include "../philox_noise.hpp"
+#include "ambient_langevin.hpp"
 #include "sampler_params.hpp"
 
 namespace orbitmc {
@@ -27,9 +28,7 @@ struct ConstrainedProjection {
     model.loss_grad(x, g);
     geometry::add_log_det_gram_grad<L>(x, p.c / (T(2) * p.beta), g);
     normals<T, kDim>(key, kStreamLangevin, chain, n, r);
-    const T s = om::sqrt(T(2) * p.h / p.beta);
-#pragma unroll
-    for (int k = 0; k < kDim; ++k) xt[k] = x[k] - p.h * g[k] + s * r[k];
+    euler_maruyama_move(x, g, r, p.h, p.beta, xt);
     if (geometry::project<L>(x, xt, xt)) {
       commit_or_diverge(x, xt, p.bound, c);
     } else if (state_is_sane(x, p.bound, c)) {  // a NaN state must not pass as a failure
