@@ -33,6 +33,11 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
 // (the last two are underflow and overflow). Uses the model's own coordinate function.
 std::vector<std::vector<uint64_t>> final_histograms(const RunSpec& spec, const EnsembleState& st);
 
+// The in-range bins of a histogram with its underflow and overflow slots at the end.
+inline std::vector<uint64_t> in_range_bins(const std::vector<uint64_t>& h) {
+  return std::vector<uint64_t>(h.begin(), h.end() - 2);
+}
+
 // Final values of observed coordinate k for the non-diverged chains.
 std::vector<double> final_coordinate(const RunSpec& spec, const EnsembleState& st, int k);
 

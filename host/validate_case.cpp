@@ -30,10 +30,6 @@ std::function<double(double, double)> theory_log_density(const RunSpec& spec) {
 
 namespace {
 
-std::vector<uint64_t> bins_only(const std::vector<uint64_t>& h) {
-  return std::vector<uint64_t>(h.begin(), h.end() - 2);
-}
-
 bool has_samples(const CoordResult& cr) {
   for (auto n : cr.final_counts)
     if (n) return true;
@@ -67,10 +63,10 @@ SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunCo
     CoordResult cr;
     cr.hist = spec.observe[k];
     const int bins = cr.hist.bins;
-    cr.final_counts = bins_only(finals[k]);
+    cr.final_counts = in_range_bins(finals[k]);
     cr.underflow = finals[k][bins];
     cr.overflow = finals[k][bins + 1];
-    cr.pooled_counts = bins_only(st.pooled[k]);
+    cr.pooled_counts = in_range_bins(st.pooled[k]);
     std::vector<analysis::ChainMoments> halves;
     analysis::ChainMoments total;
     for (uint64_t i = 0; i < st.chains; ++i) {

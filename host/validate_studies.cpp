@@ -29,12 +29,6 @@ void fit_intercept(const std::vector<double>& x, const std::vector<double>& y,
   *a_err = std::sqrt(sxx / det);
 }
 
-std::vector<uint64_t> final_bins(const RunSpec& spec, const EnsembleState& st) {
-  auto h = final_histograms(spec, st)[0];
-  h.resize(h.size() - 2);  // drop underflow and overflow
-  return h;
-}
-
 }  // namespace
 
 StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient,
@@ -55,7 +49,7 @@ StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient
     spec.seed = derive_seed(spec.seed, "stiffness/" + std::to_string(kappa));
     EnsembleState st;
     run_to_end(backend, spec, st, RunControl{}, nullptr);
-    const auto counts = final_bins(spec, st);
+    const auto counts = in_range_bins(final_histograms(spec, st)[0]);
     StiffnessPoint p;
     p.kappa = kappa;
     analysis::TestResult t;
