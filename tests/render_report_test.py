@@ -84,7 +84,24 @@ def parse_page(path):
 
 
 class PageChecks:
-    """Shared checks on a rendered page; subclasses render it in setUpClass."""
+    """Shared checks on a rendered page. Subclasses name the output folder and the renderer's
+    extra arguments; setUpClass renders the stored report once per class."""
+
+    SUBDIR = "report"
+    ARGS = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.out = os.path.join(cls.tmp.name, cls.SUBDIR)
+        cls.result = render(REPORT, cls.out, *cls.ARGS)
+        with open(REPORT, encoding="utf-8") as f:
+            cls.report = json.load(f)
+        cls.page, cls.source = parse_page(os.path.join(cls.out, "index.html"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
 
     def test_page_is_well_formed(self):
         p = self.page
@@ -106,19 +123,6 @@ class PageChecks:
 
 
 class FullRender(PageChecks, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.out = os.path.join(cls.tmp.name, "report")
-        cls.result = render(REPORT, cls.out)
-        with open(REPORT, encoding="utf-8") as f:
-            cls.report = json.load(f)
-        cls.page, cls.source = parse_page(os.path.join(cls.out, "index.html"))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
-
     def test_exit_status(self):
         self.assertEqual(self.result.returncode, 0, self.result.stderr)
 
@@ -148,18 +152,8 @@ class FullRender(PageChecks, unittest.TestCase):
 
 
 class NoFiguresRender(PageChecks, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.out = os.path.join(cls.tmp.name, "tables")
-        cls.result = render(REPORT, cls.out, "--no-figures")
-        with open(REPORT, encoding="utf-8") as f:
-            cls.report = json.load(f)
-        cls.page, cls.source = parse_page(os.path.join(cls.out, "index.html"))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.cleanup()
+    SUBDIR = "tables"
+    ARGS = ("--no-figures",)
 
     def test_no_images(self):
         self.assertEqual(self.result.returncode, 0, self.result.stderr)
