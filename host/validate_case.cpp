@@ -10,6 +10,7 @@
 #include "analysis/convergence.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "analysis/reference_density.hpp"
+#include "profile_range.hpp"
 
 namespace orbitmc {
 
@@ -48,6 +49,7 @@ SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunCo
   const RunSpec& spec = role.spec;
   if (!st.initialised() || st.next_step < spec.schedule.steps)
     run_to_end(backend, spec, st, control, &r.seconds);
+  ProfileRange range("reduction");
   for (const auto& c : st.counters) {
     r.rejected += c.rejected;
     r.failed += c.failed;
@@ -167,74 +169,80 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
     }
   }
 
-  const SamplerResult* ref = nullptr;
-  for (const auto& s : res.samplers)
-    if (s.role.role == c.reference) ref = &s;
+  {  // the tests of the case: host-side reduction of the samples
+    ProfileRange range("reduction");
+    const SamplerResult* ref = nullptr;
+    for (const auto& s : res.samplers)
+      if (s.role.role == c.reference) ref = &s;
 
-  std::function<double(double, double)> logd;
-  if (c.kind == "theory") {
-    logd = theory_log_density(c.samplers.front().spec);
-    const auto& h = c.samplers.front().spec.observe[0];
-    res.reference_probs =
-        analysis::bin_probabilities([&](double x) { return logd(x, 1.0); }, h.lo, h.hi, h.bins);
-  }
+    std::function<double(double, double)> logd;
+    if (c.kind == "theory") {
+      logd = theory_log_density(c.samplers.front().spec);
+      const auto& h = c.samplers.front().spec.observe[0];
+      res.reference_probs =
+          analysis::bin_probabilities([&](double x) { return logd(x, 1.0); }, h.lo, h.hi, h.bins);
+    }
 
-  for (auto& s : res.samplers) {
-    const bool is_ref = c.kind == "comparison" && &s == ref;
-    double min_p = 1.0;
-    for (size_t k = 0; k < s.coords.size(); ++k) {
-      auto& cr = s.coords[k];
-      // Every chain diverged or left the range: nothing to test, and nothing passes.
-      if (!has_samples(cr) || (c.kind == "comparison" && !is_ref && !has_samples(ref->coords[k]))) {
-        min_p = 0;
-        continue;
+    for (auto& s : res.samplers) {
+      const bool is_ref = c.kind == "comparison" && &s == ref;
+      double min_p = 1.0;
+      for (size_t k = 0; k < s.coords.size(); ++k) {
+        auto& cr = s.coords[k];
+        // Every chain diverged or left the range: nothing to test, and nothing passes.
+        if (!has_samples(cr) ||
+            (c.kind == "comparison" && !is_ref && !has_samples(ref->coords[k]))) {
+          min_p = 0;
+          continue;
+        }
+        if (c.kind == "theory") {
+          if (k != 0) continue;
+          cr.chi2 = analysis::chi2_gof(cr.final_counts, res.reference_probs);
+          cr.ks = analysis::ks_binned(cr.final_counts, res.reference_probs);
+          cr.tv = analysis::total_variation(cr.final_counts, res.reference_probs);
+        } else {
+          if (is_ref) continue;
+          cr.chi2 = analysis::chi2_two_sample(cr.final_counts, ref->coords[k].final_counts);
+          cr.ks = analysis::ks_two_sample(cr.final_counts, ref->coords[k].final_counts);
+          cr.tv =
+              analysis::total_variation_two_sample(cr.final_counts, ref->coords[k].final_counts);
+        }
+        cr.tested = true;
+        min_p = std::min({min_p, cr.chi2.p_value, cr.ks.p_value});
       }
-      if (c.kind == "theory") {
-        if (k != 0) continue;
-        cr.chi2 = analysis::chi2_gof(cr.final_counts, res.reference_probs);
-        cr.ks = analysis::ks_binned(cr.final_counts, res.reference_probs);
-        cr.tv = analysis::total_variation(cr.final_counts, res.reference_probs);
+      const double frac = static_cast<double>(s.diverged) / static_cast<double>(s.role.spec.chains);
+      if (frac > c.max_diverged_fraction) {
+        s.pass = false;
+        s.note = "diverged chains " + fmt(100 * frac) + "% > " +
+                 fmt(100 * c.max_diverged_fraction) + "%: try a smaller step h";
+      } else if (is_ref) {
+        s.note = "reference";
+      } else if (s.role.expect == "match") {
+        s.pass = min_p >= c.alpha;
+        s.note = s.pass ? "agrees" : "disagrees (min p " + fmt(min_p) + " < " + fmt(c.alpha) + ")";
       } else {
-        if (is_ref) continue;
-        cr.chi2 = analysis::chi2_two_sample(cr.final_counts, ref->coords[k].final_counts);
-        cr.ks = analysis::ks_two_sample(cr.final_counts, ref->coords[k].final_counts);
-        cr.tv = analysis::total_variation_two_sample(cr.final_counts, ref->coords[k].final_counts);
+        s.pass = min_p < c.control_alpha;
+        s.note = s.pass ? "rejected, as it must be"
+                        : "not rejected (min p " + fmt(min_p) + " >= " + fmt(c.control_alpha) + ")";
       }
-      cr.tested = true;
-      min_p = std::min({min_p, cr.chi2.p_value, cr.ks.p_value});
+      if (!s.pass) res.reasons.push_back(s.role.role + ": " + s.note);
     }
-    const double frac = static_cast<double>(s.diverged) / static_cast<double>(s.role.spec.chains);
-    if (frac > c.max_diverged_fraction) {
-      s.pass = false;
-      s.note = "diverged chains " + fmt(100 * frac) + "% > " + fmt(100 * c.max_diverged_fraction) +
-               "%: try a smaller step h";
-    } else if (is_ref) {
-      s.note = "reference";
-    } else if (s.role.expect == "match") {
-      s.pass = min_p >= c.alpha;
-      s.note = s.pass ? "agrees" : "disagrees (min p " + fmt(min_p) + " < " + fmt(c.alpha) + ")";
-    } else {
-      s.pass = min_p < c.control_alpha;
-      s.note = s.pass ? "rejected, as it must be"
-                      : "not rejected (min p " + fmt(min_p) + " >= " + fmt(c.control_alpha) + ")";
-    }
-    if (!s.pass) res.reasons.push_back(s.role.role + ": " + s.note);
-  }
 
-  if (c.kind == "theory" && c.fit_exponent && ref && has_samples(ref->coords[0])) {
-    const auto& h = ref->coords[0].hist;
-    res.fit =
-        // The interval at level 1 − alpha, like every other test of the case (a 95 % interval
-        // would fail a correct sampler in one case of twenty).
-        analysis::fit_exponent(ref->coords[0].final_counts, h.lo, h.hi, logd, c.c_min, c.c_max,
-                               1.0 - c.alpha);
-    res.has_fit = true;
-    const bool ok =
-        res.fit.converged && res.fit.ci_lo <= 1.0 && 1.0 <= res.fit.ci_hi && res.fit.ci_lo > 0.0;
-    if (!ok)
-      res.reasons.push_back("exponent fit: c = " + fmt(res.fit.c_hat) + " [" + fmt(res.fit.ci_lo) +
-                            ", " + fmt(res.fit.ci_hi) + "] (" + fmt(100 * (1 - c.alpha), 4) +
-                            "% interval) must contain 1 and exclude 0");
+    if (c.kind == "theory" && c.fit_exponent && ref && has_samples(ref->coords[0])) {
+      const auto& h = ref->coords[0].hist;
+      res.fit =
+          // The interval at level 1 − alpha, like every other test of the case (a 95 % interval
+          // would fail a correct sampler in one case of twenty).
+          analysis::fit_exponent(ref->coords[0].final_counts, h.lo, h.hi, logd, c.c_min, c.c_max,
+                                 1.0 - c.alpha);
+      res.has_fit = true;
+      const bool ok =
+          res.fit.converged && res.fit.ci_lo <= 1.0 && 1.0 <= res.fit.ci_hi && res.fit.ci_lo > 0.0;
+      if (!ok)
+        res.reasons.push_back("exponent fit: c = " + fmt(res.fit.c_hat) + " [" +
+                              fmt(res.fit.ci_lo) + ", " + fmt(res.fit.ci_hi) + "] (" +
+                              fmt(100 * (1 - c.alpha), 4) +
+                              "% interval) must contain 1 and exclude 0");
+    }
   }
   run_studies(c, backend, res);
   res.pass = res.reasons.empty();

@@ -19,6 +19,7 @@
 #include "backend/backend.hpp"
 #include "checkpoint.hpp"
 #include "input_error.hpp"
+#include "profile_range.hpp"
 #include "validate_case.hpp"
 
 namespace orbitmc {
@@ -125,11 +126,15 @@ int run_validation_suite(const SuiteOptions& opt) {
   const std::vector<std::string> files = opt.single_case.empty()
                                              ? list_case_files(opt.cases_dir)
                                              : std::vector<std::string>{opt.single_case};
-  for (const auto& f : files) {
-    cases.push_back(load_case_file(f));
-    apply_overrides(cases.back(), opt.overrides);
+  std::unique_ptr<Backend> backend;
+  {
+    ProfileRange range("set-up");
+    for (const auto& f : files) {
+      cases.push_back(load_case_file(f));
+      apply_overrides(cases.back(), opt.overrides);
+    }
+    backend = make_backend(opt.backend);
   }
-  auto backend = make_backend(opt.backend);
   const std::string fingerprint = run_fingerprint(files, opt, backend->name());
   Checkpoint ck;
   ck.completed_cases = nlohmann::json::array();
@@ -204,9 +209,13 @@ int run_validation_suite(const SuiteOptions& opt) {
     report["wall_seconds"] =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // Rewritten after every case: a killed run keeps the cases already done.
+    ProfileRange range("report");
     write_file_atomically(opt.out_dir + "/report.json", report.dump(1) + "\n");
   }
-  if (opt.html) render_html(opt.out_dir);
+  if (opt.html) {
+    ProfileRange range("report");
+    render_html(opt.out_dir);
+  }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("%zu passed, %zu failed\n",
               static_cast<size_t>(

@@ -110,22 +110,29 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
   dh.zero();
   nvtxRangePop();
 
-  nvtxRangePushA(a.n0 == 0 ? "burn-in and sampling" : "sampling");
   const unsigned grid = static_cast<unsigned>((n + kBlockThreads - 1) / kBlockThreads);
   const size_t shmem = slots * sizeof(unsigned int);
   // Launches of bounded length keep shared-memory counts far from 2^32 and let a long segment
-  // be split without changing any chain's noise (it depends on the step index only).
+  // be split without changing any chain's noise (it depends on the step index only). A launch
+  // never straddles the end of burn-in, so the profiler's "burn-in" and "sampling" ranges
+  // hold exactly those kernels.
   const uint64_t max_steps = 1u << 16;
+  const uint64_t burn = a.schedule.burn_in;
   cudaEvent_t start, stop;
   ORBITMC_CUDA_CHECK(cudaEventCreate(&start));
   ORBITMC_CUDA_CHECK(cudaEventCreate(&stop));
   ORBITMC_CUDA_CHECK(cudaEventRecord(start));
-  for (uint64_t s0 = a.n0; s0 < a.n1; s0 += max_steps) {
-    const uint64_t s1 = s0 + max_steps < a.n1 ? s0 + max_steps : a.n1;
+  for (uint64_t s0 = a.n0; s0 < a.n1;) {
+    const bool burning = s0 < burn;
+    uint64_t s1 = s0 + max_steps < a.n1 ? s0 + max_steps : a.n1;
+    if (burning && s1 > burn) s1 = burn;
+    nvtxRangePushA(burning ? "burn-in" : "sampling");
     advance_kernel<S><<<grid, kBlockThreads, shmem>>>(
         sampler, obs, hl, a.schedule, a.key, n, s0, s1, s0 == 0, static_cast<T>(a.init_sigma_lo),
         static_cast<T>(a.init_sigma_hi), dx.get(), dc.get(), dm.get(), dh.get());
     ORBITMC_CUDA_CHECK(cudaGetLastError());
+    nvtxRangePop();
+    s0 = s1;
   }
   ORBITMC_CUDA_CHECK(cudaEventRecord(stop));
   ORBITMC_CUDA_CHECK(cudaEventSynchronize(stop));
@@ -134,7 +141,6 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
   cudaEventDestroy(start);
   cudaEventDestroy(stop);
   if (a.kernel_seconds) *a.kernel_seconds = 1e-3 * ms;
-  nvtxRangePop();
 
   nvtxRangePushA("download");
   dx.download(hx.data());
