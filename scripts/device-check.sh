@@ -37,6 +37,8 @@ phase configure 120 build.log cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYP
 cuobjdump --list-elf build-gpu/cuda/liborbitmc_cuda.a >>"$out/build.log" 2>&1
 # Registers, shared memory and stack of every kernel (local memory would show as stack).
 cuobjdump -res-usage build-gpu/cuda/liborbitmc_cuda.a >"$out/resources.txt" 2>&1
+# Issued instructions per chain-step, counted statically (compare with the measured rates).
+python3 bench/sass_hot_path.py build-gpu/cuda/liborbitmc_cuda.a >>"$out/resources.txt" 2>&1
 ORBITMC_REQUIRE_GPU=1 phase gpu-tests 240 ctest-gpu.log ctest --test-dir build-gpu -L gpu --output-on-failure
 phase cpu-tests 120 ctest-cpu.log ctest --test-dir build-gpu -LE gpu -j "$(nproc)" --output-on-failure
 phase bench 120 summary.txt build-gpu/orbitmc_bench --backend cuda --repeats 2 --json "$out/bench.json"
