@@ -8,8 +8,8 @@ loop head (the longest backward branch), follows unconditional branches, takes a
 forward branch when the code it skips calls a slow path (CALL: sqrt/division fix-ups for
 special operands) or records a sample (ATOMS: the shared-memory histogram, once per thin
 steps), and counts what it passes. It suits straight-line steps (ambient samplers, the
-projection scheme, the noise ceiling); for the Metropolis sampler, whose reverse projection
-iterates and whose accept branch diverges within a warp, it is a lower bound. On the H200 the issue rate measured this way was
+projection scheme, the noise ceiling); for the Metropolis sampler, whose reject paths
+(failed or non-reversible projection, rejection) diverge within a warp, it is a lower bound. On the H200 the issue rate measured this way was
 2.65e13 instructions/s for three kernels of different mixes (bench/NOTES.md).
 
 Usage: sass_hot_path.py LIBRARY_OR_CUBIN [--filter TEXT] [--rate INSTR_PER_S]

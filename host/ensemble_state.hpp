@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "orbitmc/chain_state.hpp"
+#include "orbitmc/observation.hpp"
 
 namespace orbitmc {
 
@@ -24,7 +25,7 @@ struct EnsembleState {
   std::vector<std::vector<uint64_t>> pooled;
 
   bool initialised() const { return !x.empty(); }
-  static constexpr int kMomentWords = 6;
+  static constexpr int kMomentWords = orbitmc::kMomentWords;
 };
 
 }  // namespace orbitmc

@@ -50,29 +50,13 @@ __global__ void __launch_bounds__(kBlockThreads)
       for (int k = 0; k < D; ++k) xl[k] = x[k * chains + i];
     }
     SplitMoments<T> mom[kMaxObserved];
-#pragma unroll
-    for (int k = 0; k < kMaxObserved; ++k)
-      if (k < obs.count)
-#pragma unroll
-        for (int w = 0; w < 2; ++w) {
-          mom[k].n[w] = moments[(k * 6 + w) * chains + i];
-          mom[k].mean[w] = moments[(k * 6 + 2 + w) * chains + i];
-          mom[k].m2[w] = moments[(k * 6 + 4 + w) * chains + i];
-        }
+    load_moments(mom, obs.count, moments + i, chains);
     ChainCounters c = counters[i];
     auto sink = [&](int k, int slot) { atomicAdd(&hist[hl.offset[k] + slot], 1u); };
     run_chain(s, xl, c, mom, obs, sched, key, static_cast<uint32_t>(i), n0, n1, sink);
 #pragma unroll
     for (int k = 0; k < D; ++k) x[k * chains + i] = xl[k];
-#pragma unroll
-    for (int k = 0; k < kMaxObserved; ++k)
-      if (k < obs.count)
-#pragma unroll
-        for (int w = 0; w < 2; ++w) {
-          moments[(k * 6 + w) * chains + i] = mom[k].n[w];
-          moments[(k * 6 + 2 + w) * chains + i] = mom[k].mean[w];
-          moments[(k * 6 + 4 + w) * chains + i] = mom[k].m2[w];
-        }
+    store_moments(mom, obs.count, moments + i, chains);
     counters[i] = c;
   }
   __syncthreads();
@@ -96,12 +80,13 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
 
   nvtxRangePushA("upload");
   // Host AoS double → device SoA T (float states round-trip exactly through double).
-  std::vector<T> hx(n * D), hm(n * nobs * 6);
+  std::vector<T> hx(n * D), hm(n * nobs * kMomentWords);
   for (uint64_t i = 0; i < n; ++i)
     for (int k = 0; k < D; ++k) hx[k * n + i] = static_cast<T>(a.x[i * D + k]);
   for (uint64_t i = 0; i < n; ++i)
-    for (int w = 0; w < nobs * 6; ++w) hm[w * n + i] = static_cast<T>(a.moments[i * nobs * 6 + w]);
-  DeviceBuffer<T> dx(n * D), dm(n * nobs * 6);
+    for (int w = 0; w < nobs * kMomentWords; ++w)
+      hm[w * n + i] = static_cast<T>(a.moments[i * nobs * kMomentWords + w]);
+  DeviceBuffer<T> dx(n * D), dm(n * nobs * kMomentWords);
   DeviceBuffer<ChainCounters> dc(n);
   DeviceBuffer<unsigned long long> dh(slots);
   dx.upload(hx.data());
@@ -151,8 +136,8 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
   for (uint64_t i = 0; i < n; ++i)
     for (int k = 0; k < D; ++k) a.x[i * D + k] = static_cast<double>(hx[k * n + i]);
   for (uint64_t i = 0; i < n; ++i)
-    for (int w = 0; w < nobs * 6; ++w)
-      a.moments[i * nobs * 6 + w] = static_cast<double>(hm[w * n + i]);
+    for (int w = 0; w < nobs * kMomentWords; ++w)
+      a.moments[i * nobs * kMomentWords + w] = static_cast<double>(hm[w * n + i]);
   for (int k = 0; k < nobs; ++k)
     for (int b = 0; b < obs.bin[k].bins + 2; ++b) a.pooled[k][b] += hh[hl.offset[k] + b];
   nvtxRangePop();

@@ -74,4 +74,38 @@ struct SplitMoments {
   }
 };
 
+// The moments of one chain in an array of words: word w (n[0], n[1], mean[0], mean[1], m2[0],
+// m2[1]) of coordinate k at base[(6k + w)·stride]. The CPU keeps a chain's words together
+// (stride 1); the GPU keeps word arrays (stride = chains) so that a warp's accesses coalesce.
+// The loops run to kMaxObserved with compile-time indices so the moments stay in registers.
+constexpr int kMomentWords = 6;
+
+template <class T, class W>
+ORBITMC_HD ORBITMC_FORCEINLINE void load_moments(SplitMoments<T> (&mom)[kMaxObserved], int count,
+                                                 const W* base, uint64_t stride) {
+#pragma unroll
+  for (int k = 0; k < kMaxObserved; ++k)
+    if (k < count)
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        mom[k].n[h] = static_cast<T>(base[(k * kMomentWords + h) * stride]);
+        mom[k].mean[h] = static_cast<T>(base[(k * kMomentWords + 2 + h) * stride]);
+        mom[k].m2[h] = static_cast<T>(base[(k * kMomentWords + 4 + h) * stride]);
+      }
+}
+
+template <class T, class W>
+ORBITMC_HD ORBITMC_FORCEINLINE void store_moments(const SplitMoments<T> (&mom)[kMaxObserved],
+                                                  int count, W* base, uint64_t stride) {
+#pragma unroll
+  for (int k = 0; k < kMaxObserved; ++k)
+    if (k < count)
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        base[(k * kMomentWords + h) * stride] = static_cast<W>(mom[k].n[h]);
+        base[(k * kMomentWords + 2 + h) * stride] = static_cast<W>(mom[k].mean[h]);
+        base[(k * kMomentWords + 4 + h) * stride] = static_cast<W>(mom[k].m2[h]);
+      }
+}
+
 }  // namespace orbitmc

@@ -34,23 +34,13 @@ void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t 
     }
     SplitMoments<T> mom[kMaxObserved];
     double* mw = st.moments.data() + i * nobs * EnsembleState::kMomentWords;
-    for (int k = 0; k < nobs; ++k)
-      for (int h = 0; h < 2; ++h) {
-        mom[k].n[h] = static_cast<T>(mw[k * 6 + h]);
-        mom[k].mean[h] = static_cast<T>(mw[k * 6 + 2 + h]);
-        mom[k].m2[h] = static_cast<T>(mw[k * 6 + 4 + h]);
-      }
+    load_moments(mom, nobs, mw, 1);
     ChainCounters c = st.counters[i];
     run_chain(s, x, c, mom, obs, spec.schedule, key, static_cast<uint32_t>(i), st.next_step, n_end,
               sink);
     st.counters[i] = c;
     for (int k = 0; k < D; ++k) st.x[i * D + k] = static_cast<double>(x[k]);
-    for (int k = 0; k < nobs; ++k)
-      for (int h = 0; h < 2; ++h) {
-        mw[k * 6 + h] = mom[k].n[h];
-        mw[k * 6 + 2 + h] = mom[k].mean[h];
-        mw[k * 6 + 4 + h] = mom[k].m2[h];
-      }
+    store_moments(mom, nobs, mw, 1);
   }
 }
 
