@@ -1,12 +1,17 @@
-// CPU backend: results are a function of the seed only (not of the thread count or of how the
-// run is split into segments), and chains start on the slice.
+// Both backends: results are a function of the seed only — not of the CPU thread count, nor of
+// how the run is split into segments (on the GPU: kernel launches and host round trips) — and
+// constrained chains stay on the slice. Written once, instantiated per backend.
 #include <gtest/gtest.h>
 
-#include "backend/backend.hpp"
+#include <tuple>
+
+#include "backend_param.hpp"
 #include "run_engine.hpp"
 
 namespace orbitmc {
 namespace {
+
+using testing::BackendKind;
 
 RunSpec small_spec(SamplerKind kind) {
   RunSpec s;
@@ -23,10 +28,10 @@ RunSpec small_spec(SamplerKind kind) {
   return s;
 }
 
-EnsembleState run_with(const RunSpec& spec, int threads, uint64_t segment) {
+EnsembleState run_with(BackendKind backend, const RunSpec& spec, int threads, uint64_t segment) {
   RunSpec s = spec;
   s.threads = threads;
-  auto b = make_cpu_backend();
+  auto b = testing::make_test_backend(backend);
   EnsembleState st;
   RunControl rc;
   rc.segment_steps = segment;
@@ -34,13 +39,16 @@ EnsembleState run_with(const RunSpec& spec, int threads, uint64_t segment) {
   return st;
 }
 
-class Determinism : public ::testing::TestWithParam<SamplerKind> {};
+class Determinism : public ::testing::TestWithParam<std::tuple<BackendKind, SamplerKind>> {};
 
-TEST_P(Determinism, SameResultsForOneAndManyThreadsAndAnySegmentation) {
-  const RunSpec spec = small_spec(GetParam());
-  const EnsembleState a = run_with(spec, 1, 0);
-  const EnsembleState b = run_with(spec, 3, 0);
-  const EnsembleState c = run_with(spec, 2, 77);
+TEST_P(Determinism, SameResultsForAnyThreadCountAndSegmentation) {
+  const BackendKind backend = std::get<0>(GetParam());
+  ORBITMC_SKIP_UNLESS_BACKEND_USABLE(backend);
+  const RunSpec spec = small_spec(std::get<1>(GetParam()));
+  // Segments of 77 steps cut burn-in and sampling at odd places; 100 ends one at burn-in.
+  const EnsembleState a = run_with(backend, spec, 1, 0);
+  const EnsembleState b = run_with(backend, spec, 3, 100);
+  const EnsembleState c = run_with(backend, spec, 2, 77);
   ASSERT_EQ(a.x.size(), spec.chains * 4u);
   EXPECT_EQ(a.x, b.x);
   EXPECT_EQ(a.x, c.x);
@@ -54,42 +62,54 @@ TEST_P(Determinism, SameResultsForOneAndManyThreadsAndAnySegmentation) {
   for (uint64_t i = 0; i < spec.chains; ++i) {
     EXPECT_EQ(a.counters[i].rejected, c.counters[i].rejected);
     EXPECT_EQ(a.counters[i].failed, c.counters[i].failed);
+    EXPECT_EQ(a.counters[i].diverged, 0u);
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllSamplers, Determinism,
-                         ::testing::Values(SamplerKind::kAmbientEM, SamplerKind::kAmbientLM,
-                                           SamplerKind::kAmbientMALA,
-                                           SamplerKind::kConstrainedProjection,
-                                           SamplerKind::kConstrainedMetropolis),
-                         [](const ::testing::TestParamInfo<SamplerKind>& i) {
-                           return std::string(sampler_name(i.param));
-                         });
+const auto kSamplers =
+    ::testing::Values(SamplerKind::kAmbientEM, SamplerKind::kAmbientLM, SamplerKind::kAmbientMALA,
+                      SamplerKind::kConstrainedProjection, SamplerKind::kConstrainedMetropolis);
+std::string sampler_param_name(
+    const ::testing::TestParamInfo<std::tuple<BackendKind, SamplerKind>>& i) {
+  return sampler_name(std::get<1>(i.param));
+}
+INSTANTIATE_TEST_SUITE_P(Cpu, Determinism,
+                         ::testing::Combine(::testing::Values(BackendKind::kCpu), kSamplers),
+                         sampler_param_name);
+INSTANTIATE_TEST_SUITE_P(Gpu, Determinism,
+                         ::testing::Combine(::testing::Values(BackendKind::kCuda), kSamplers),
+                         sampler_param_name);
 
-TEST(ConstrainedSamplers, StayOnTheSlice) {
+class PerBackend : public ::testing::TestWithParam<BackendKind> {};
+
+TEST_P(PerBackend, ConstrainedSamplersStayOnTheSlice) {
+  ORBITMC_SKIP_UNLESS_BACKEND_USABLE(GetParam());
   for (auto kind : {SamplerKind::kConstrainedProjection, SamplerKind::kConstrainedMetropolis}) {
     RunSpec spec = small_spec(kind);
     spec.use_double = true;
-    const EnsembleState st = run_with(spec, 2, 0);
+    const EnsembleState st = run_with(GetParam(), spec, 2, 0);
     for (uint64_t i = 0; i < spec.chains; ++i) {
       const double* x = &st.x[i * 4];
       const double uu = x[0] * x[0], vv = x[1] * x[1] + x[2] * x[2] + x[3] * x[3];
-      EXPECT_NEAR(uu - vv, 0.0, 1e-10 * (uu + vv)) << "chain " << i;
+      EXPECT_NEAR(uu - vv, 0.0, 1e-10 * (uu + vv)) << sampler_name(kind) << ", chain " << i;
     }
   }
 }
 
-TEST(MetropolisSamplers, CountRejections) {
+TEST_P(PerBackend, MetropolisSamplersCountRejections) {
+  ORBITMC_SKIP_UNLESS_BACKEND_USABLE(GetParam());
   for (auto kind : {SamplerKind::kAmbientMALA, SamplerKind::kConstrainedMetropolis}) {
     RunSpec spec = small_spec(kind);
     spec.h = kind == SamplerKind::kAmbientMALA ? 2e-2 : 0.8;  // large steps: many rejections
-    const EnsembleState st = run_with(spec, 2, 0);
+    const EnsembleState st = run_with(GetParam(), spec, 2, 0);
     uint64_t rejected = 0, steps = spec.chains * spec.schedule.steps;
     for (const auto& c : st.counters) rejected += c.rejected + c.failed;
     EXPECT_GT(rejected, steps / 20) << sampler_name(kind);
     EXPECT_LT(rejected, steps) << sampler_name(kind);
   }
 }
+
+ORBITMC_INSTANTIATE_PER_BACKEND(PerBackend);
 
 }  // namespace
 }  // namespace orbitmc

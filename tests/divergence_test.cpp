@@ -1,14 +1,19 @@
 // Divergent chains: a step size past the stability limit makes some chains diverge; they are
 // frozen, counted, excluded from the statistics, and the case fails with a hint to reduce h.
+// Written once, instantiated per backend.
 #include <gtest/gtest.h>
 
+#include "backend_param.hpp"
 #include "case_file.hpp"
 #include "validate_case.hpp"
 
 namespace orbitmc {
 namespace {
 
-TEST(Divergence, UnstableStepFreezesCountsAndFailsWithAHint) {
+class Divergence : public ::testing::TestWithParam<testing::BackendKind> {};
+
+TEST_P(Divergence, UnstableStepFreezesCountsAndFailsWithAHint) {
+  ORBITMC_SKIP_UNLESS_BACKEND_USABLE(GetParam());
   // EM on the stiff direction is stable for h κ G < 2, G = 2σ: with h κ = 0.8 the chains that
   // reach σ > 1.25 may blow up (159 of 2000 do at this seed), the others do not.
   const char* text = R"({
@@ -20,7 +25,7 @@ TEST(Divergence, UnstableStepFreezesCountsAndFailsWithAHint) {
                              "burn_in": 100, "thin": 10, "bound": 1000}}})";
   CaseSpec c = parse_case_text(text, "unstable.json");
   apply_overrides(c, CaseOverrides{});
-  auto backend = make_cpu_backend();
+  auto backend = testing::make_test_backend(GetParam());
   const CaseResult r = run_case(c, *backend, RunControl{});
   const SamplerResult& s = r.samplers[0];
   EXPECT_GT(s.diverged, 0u);
@@ -34,6 +39,8 @@ TEST(Divergence, UnstableStepFreezesCountsAndFailsWithAHint) {
   EXPECT_NE(r.reasons[0].find("try a smaller step h"), std::string::npos) << r.reasons[0];
   EXPECT_EQ(case_result_json(r)["samplers"][0]["diverged"], s.diverged);
 }
+
+ORBITMC_INSTANTIATE_PER_BACKEND(Divergence);
 
 }  // namespace
 }  // namespace orbitmc

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "backend_param.hpp"
 #include "cli_support.hpp"
 
 namespace orbitmc {
@@ -45,14 +46,20 @@ nlohmann::json numbers_of(const std::filesystem::path& report) {
   return j;
 }
 
-TEST(Resume, KilledAfterACheckpointAndResumedGivesIdenticalResults) {
-  const auto dir = temp_dir("resume");
+// Written once, instantiated per backend.
+class ResumeOn : public ::testing::TestWithParam<testing::BackendKind> {};
+
+TEST_P(ResumeOn, KilledAfterACheckpointAndResumedGivesIdenticalResults) {
+  ORBITMC_SKIP_UNLESS_BACKEND_USABLE(GetParam());
+  const std::string backend = testing::backend_flag(GetParam());
+  const auto dir = temp_dir("resume-" + backend);
   write_text(dir / "case.json", kCase);
-  const std::string run = "run " + (dir / "case.json").string() + " --backend cpu --quiet ";
+  const std::string run =
+      "run " + (dir / "case.json").string() + " --backend " + backend + " --quiet ";
   const auto whole = run_cli(run + "--out " + (dir / "whole").string());
   ASSERT_EQ(whole.code, 0) << whole.output;
 
-  // Killed right after the 3rd checkpoint: mid-way through the second sampler.
+  // Killed right after the 8th checkpoint: mid-way through the second sampler.
   const std::string ck = (dir / "run.ck").string();
   const auto killed = run_cli(
       run + "--checkpoint " + ck + " --checkpoint-every 200 --out " + (dir / "part").string(),
@@ -66,6 +73,8 @@ TEST(Resume, KilledAfterACheckpointAndResumedGivesIdenticalResults) {
   ASSERT_EQ(resumed.code, 0) << resumed.output;
   EXPECT_EQ(numbers_of(dir / "whole" / "report.json"), numbers_of(dir / "part" / "report.json"));
 }
+
+ORBITMC_INSTANTIATE_PER_BACKEND(ResumeOn);
 
 TEST(Resume, RefusesACheckpointOfAnotherRun) {
   const auto dir = temp_dir("resume-other");
