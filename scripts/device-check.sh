@@ -44,7 +44,7 @@ python3 bench/sass_hot_path.py build-gpu/cuda/liborbitmc_cuda.a >>"$out/resource
 ORBITMC_REQUIRE_GPU=1 phase gpu-tests 240 ctest-gpu.log ctest --test-dir build-gpu -L gpu --output-on-failure
 phase bench 120 summary.txt build-gpu/orbitmc_bench --backend cuda --repeats 2 --json "$out/bench.json"
 phase validate 200 validate.txt build-gpu/orbitmc validate --backend cuda --chains 1000000 \
-  --refine 4 --longer 4 --quiet --no-html --out "$out/validation"
+  --refine 8 --longer 4 --quiet --no-html --out "$out/validation"
 # Out-of-bounds accesses and shared-memory races in the kernels, on a small run of one case
 # (every kernel is one template; this run exercises init, burn-in, sampling and the flush).
 # The run's own verdict at 1000 chains does not matter (exit 0 or 1); a finding exits 86.
