@@ -57,12 +57,16 @@ def hot_path(ins):
         return 0, 0
     start, end = max(loops, key=lambda se: se[1] - se[0])
     i, count = start, 0
-    while i <= end and count < 100000:
+    while i <= end:
         a, t = ins[i]
         count += 1
+        if count > end - start + 1:
+            raise ValueError(f"walk of the loop at {ins[start][0]:#x} does not end")
         if "BRA" in t and i != end:
             j = index.get(target(t))
             if j is not None and not t.startswith("@"):
+                if not start <= j <= end:
+                    raise ValueError(f"branch at {a:#x} leaves the loop: not a step loop")
                 i = j
                 continue
             if j is not None and j > i and any("CALL" in x or "ATOMS" in x

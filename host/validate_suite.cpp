@@ -19,6 +19,7 @@
 #include "backend/backend.hpp"
 #include "checkpoint.hpp"
 #include "input_error.hpp"
+#include "memory_budget.hpp"
 #include "profile_range.hpp"
 #include "validate_case.hpp"
 
@@ -132,6 +133,7 @@ int run_validation_suite(const SuiteOptions& opt) {
     for (const auto& f : files) {
       cases.push_back(load_case_file(f));
       apply_overrides(cases.back(), opt.overrides);
+      check_case_fits(cases.back(), physical_memory_bytes());
     }
     backend = make_backend(opt.backend);
   }

@@ -60,7 +60,9 @@ TEST_P(Determinism, SameResultsForAnyThreadCountAndSegmentation) {
   for (auto n : a.pooled[0]) total += n;
   EXPECT_EQ(total, spec.chains * spec.schedule.samples());
   for (uint64_t i = 0; i < spec.chains; ++i) {
+    EXPECT_EQ(a.counters[i].rejected, b.counters[i].rejected);
     EXPECT_EQ(a.counters[i].rejected, c.counters[i].rejected);
+    EXPECT_EQ(a.counters[i].failed, b.counters[i].failed);
     EXPECT_EQ(a.counters[i].failed, c.counters[i].failed);
     EXPECT_EQ(a.counters[i].diverged, 0u);
   }

@@ -40,6 +40,12 @@ class HotPath(unittest.TestCase):
         # 0x10, 0x20 (slow path skipped), 0x60, 0x70 (sample skipped), 0xa0 (jump), 0xc0
         self.assertEqual(hot, 6)
 
+    def test_a_jump_out_of_the_loop_is_an_error_not_a_count(self):
+        ins = [(0x10, "IADD3 R2, R2, 0x1, RZ"), (0x20, "BRA 0x40"), (0x30, "@P2 BRA 0x10"),
+               (0x40, "EXIT")]
+        with self.assertRaises(ValueError):
+            sass_hot_path.hot_path(ins)
+
     def test_a_kernel_without_a_loop_counts_nothing(self):
         self.assertEqual(sass_hot_path.hot_path([(0, "EXIT")]), (0, 0))
 

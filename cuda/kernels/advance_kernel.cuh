@@ -3,12 +3,11 @@
 // block with global atomics. The per-chain math is orbitmc/chain_runner.hpp, unchanged.
 #pragma once
 
-#include <nvtx3/nvToolsExt.h>
-
 #include <vector>
 
 #include "cuda_check.cuh"
 #include "device_buffer.cuh"
+#include "nvtx_range.cuh"
 #include "orbitmc/chain_runner.hpp"
 #include "run_chains.cuh"
 
@@ -78,7 +77,7 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
   }
   hl.slots = slots;
 
-  nvtxRangePushA("upload");
+  NvtxRange upload("upload");
   // Host AoS double → device SoA T (float states round-trip exactly through double).
   std::vector<T> hx(n * D), hm(n * nobs * kMomentWords);
   for (uint64_t i = 0; i < n; ++i)
@@ -93,7 +92,7 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
   dm.upload(hm.data());
   dc.upload(a.counters);
   dh.zero();
-  nvtxRangePop();
+  upload.end();
 
   const unsigned grid = static_cast<unsigned>((n + kBlockThreads - 1) / kBlockThreads);
   const size_t shmem = slots * sizeof(unsigned int);
@@ -111,12 +110,11 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
     const bool burning = s0 < burn;
     uint64_t s1 = s0 + max_steps < a.n1 ? s0 + max_steps : a.n1;
     if (burning && s1 > burn) s1 = burn;
-    nvtxRangePushA(burning ? "burn-in" : "sampling");
+    NvtxRange phase(burning ? "burn-in" : "sampling");
     advance_kernel<S><<<grid, kBlockThreads, shmem>>>(
         sampler, obs, hl, a.schedule, a.key, n, s0, s1, s0 == 0, static_cast<T>(a.init_sigma_lo),
         static_cast<T>(a.init_sigma_hi), dx.get(), dc.get(), dm.get(), dh.get());
     ORBITMC_CUDA_CHECK(cudaGetLastError());
-    nvtxRangePop();
     s0 = s1;
   }
   ORBITMC_CUDA_CHECK(cudaEventRecord(stop));
@@ -127,7 +125,7 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
   cudaEventDestroy(stop);
   if (a.kernel_seconds) *a.kernel_seconds = 1e-3 * ms;
 
-  nvtxRangePushA("download");
+  NvtxRange download("download");
   dx.download(hx.data());
   dm.download(hm.data());
   dc.download(a.counters);
@@ -140,7 +138,6 @@ void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const 
       a.moments[i * nobs * kMomentWords + w] = static_cast<double>(hm[w * n + i]);
   for (int k = 0; k < nobs; ++k)
     for (int b = 0; b < obs.bin[k].bins + 2; ++b) a.pooled[k][b] += hh[hl.offset[k] + b];
-  nvtxRangePop();
 }
 
 }  // namespace cuda

@@ -1,6 +1,7 @@
-// Device discovery for backend selection.
+// Device discovery for backend selection, and the device's memory for the size check.
 #include <cuda_runtime.h>
 
+#include "cuda_check.cuh"
 #include "run_chains.cuh"
 
 namespace orbitmc {
@@ -16,6 +17,13 @@ int device_count(std::string* why) {
   }
   if (n == 0 && why) *why = "no CUDA device present";
   return n;
+}
+
+void device_memory(uint64_t* free_bytes, uint64_t* total_bytes) {
+  size_t f = 0, t = 0;
+  ORBITMC_CUDA_CHECK(cudaMemGetInfo(&f, &t));
+  *free_bytes = f;
+  *total_bytes = t;
 }
 
 }  // namespace cuda

@@ -34,6 +34,9 @@ void pop_range();
 // Number of CUDA devices, or 0 with the reason in *why.
 int device_count(std::string* why);
 
+// Free and total memory of the current device, in bytes.
+void device_memory(uint64_t* free_bytes, uint64_t* total_bytes);
+
 // Advances every chain with sampler S (instantiated for the catalogue in run_chains_*.cu).
 template <class S>
 void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const AdvanceArgs& args);

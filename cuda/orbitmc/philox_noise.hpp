@@ -12,8 +12,12 @@
 // On the device, Random123's default 32-bit mulhilo widens to a 64-bit product, and nvcc 13
 // follows each IMAD.WIDE with two dead instructions (a zero add of the high word): 40 of the
 // ~100 instructions of a Philox call. Its __umulhi variant compiles to the single IMAD.WIDE per
-// multiply. Both compute the same exact product, so the stream is unchanged (tests/rng_test).
+// multiply. Both compute the same exact product, so the stream is unchanged (the GPU test
+// GpuNoise compares device bits with the host's).
 #if defined(__CUDA_ARCH__)
+#if defined(_philox_dot_h_) || defined(R123_USE_64BIT)
+#error "Random123 was included before orbitmc/philox_noise.hpp: include this header instead"
+#endif
 #define R123_USE_64BIT 0
 #define R123_USE_MULHILO32_MULHI_INTRIN 1
 #define R123_MULHILO32_MULHI_INTRIN __umulhi

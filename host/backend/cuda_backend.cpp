@@ -5,6 +5,8 @@
 #include "input_error.hpp"
 
 #if ORBITMC_HAVE_CUDA
+#include <cstdio>
+
 #include "kernels/run_chains.cuh"
 #include "observation_spec.hpp"
 #include "sampler_dispatch.hpp"
@@ -19,6 +21,7 @@ class CudaBackend : public Backend {
  public:
   std::string name() const override { return "cuda"; }
   void advance(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
+    check_device_memory(spec);
     if (!st.initialised()) allocate_state(spec, st);
     cuda::AdvanceArgs a;
     a.chains = st.chains;
@@ -38,6 +41,26 @@ class CudaBackend : public Backend {
       cuda::advance(sampler, make_observation_spec<T>(spec), a);
     });
     st.next_step = n_end;
+  }
+
+ private:
+  // The device holds positions, split moments (in the chains' precision) and counters; a run
+  // that cannot fit is refused with the limit instead of failing in cudaMalloc.
+  static void check_device_memory(const RunSpec& spec) {
+    const uint64_t words = static_cast<uint64_t>(model_dimension(spec.model)) +
+                           spec.observe.size() * EnsembleState::kMomentWords;
+    const uint64_t need =
+        spec.chains * (words * (spec.use_double ? 8 : 4) + sizeof(ChainCounters)) + (1u << 20);
+    uint64_t free_bytes = 0, total = 0;
+    cuda::device_memory(&free_bytes, &total);
+    if (need > free_bytes) {
+      char msg[200];
+      std::snprintf(msg, sizeof msg,
+                    "the chain states need %.2f GiB of GPU memory, %.2f GiB of %.2f GiB are free "
+                    "(use fewer chains)",
+                    need / 1073741824.0, free_bytes / 1073741824.0, total / 1073741824.0);
+      bad_input("chains", spec.chains, msg);
+    }
   }
 };
 

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     sub->add_option("--correction-scale", correction_scale,
                     "override c of the constrained samplers expected to match");
     sub->add_option("--chains", opt.overrides.chains, "override the number of chains")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(uint64_t{1}, uint64_t{0xffffffff}));  // chain indices are 32-bit
     sub->add_option("--seed", opt.overrides.seed, "override the case seeds")
         ->check(CLI::PositiveNumber);
     sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all)")
