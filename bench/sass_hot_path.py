@@ -69,8 +69,9 @@ def hot_path(ins):
                     raise ValueError(f"branch at {a:#x} leaves the loop: not a step loop")
                 i = j
                 continue
-            if j is not None and j > i and any("CALL" in x or "ATOMS" in x
-                                               for _, x in ins[i + 1:j]):
+            # A conditional exit from the loop is not the common path: fall through.
+            if j is not None and i < j <= end and any("CALL" in x or "ATOMS" in x
+                                                      for _, x in ins[i + 1:j]):
                 i = j
                 continue
         i += 1

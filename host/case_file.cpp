@@ -42,6 +42,22 @@ uint64_t get_count(const json& j, const std::string& key, const std::string& whe
   return v.get<uint64_t>();
 }
 
+// A number of chains: chain indices are 32-bit, and every count must fit them (this also keeps
+// the memory estimate of memory_budget.cpp far from overflow).
+uint64_t get_chain_count(const json& j, const std::string& key, const std::string& where,
+                         uint64_t dflt) {
+  if (!j.contains(key)) return dflt;
+  const json& v = j.at(key);
+  uint64_t n = 0;  // stays 0 (refused) for a negative number, a fraction or a non-number
+  if (v.is_number_unsigned())
+    n = v.get<uint64_t>();
+  else if (v.is_number_integer() && v.get<int64_t>() > 0)
+    n = static_cast<uint64_t>(v.get<int64_t>());
+  if (n < 1 || n > 0xffffffffull)
+    bad_input(where + "." + key, v.dump(), "must be >= 1 and < 2^32 (chain indices are 32-bit)");
+  return n;
+}
+
 std::string get_string(const json& j, const std::string& key, const std::string& where,
                        const std::string& dflt) {
   if (!j.contains(key)) return dflt;
@@ -132,8 +148,8 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     bad_input(w + ".precision", prec, "allowed: float, double");
   base.use_double = prec == "double";
   c.seed = get_count(j, "seed", w, 1);
-  c.chains = get_count(j, "chains", w, 10000);
-  c.quick_chains = get_count(j, "quick_chains", w, c.chains);
+  c.chains = get_chain_count(j, "chains", w, 10000);
+  c.quick_chains = get_chain_count(j, "quick_chains", w, c.chains);
   base.chains = c.chains;
   if (j.contains("init")) {
     check_keys(j.at("init"), w + ".init", {"sigma_lo", "sigma_hi"});
@@ -172,16 +188,16 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
         bad_input(ws + ".kappa", k.dump(), "each κ must be > 0");
       c.stiffness.kappa.push_back(k.get<double>());
     }
-    c.stiffness.chains = get_count(st, "chains", ws, c.chains);
-    c.stiffness.quick_chains = get_count(st, "quick_chains", ws, c.quick_chains);
+    c.stiffness.chains = get_chain_count(st, "chains", ws, c.chains);
+    c.stiffness.quick_chains = get_chain_count(st, "quick_chains", ws, c.quick_chains);
   }
   if (j.contains("balance")) {
     const json& b = j.at("balance");
     const std::string wb = w + ".balance";
     check_keys(b, wb, {"chains", "quick_chains", "steps", "records"});
     c.balance.enabled = true;
-    c.balance.chains = get_count(b, "chains", wb, 20000);
-    c.balance.quick_chains = get_count(b, "quick_chains", wb, c.balance.chains);
+    c.balance.chains = get_chain_count(b, "chains", wb, 20000);
+    c.balance.quick_chains = get_chain_count(b, "quick_chains", wb, c.balance.chains);
     c.balance.steps = get_count(b, "steps", wb, 2000);
     c.balance.records = static_cast<int>(get_count(b, "records", wb, 20));
     if (c.balance.records < 2 || c.balance.steps < static_cast<uint64_t>(c.balance.records))

@@ -1,10 +1,11 @@
-// Memory needed by a case's chain states, against the machine's physical memory.
+// Memory needed by a case's chain states, against the machine's memory.
 #include "memory_budget.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "ensemble_state.hpp"
 #include "input_error.hpp"
@@ -12,36 +13,58 @@
 namespace orbitmc {
 
 uint64_t host_state_bytes(const RunSpec& spec) {
+  // Chain counts are < 2^32 (case_file.cpp, the CLI), so this cannot overflow.
   const uint64_t per_chain = sizeof(double) * (static_cast<uint64_t>(model_dimension(spec.model)) +
                                                spec.observe.size() * EnsembleState::kMomentWords) +
                              sizeof(ChainCounters);
   return spec.chains * per_chain;
 }
 
-uint64_t case_host_bytes(const CaseSpec& c) {
-  uint64_t sum = 0, largest = 0;
-  for (const auto& r : c.samplers) {
-    const uint64_t b = host_state_bytes(r.spec);
-    sum += b;
-    largest = std::max(largest, b);
+std::vector<RunSpec> case_runs(const CaseSpec& c) {
+  std::vector<RunSpec> runs;
+  for (const auto& r : c.samplers) runs.push_back(r.spec);
+  if (!c.samplers.empty()) {
+    RunSpec study = c.samplers.front().spec;  // the studies re-run an ambient sampler
+    for (const auto& r : c.samplers)
+      if (r.role == "ambient") study = r.spec;
+    if (!c.stiffness.kappa.empty()) {
+      study.chains = c.stiffness.chains;
+      runs.push_back(study);
+    }
+    if (c.balance.enabled) {
+      study.chains = c.balance.chains;
+      runs.push_back(study);
+    }
   }
-  return sum + largest;
+  return runs;
+}
+
+uint64_t case_host_bytes(const CaseSpec& c, bool checkpointing) {
+  uint64_t held = 0, largest = 0;
+  for (const auto& r : c.samplers) held += host_state_bytes(r.spec);
+  for (const auto& r : case_runs(c)) largest = std::max(largest, host_state_bytes(r));
+  return held + 2 * largest + (checkpointing ? 4 * (held + largest) : 0);
 }
 
 uint64_t physical_memory_bytes() {
+  if (const char* v = std::getenv("ORBITMC_MEMORY_BYTES")) return std::strtoull(v, nullptr, 10);
   const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
   return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
 }
 
-void check_case_fits(const CaseSpec& c, uint64_t available) {
-  const uint64_t need = case_host_bytes(c);
-  if (available == 0 || need <= available || c.samplers.empty()) return;
-  char msg[256];
-  std::snprintf(msg, sizeof msg,
-                "the chain states of case %s need %.1f GiB, more than this machine's %.1f GiB "
-                "of memory (use fewer chains)",
-                c.name.c_str(), need / 1073741824.0, available / 1073741824.0);
-  bad_input("chains", c.samplers.front().spec.chains, msg);
+void check_case_fits(const CaseSpec& c, bool checkpointing, uint64_t available,
+                     const Backend& backend) {
+  if (c.samplers.empty()) return;
+  const uint64_t need = case_host_bytes(c, checkpointing);
+  if (available > 0 && need > available) {
+    char msg[256];
+    std::snprintf(msg, sizeof msg,
+                  "the chain states of case %s need %.1f GiB, more than this machine's %.1f GiB "
+                  "of memory (use fewer chains)",
+                  c.name.c_str(), need / 1073741824.0, available / 1073741824.0);
+    bad_input("chains", c.samplers.front().spec.chains, msg);
+  }
+  for (const auto& r : case_runs(c)) backend.check_fits(r);
 }
 
 }  // namespace orbitmc

@@ -1,26 +1,36 @@
 // Chain states live in memory for a whole case (every sampler's final state is kept for the
-// tests and checkpoints); a run whose states cannot fit is refused before it starts, with an
-// error naming the chain count and the limit, instead of failing later with bad_alloc.
+// tests and checkpoints, while the studies run); a run whose states cannot fit is refused
+// before it starts, with an error naming the chain count and the limit, instead of failing
+// later with bad_alloc or in cudaMalloc.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
+#include "backend/backend.hpp"
 #include "case_file.hpp"
 
 namespace orbitmc {
 
-// Host bytes of one sampler's EnsembleState (positions, counters, split moments).
+// Host bytes of one run's EnsembleState (positions, counters, split moments).
 uint64_t host_state_bytes(const RunSpec& spec);
 
-// Host bytes a case needs at its peak: every sampler's state, plus one more for the working
-// copies of the running sampler (device staging, final coordinates).
-uint64_t case_host_bytes(const CaseSpec& c);
+// Every run a case makes: its samplers, then the stiffness and balance studies (the ambient
+// sampler with the studies' chain counts).
+std::vector<RunSpec> case_runs(const CaseSpec& c);
 
-// This machine's physical memory in bytes (0 when unknown).
+// Host bytes a case needs at its peak: the samplers' states, which are held to the end, plus
+// twice the largest run (its state and its working copies: device staging, final
+// coordinates), plus, when checkpointing, the serialised copies (about four times the states).
+uint64_t case_host_bytes(const CaseSpec& c, bool checkpointing);
+
+// This machine's physical memory in bytes (0 when unknown); ORBITMC_MEMORY_BYTES overrides it.
 uint64_t physical_memory_bytes();
 
-// Throws InputError ("chains = N: … need X GiB …, this machine has Y GiB") when
-// case_host_bytes(c) exceeds `available` (0: no limit known).
-void check_case_fits(const CaseSpec& c, uint64_t available);
+// Throws InputError ("chains = N: … need X GiB …, this machine has Y GiB") when the case needs
+// more than `available` bytes of host memory (0: no limit known), or when a run does not fit
+// the backend's own memory (Backend::check_fits).
+void check_case_fits(const CaseSpec& c, bool checkpointing, uint64_t available,
+                     const Backend& backend);
 
 }  // namespace orbitmc

@@ -133,9 +133,11 @@ int run_validation_suite(const SuiteOptions& opt) {
     for (const auto& f : files) {
       cases.push_back(load_case_file(f));
       apply_overrides(cases.back(), opt.overrides);
-      check_case_fits(cases.back(), physical_memory_bytes());
     }
     backend = make_backend(opt.backend);
+    const bool checkpointing = !opt.checkpoint.empty() || !opt.resume.empty();
+    for (const auto& c : cases)
+      check_case_fits(c, checkpointing, physical_memory_bytes(), *backend);
   }
   const std::string fingerprint = run_fingerprint(files, opt, backend->name());
   Checkpoint ck;

@@ -37,7 +37,7 @@ phase() {  # phase NAME SECONDS LOG command...
     return 1
   fi
   local t0=$SECONDS
-  timeout "$secs" "$@" >>"$out/$log" 2>&1
+  timeout -k 10 "$secs" "$@" >>"$out/$log" 2>&1
   local rc=$?
   echo "phase $name: rc=$rc, $((SECONDS - t0)) s (limit $secs s)" | tee -a "$out/summary.txt"
   ((rc == 0)) || status=1
@@ -74,11 +74,12 @@ if command -v compute-sanitizer >/dev/null; then
     secs=$(budget 90)
     if ((secs == 0)); then
       echo "phase sanitizer-$tool: skipped, out of time" | tee -a "$out/summary.txt"
+      status=1
       continue
     fi
     t0=$SECONDS
     log=/tmp/orbitmc-sanitizer-$tool.log
-    timeout "$secs" compute-sanitizer --tool "$tool" --error-exitcode 86 build-gpu/orbitmc run \
+    timeout -k 10 "$secs" compute-sanitizer --tool "$tool" --error-exitcode 86 build-gpu/orbitmc run \
       validation/block_1_3.json --backend cuda --chains 1000 --quick --quiet --no-html \
       --out "/tmp/orbitmc-sanitizer-$tool" >"$log" 2>&1
     rc=$?
@@ -86,8 +87,9 @@ if command -v compute-sanitizer >/dev/null; then
     if grep -q "Device not supported" "$log"; then
       # gVisor machines refuse the sanitizer (device/KINDS.md): not a finding of ours.
       verdict="not supported on this machine's runtime"
-    elif ((rc == 124)); then
+    elif ((rc == 124 || rc == 137)); then
       verdict="inconclusive: stopped at its $secs s limit"
+      status=1
     elif ((rc <= 1)); then
       verdict="clean (the run's own exit code $rc)"
     else

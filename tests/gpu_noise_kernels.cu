@@ -1,10 +1,8 @@
 // Test-only kernel: the shared noise functions run on the device (see gpu_noise_kernels.hpp).
 #include <cuda_runtime.h>
 
-#include <stdexcept>
-#include <string>
-
 #include "gpu_noise_kernels.hpp"
+#include "kernels/device_buffer.cuh"
 #include "orbitmc/philox_noise.hpp"
 
 namespace orbitmc::testing {
@@ -26,31 +24,22 @@ __global__ void noise_kernel(NoiseKey key, uint32_t stream, uint64_t step, uint3
   }
 }
 
-void check(cudaError_t e) {
-  if (e != cudaSuccess) throw std::runtime_error(std::string("CUDA: ") + cudaGetErrorString(e));
-}
-
 }  // namespace
 
 DeviceNoise device_noise(uint64_t seed, uint32_t stream, uint64_t step, uint32_t chains) {
   DeviceNoise out;
-  out.bits.resize(4 * chains);
-  out.normals_f.resize(4 * chains);
-  out.normals_d.resize(4 * chains);
-  uint32_t* bits = nullptr;
-  float* nf = nullptr;
-  double* nd = nullptr;
-  check(cudaMalloc(&bits, 4 * chains * sizeof(uint32_t)));
-  check(cudaMalloc(&nf, 4 * chains * sizeof(float)));
-  check(cudaMalloc(&nd, 4 * chains * sizeof(double)));
-  noise_kernel<<<(chains + 255) / 256, 256>>>(NoiseKey{seed}, stream, step, chains, bits, nf, nd);
-  check(cudaGetLastError());
-  check(cudaMemcpy(out.bits.data(), bits, 4 * chains * sizeof(uint32_t), cudaMemcpyDeviceToHost));
-  check(cudaMemcpy(out.normals_f.data(), nf, 4 * chains * sizeof(float), cudaMemcpyDeviceToHost));
-  check(cudaMemcpy(out.normals_d.data(), nd, 4 * chains * sizeof(double), cudaMemcpyDeviceToHost));
-  cudaFree(bits);
-  cudaFree(nf);
-  cudaFree(nd);
+  out.bits.resize(4 * size_t{chains});
+  out.normals_f.resize(4 * size_t{chains});
+  out.normals_d.resize(4 * size_t{chains});
+  cuda::DeviceBuffer<uint32_t> bits(out.bits.size());
+  cuda::DeviceBuffer<float> nf(out.normals_f.size());
+  cuda::DeviceBuffer<double> nd(out.normals_d.size());
+  noise_kernel<<<(chains + 255) / 256, 256>>>(NoiseKey{seed}, stream, step, chains, bits.get(),
+                                              nf.get(), nd.get());
+  ORBITMC_CUDA_CHECK(cudaGetLastError());
+  bits.download(out.bits.data());
+  nf.download(out.normals_f.data());
+  nd.download(out.normals_d.data());
   return out;
 }
 

@@ -18,26 +18,54 @@ CaseSpec flagship(uint64_t chains) {
   return c;
 }
 
-TEST(MemoryBudget, CountsEveryHeldStateAndTheWorkingCopy) {
+TEST(MemoryBudget, CountsHeldStatesStudiesAndCheckpointCopies) {
   const CaseSpec c = flagship(1000);
   // block (1, 3): 4 positions + 6 moment words per observed coordinate, 8 bytes each, and the
-  // 12-byte counters: 92 bytes a chain; three samplers' states plus one working copy.
+  // 12-byte counters: 92 bytes a chain.
   EXPECT_EQ(host_state_bytes(c.samplers[0].spec), 92000u);
-  EXPECT_EQ(case_host_bytes(c), 4 * 92000u);
+  // Three samplers, then the stiffness and balance studies (1000 chains each with --chains).
+  const auto runs = case_runs(c);
+  ASSERT_EQ(runs.size(), 5u);
+  EXPECT_EQ(runs[3].chains, 1000u);
+  EXPECT_EQ(runs[3].sampler, SamplerKind::kAmbientLM);
+  // Held: 3 × 92000; the largest run twice (state and working copies).
+  EXPECT_EQ(case_host_bytes(c, false), 3 * 92000u + 2 * 92000u);
+  // Checkpoints serialise the states: four more copies of the held and the running states.
+  EXPECT_EQ(case_host_bytes(c, true), 3 * 92000u + 2 * 92000u + 4 * (4 * 92000u));
 }
 
 TEST(MemoryBudget, RefusesACaseLargerThanTheMemoryWithTheLimitInTheMessage) {
-  const CaseSpec c = flagship(10000000);  // 3.68 GB
-  EXPECT_NO_THROW(check_case_fits(c, 4000000000ull));
-  EXPECT_NO_THROW(check_case_fits(c, 0));  // unknown memory: no check
+  const CaseSpec c = flagship(10000000);  // 5 × 0.92 GB = 4.6 GB
+  auto cpu = make_cpu_backend();
+  EXPECT_NO_THROW(check_case_fits(c, false, 5000000000ull, *cpu));
+  EXPECT_NO_THROW(check_case_fits(c, false, 0, *cpu));  // unknown memory: no check
   try {
-    check_case_fits(c, 1ull << 30);
-    FAIL() << "no error for 3.4 GiB of states in 1 GiB";
+    check_case_fits(c, false, 1ull << 30, *cpu);
+    FAIL() << "no error for 4.3 GiB of states in 1 GiB";
   } catch (const InputError& e) {
     const std::string m = e.what();
     EXPECT_NE(m.find("chains = 10000000"), std::string::npos) << m;
-    EXPECT_NE(m.find("3.4 GiB"), std::string::npos) << m;
+    EXPECT_NE(m.find("4.3 GiB"), std::string::npos) << m;
     EXPECT_NE(m.find("1.0 GiB"), std::string::npos) << m;
+  }
+}
+
+TEST(MemoryBudget, EveryChainCountOfACaseFileFitsThirtyTwoBits) {
+  const std::string head = R"({"name": "c", "kind": "theory", "model": {"name": "block", "n": 1,
+    "m": 3}, "observe": [{"coord": 0, "lo": 0, "hi": 2, "bins": 10}],
+    "samplers": {"ambient": {"kind": "ambient_em", "h": 0.001, "kappa": 10, "steps": 10,
+    "burn_in": 5, "thin": 1}}, )";
+  for (const std::string tail :
+       {R"("chains": 4294967296})", R"("quick_chains": 0})",
+        R"("stiffness": {"kappa": [10, 20], "quick_chains": 50127021939428130}})",
+        R"("balance": {"chains": -3}})"}) {
+    try {
+      parse_case_text(head + tail, "c.json");
+      FAIL() << "accepted " << tail;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("must be >= 1 and < 2^32"), std::string::npos)
+          << e.what();
+    }
   }
 }
 
@@ -46,10 +74,10 @@ TEST(MemoryBudget, CliExitsTwoBeforeWritingAnything) {
   const std::string run = "run " + std::string(ORBITMC_SOURCE_DIR) +
                           "/validation/block_1_3.json --backend cpu --quiet --out " +
                           (dir / "o").string();
-  // 4e9 chains need ~1.5 TB of states.
-  const auto big = testing::run_cli(run + " --chains 4000000000");
+  // With 1 GiB of memory (the test hook ORBITMC_MEMORY_BYTES), 10^7 chains do not fit.
+  const auto big = testing::run_cli(run + " --chains 10000000", "ORBITMC_MEMORY_BYTES=1073741824");
   EXPECT_EQ(big.code, 2) << big.output;
-  EXPECT_NE(big.output.find("GiB"), std::string::npos) << big.output;
+  EXPECT_NE(big.output.find("more than this machine's 1.0 GiB"), std::string::npos) << big.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "o" / "report.json"));
   // Chain indices are 32-bit.
   const auto huge = testing::run_cli(run + " --chains 5000000000");

@@ -46,6 +46,11 @@ class HotPath(unittest.TestCase):
         with self.assertRaises(ValueError):
             sass_hot_path.hot_path(ins)
 
+    def test_a_conditional_exit_from_the_loop_is_not_taken(self):
+        ins = [(0x10, "IADD3 R2, R2, 0x1, RZ"), (0x20, "@P0 BRA 0x50"), (0x30, "FMUL R4, R4, R4"),
+               (0x40, "@P2 BRA 0x10"), (0x50, "CALL.REL.NOINC 0x100"), (0x60, "EXIT")]
+        self.assertEqual(sass_hot_path.hot_path(ins), (4, 4))
+
     def test_a_kernel_without_a_loop_counts_nothing(self):
         self.assertEqual(sass_hot_path.hot_path([(0, "EXIT")]), (0, 0))
 

@@ -17,6 +17,9 @@ class Backend {
   virtual std::string name() const = 0;
   // Advances every chain to step n_end, initialising the state first when it is empty.
   virtual void advance(const RunSpec& spec, EnsembleState& state, uint64_t n_end) = 0;
+  // Throws InputError when a run of this spec cannot fit the backend's own memory (the GPU's);
+  // host memory is checked by memory_budget.hpp.
+  virtual void check_fits(const RunSpec&) const {}
   // Seconds the last advance() spent computing chains (CPU: its wall time; CUDA: kernel time,
   // without transfers), for benchmarks.
   double last_compute_seconds() const { return compute_seconds_; }

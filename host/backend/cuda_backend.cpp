@@ -21,8 +21,10 @@ class CudaBackend : public Backend {
  public:
   std::string name() const override { return "cuda"; }
   void advance(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
-    check_device_memory(spec);
-    if (!st.initialised()) allocate_state(spec, st);
+    if (!st.initialised()) {
+      check_fits(spec);  // checked for the whole case up front; free memory may have changed
+      allocate_state(spec, st);
+    }
     cuda::AdvanceArgs a;
     a.chains = st.chains;
     a.n0 = st.next_step;
@@ -43,14 +45,14 @@ class CudaBackend : public Backend {
     st.next_step = n_end;
   }
 
- private:
   // The device holds positions, split moments (in the chains' precision) and counters; a run
-  // that cannot fit is refused with the limit instead of failing in cudaMalloc.
-  static void check_device_memory(const RunSpec& spec) {
+  // that cannot fit is refused with the limit instead of failing in cudaMalloc (64 MiB are
+  // left for the allocator's rounding and the histograms).
+  void check_fits(const RunSpec& spec) const override {
     const uint64_t words = static_cast<uint64_t>(model_dimension(spec.model)) +
                            spec.observe.size() * EnsembleState::kMomentWords;
     const uint64_t need =
-        spec.chains * (words * (spec.use_double ? 8 : 4) + sizeof(ChainCounters)) + (1u << 20);
+        spec.chains * (words * (spec.use_double ? 8 : 4) + sizeof(ChainCounters)) + (64u << 20);
     uint64_t free_bytes = 0, total = 0;
     cuda::device_memory(&free_bytes, &total);
     if (need > free_bytes) {
