@@ -66,6 +66,16 @@ struct CaseOverrides {
   uint64_t longer = 1;
 };
 
+// GPU scale: 10^6 chains per case, steps h/8 (penalty 8κ) and four times the time. At that size
+// the tests resolve the O(h) bias and slow relaxation of the default settings (see
+// tests/gpu_backend_test.cpp for the CPU runs that chose these numbers).
+constexpr uint64_t kGpuScaleChains = 1000000, kGpuScaleRefine = 8, kGpuScaleLonger = 4;
+inline void apply_gpu_scale(CaseOverrides& o) {
+  o.chains = kGpuScaleChains;
+  o.refine = kGpuScaleRefine;
+  o.longer = kGpuScaleLonger;
+}
+
 CaseSpec parse_case_text(const std::string& text, const std::string& file);
 CaseSpec load_case_file(const std::string& path);
 void apply_overrides(CaseSpec& c, const CaseOverrides& o);

@@ -121,7 +121,8 @@ void show_progress(const std::string& what, uint64_t chains, uint64_t done, uint
 
 }  // namespace
 
-int run_validation_suite(const SuiteOptions& opt) {
+int run_validation_suite(const SuiteOptions& given) {
+  SuiteOptions opt = given;  // with --gpu-scale resolved once the backend is known
   // Parse everything first: a bad case file stops the run before anything is written.
   std::vector<CaseSpec> cases;
   const std::vector<std::string> files = opt.single_case.empty()
@@ -130,11 +131,10 @@ int run_validation_suite(const SuiteOptions& opt) {
   std::unique_ptr<Backend> backend;
   {
     ProfileRange range("set-up");
-    for (const auto& f : files) {
-      cases.push_back(load_case_file(f));
-      apply_overrides(cases.back(), opt.overrides);
-    }
+    for (const auto& f : files) cases.push_back(load_case_file(f));
     backend = make_backend(opt.backend);
+    if (opt.gpu_scale && backend->name() == "cuda") apply_gpu_scale(opt.overrides);
+    for (auto& c : cases) apply_overrides(c, opt.overrides);
     const bool checkpointing = !opt.checkpoint.empty() || !opt.resume.empty();
     for (const auto& c : cases)
       check_case_fits(c, checkpointing, physical_memory_bytes(), *backend);
@@ -162,6 +162,7 @@ int run_validation_suite(const SuiteOptions& opt) {
   report["quick"] = opt.overrides.quick;
   report["refine"] = opt.overrides.refine;
   report["longer"] = opt.overrides.longer;
+  report["gpu_scale"] = opt.gpu_scale && backend->name() == "cuda";
   report["correction_scale_override"] = opt.overrides.has_correction_scale
                                             ? nlohmann::json(opt.overrides.correction_scale)
                                             : nlohmann::json(nullptr);

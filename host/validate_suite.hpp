@@ -14,6 +14,7 @@ struct SuiteOptions {
   std::string out_dir = "orbitmc-report";
   std::string backend = "auto";
   CaseOverrides overrides;
+  bool gpu_scale = false;  // on the CUDA backend, apply_gpu_scale to the overrides
   bool progress = true;
   bool html = true;  // render report/index.html after the run
   std::string command_line;

@@ -2,7 +2,7 @@
 # GPU check for a bare Linux machine with an NVIDIA GPU, CUDA 13, CMake and ninja, but no
 # Debian -dev packages and no network: builds the CUDA backend from this checkout and deps/
 # (staged by scripts/stage-deps.sh), runs the `gpu` tests with ORBITMC_REQUIRE_GPU=1, the
-# benchmark, `orbitmc validate --backend cuda` at 10^6 chains per case, compute-sanitizer's
+# benchmark, `orbitmc validate --backend cuda --gpu-scale` (10^6 chains per case), compute-sanitizer's
 # memcheck and racecheck on a small run, and the CPU tests, and writes logs and JSON (at most
 # 8 files) into the folder given as its argument. Each phase has a time limit, and the whole
 # script a deadline (8 minutes by default).
@@ -64,8 +64,8 @@ python3 bench/sass_hot_path.py build-gpu/cuda/liborbitmc_cuda.a >>"$out/resource
 # Most informative first: if the lease ends early, what ran already came back.
 ORBITMC_REQUIRE_GPU=1 phase gpu-tests 240 ctest-gpu.log ctest --test-dir build-gpu -L gpu --output-on-failure
 phase bench 120 summary.txt build-gpu/orbitmc_bench --backend cuda --repeats 2 --json "$out/bench.json"
-phase validate 200 validate.txt build-gpu/orbitmc validate --backend cuda --chains 1000000 \
-  --refine 8 --longer 4 --quiet --no-html --out "$out/validation"
+phase validate 200 validate.txt build-gpu/orbitmc validate --backend cuda --gpu-scale \
+  --quiet --no-html --out "$out/validation"
 # Out-of-bounds accesses and shared-memory races in the kernels, on a small run of one case
 # (every kernel is one template; this run exercises init, burn-in, sampling and the flush).
 # The run's own verdict at 1000 chains does not matter (exit 0 or 1); a finding exits 86.

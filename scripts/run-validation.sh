@@ -8,6 +8,8 @@ scripts/install-deps.sh
 scripts/build.sh
 out=${OUT_DIR:-orbitmc-report}
 set +e
+# Without arguments, a GPU run uses GPU scale (10^6 chains per case, --refine 8 --longer 4).
+(($#)) || set -- --gpu-scale
 ./build/orbitmc validate --backend auto --out "$out" "$@"
 rc=$?
 set -e

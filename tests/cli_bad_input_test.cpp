@@ -2,6 +2,8 @@
 // is allowed, exits 2 and writes nothing.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "cli_support.hpp"
@@ -104,6 +106,35 @@ TEST(CliBadFlags, ResumeFromNonCheckpoint) {
                          (dir / "ck").string() + " --out " + (dir / "o").string());
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--resume"), std::string::npos) << r.output;
+}
+
+TEST(CliBadFlags, GpuScaleWithTheFlagsItSets) {
+  const auto dir = temp_dir("gpu-scale-flags");
+  write_text(dir / "case.json", good_case());
+  for (const char* flag : {"--chains 5", "--refine 2", "--longer 2", "--quick"}) {
+    const auto r = run_cli("run " + (dir / "case.json").string() + " --gpu-scale " + flag +
+                           " --out " + (dir / "o").string());
+    EXPECT_EQ(r.code, 2) << flag << ": " << r.output;
+    EXPECT_NE(r.output.find("--gpu-scale"), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "o"));
+  }
+}
+
+// On the CPU, --gpu-scale changes nothing: the case's own chains and steps, and the report
+// says the preset did not apply.
+TEST(CliGpuScale, NoEffectOnTheCpu) {
+  const auto dir = temp_dir("gpu-scale-cpu");
+  write_text(dir / "case.json", good_case());
+  const auto r =
+      run_cli("run " + (dir / "case.json").string() +
+              " --backend cpu --gpu-scale --quiet --no-html --out " + (dir / "o").string());
+  ASSERT_LE(r.code, 1) << r.output;
+  std::ifstream in(dir / "o" / "report.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["gpu_scale"], false);
+  EXPECT_EQ(j["refine"], 1);
+  EXPECT_EQ(j["longer"], 1);
+  EXPECT_EQ(j["cases"][0]["samplers"][0]["chains"], 200);
 }
 
 }  // namespace

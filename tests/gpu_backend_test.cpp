@@ -112,9 +112,7 @@ TEST(GpuValidation, EveryCasePassesWithAMillionChains) {
   ORBITMC_REQUIRE_GPU_OR_SKIP();
   auto gpu = make_cuda_backend();
   CaseOverrides o;
-  o.chains = 1000000;
-  o.refine = 8;
-  o.longer = 4;
+  apply_gpu_scale(o);
   for (const auto& f : list_case_files(std::string(ORBITMC_SOURCE_DIR) + "/validation")) {
     CaseSpec c = load_case_file(f);
     apply_overrides(c, o);

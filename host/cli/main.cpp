@@ -59,6 +59,9 @@ int main(int argc, char** argv) {
     sub->add_option("--longer", opt.overrides.longer,
                     "take L times the steps at the same step size (slow relaxation)")
         ->check(CLI::Range(1, 1000));
+    sub->add_flag(
+        "--gpu-scale", opt.gpu_scale,
+        "on the GPU: 10^6 chains per case, --refine 8 --longer 4 (on the CPU: no effect)");
   };
   auto* validate = app.add_subcommand("validate", "run every case in the validation folder");
   add_common(validate);
@@ -85,6 +88,12 @@ int main(int argc, char** argv) {
       opt.overrides.has_correction_scale = true;
       opt.overrides.correction_scale = correction_scale;
     }
+    if (opt.gpu_scale)
+      for (const char* flag : {"--chains", "--refine", "--longer", "--quick"})
+        if (sub->count(flag))
+          orbitmc::bad_input("--gpu-scale", flag,
+                             "--gpu-scale sets --chains, --refine and --longer itself; give "
+                             "either it or them (and not --quick)");
     opt.progress = !quiet;
     opt.html = !no_html;
     if (sub == run) {
