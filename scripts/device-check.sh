@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # GPU check for a bare Linux machine with an NVIDIA GPU, CUDA 13, CMake and ninja, but no
 # Debian -dev packages and no network: builds the CUDA backend from this checkout and deps/
-# (staged by scripts/stage-deps.sh), runs the `gpu` tests with ORBITMC_REQUIRE_GPU=1, the
-# benchmark, `orbitmc validate --backend cuda --gpu-scale` (10^6 chains per case), compute-sanitizer's
-# memcheck and racecheck on a small run, and the CPU tests, and writes logs and JSON (at most
-# 8 files) into the folder given as its argument. Each phase has a time limit, and the whole
-# script a deadline (8 minutes by default).
+# (staged by scripts/stage-deps.sh), then runs the `gpu` tests with ORBITMC_REQUIRE_GPU=1, the
+# benchmark, `orbitmc validate --backend cuda --gpu-scale` (10^6 chains per case),
+# compute-sanitizer's memcheck and racecheck on a small run, and the CPU tests. Logs and JSON
+# (at most 8 files) go into the folder given as its argument. Each phase has a time limit, and
+# the whole script a deadline (8 minutes by default).
 set -uo pipefail
 out=${1:?usage: scripts/device-check.sh OUTDIR}
 cd "$(dirname "$0")/.."
