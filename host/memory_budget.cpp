@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 #include "ensemble_state.hpp"
 #include "input_error.hpp"
@@ -46,10 +47,27 @@ uint64_t case_host_bytes(const CaseSpec& c, bool checkpointing) {
   return held + 2 * largest + (checkpointing ? 4 * (held + largest) : 0);
 }
 
+uint64_t cgroup_limited(uint64_t physical, const std::string& v2_file, const std::string& v1_file) {
+  for (const auto& f : {v2_file, v1_file}) {
+    std::ifstream in(f);
+    std::string v;
+    if (!(in >> v)) continue;
+    if (v == "max") return physical;  // v2: no limit
+    const uint64_t limit = std::strtoull(v.c_str(), nullptr, 10);
+    // v1 reports "no limit" as a huge number; 0 or garbage is no information.
+    if (limit > 0 && (physical == 0 || limit < physical)) return limit;
+    return physical;
+  }
+  return physical;
+}
+
 uint64_t physical_memory_bytes() {
   if (const char* v = std::getenv("ORBITMC_MEMORY_BYTES")) return std::strtoull(v, nullptr, 10);
   const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
+  const uint64_t physical =
+      pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
+  return cgroup_limited(physical, "/sys/fs/cgroup/memory.max",
+                        "/sys/fs/cgroup/memory/memory.limit_in_bytes");
 }
 
 void check_case_fits(const CaseSpec& c, bool checkpointing, uint64_t available,
@@ -59,8 +77,8 @@ void check_case_fits(const CaseSpec& c, bool checkpointing, uint64_t available,
   if (available > 0 && need > available) {
     char msg[256];
     std::snprintf(msg, sizeof msg,
-                  "the chain states of case %s need %.1f GiB, more than this machine's %.1f GiB "
-                  "of memory (use fewer chains)",
+                  "the chain states of case %s need %.1f GiB, more than the %.1f GiB of memory "
+                  "available here (use fewer chains)",
                   c.name.c_str(), need / 1073741824.0, available / 1073741824.0);
     bad_input("chains", c.samplers.front().spec.chains, msg);
   }

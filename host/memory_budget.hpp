@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -24,11 +25,16 @@ std::vector<RunSpec> case_runs(const CaseSpec& c);
 // coordinates), plus, when checkpointing, the serialised copies (about four times the states).
 uint64_t case_host_bytes(const CaseSpec& c, bool checkpointing);
 
-// This machine's physical memory in bytes (0 when unknown); ORBITMC_MEMORY_BYTES overrides it.
+// The memory this process may use, in bytes (0 when unknown): physical memory, or the control
+// group's limit where one is set (containers); ORBITMC_MEMORY_BYTES overrides both.
 uint64_t physical_memory_bytes();
 
-// Throws InputError ("chains = N: … need X GiB …, this machine has Y GiB") when the case needs
-// more than `available` bytes of host memory (0: no limit known), or when a run does not fit
+// The smaller of `physical` and the control-group limit read from the cgroup v2 file
+// (memory.max: a number or "max") or, failing that, the v1 file (memory.limit_in_bytes).
+uint64_t cgroup_limited(uint64_t physical, const std::string& v2_file, const std::string& v1_file);
+
+// Throws InputError ("chains = N: … need X GiB, more than the Y GiB … available") when the case
+// needs more than `available` bytes of host memory (0: no limit known), or when a run does not fit
 // the backend's own memory (Backend::check_fits).
 void check_case_fits(const CaseSpec& c, bool checkpointing, uint64_t available,
                      const Backend& backend);

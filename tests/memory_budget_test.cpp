@@ -69,6 +69,21 @@ TEST(MemoryBudget, EveryChainCountOfACaseFileFitsThirtyTwoBits) {
   }
 }
 
+TEST(MemoryBudget, AControlGroupLimitBelowThePhysicalMemoryWins) {
+  const auto dir = testing::temp_dir("memory-cgroup");
+  const auto v2 = (dir / "memory.max").string(), v1 = (dir / "limit_in_bytes").string();
+  const uint64_t phys = 64ull << 30;
+  EXPECT_EQ(cgroup_limited(phys, v2, v1), phys);                         // no files: no limit
+  testing::write_text(dir / "limit_in_bytes", "9223372036854771712\n");  // v1 "unlimited"
+  EXPECT_EQ(cgroup_limited(phys, v2, v1), phys);
+  testing::write_text(dir / "limit_in_bytes", "8589934592\n");
+  EXPECT_EQ(cgroup_limited(phys, v2, v1), 8ull << 30);
+  testing::write_text(dir / "memory.max", "max\n");  // v2 is read first
+  EXPECT_EQ(cgroup_limited(phys, v2, v1), phys);
+  testing::write_text(dir / "memory.max", "4294967296\n");
+  EXPECT_EQ(cgroup_limited(phys, v2, v1), 4ull << 30);
+}
+
 TEST(MemoryBudget, CliExitsTwoBeforeWritingAnything) {
   const auto dir = testing::temp_dir("memory-budget");
   const std::string run = "run " + std::string(ORBITMC_SOURCE_DIR) +
@@ -77,7 +92,8 @@ TEST(MemoryBudget, CliExitsTwoBeforeWritingAnything) {
   // With 1 GiB of memory (the test hook ORBITMC_MEMORY_BYTES), 10^7 chains do not fit.
   const auto big = testing::run_cli(run + " --chains 10000000", "ORBITMC_MEMORY_BYTES=1073741824");
   EXPECT_EQ(big.code, 2) << big.output;
-  EXPECT_NE(big.output.find("more than this machine's 1.0 GiB"), std::string::npos) << big.output;
+  EXPECT_NE(big.output.find("more than the 1.0 GiB of memory available"), std::string::npos)
+      << big.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "o" / "report.json"));
   // Chain indices are 32-bit.
   const auto huge = testing::run_cli(run + " --chains 5000000000");
