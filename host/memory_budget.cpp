@@ -13,21 +13,23 @@
 
 namespace orbitmc {
 
+uint64_t state_words_per_chain(const RunSpec& spec) {
+  return static_cast<uint64_t>(model_dimension(spec.model)) +
+         spec.observe.size() * EnsembleState::kMomentWords;
+}
+
 uint64_t host_state_bytes(const RunSpec& spec) {
   // Chain counts are < 2^32 (case_file.cpp, the CLI), so this cannot overflow.
-  const uint64_t per_chain = sizeof(double) * (static_cast<uint64_t>(model_dimension(spec.model)) +
-                                               spec.observe.size() * EnsembleState::kMomentWords) +
-                             sizeof(ChainCounters);
-  return spec.chains * per_chain;
+  return spec.chains * (sizeof(double) * state_words_per_chain(spec) + sizeof(ChainCounters));
 }
 
 std::vector<RunSpec> case_runs(const CaseSpec& c) {
   std::vector<RunSpec> runs;
   for (const auto& r : c.samplers) runs.push_back(r.spec);
   if (!c.samplers.empty()) {
-    RunSpec study = c.samplers.front().spec;  // the studies re-run an ambient sampler
-    for (const auto& r : c.samplers)
-      if (r.role == "ambient") study = r.spec;
+    // The studies re-run the ambient sampler; every sampler of a case has the same model,
+    // observations and precision, so any one sizes them.
+    RunSpec study = c.samplers.front().spec;
     if (!c.stiffness.kappa.empty()) {
       study.chains = c.stiffness.chains;
       runs.push_back(study);

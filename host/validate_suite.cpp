@@ -136,8 +136,8 @@ int run_validation_suite(const SuiteOptions& given) {
     if (opt.gpu_scale && backend->name() == "cuda") apply_gpu_scale(opt.overrides);
     for (auto& c : cases) apply_overrides(c, opt.overrides);
     const bool checkpointing = !opt.checkpoint.empty() || !opt.resume.empty();
-    for (const auto& c : cases)
-      check_case_fits(c, checkpointing, physical_memory_bytes(), *backend);
+    const uint64_t memory = physical_memory_bytes();
+    for (const auto& c : cases) check_case_fits(c, checkpointing, memory, *backend);
   }
   const std::string fingerprint = run_fingerprint(files, opt, backend->name());
   Checkpoint ck;

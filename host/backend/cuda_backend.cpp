@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "kernels/run_chains.cuh"
+#include "memory_budget.hpp"
 #include "observation_spec.hpp"
 #include "sampler_dispatch.hpp"
 #endif
@@ -49,10 +50,9 @@ class CudaBackend : public Backend {
   // that cannot fit is refused with the limit instead of failing in cudaMalloc (64 MiB are
   // left for the allocator's rounding and the histograms).
   void check_fits(const RunSpec& spec) const override {
-    const uint64_t words = static_cast<uint64_t>(model_dimension(spec.model)) +
-                           spec.observe.size() * EnsembleState::kMomentWords;
-    const uint64_t need =
-        spec.chains * (words * (spec.use_double ? 8 : 4) + sizeof(ChainCounters)) + (64u << 20);
+    const uint64_t need = spec.chains * (state_words_per_chain(spec) * (spec.use_double ? 8 : 4) +
+                                         sizeof(ChainCounters)) +
+                          (64u << 20);
     uint64_t free_bytes = 0, total = 0;
     cuda::device_memory(&free_bytes, &total);
     if (need > free_bytes) {
