@@ -6,6 +6,14 @@
 
 namespace orbitmc {
 
+// Writes `contents` to a fresh temporary PATH.tmp.PID.XXXXXX created exclusively in PATH's
+// folder (a planted file or symlink of that name is never followed), fsyncs it, renames it
+// over PATH and fsyncs the folder. The temporary is removed on every failure. Throws
+// std::runtime_error naming the path.
 void write_file_atomically(const std::string& path, const std::string& contents);
+
+// Removes the temporaries of PATH left by processes that no longer run (killed mid-write).
+// Temporaries of a live process are left alone: it may be writing them now.
+void remove_stale_temporaries(const std::string& path);
 
 }  // namespace orbitmc

@@ -2,6 +2,7 @@
 #include "case_file.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -16,13 +17,98 @@ using nlohmann::json;
 
 namespace {
 
+// Case files nest a few levels; anything deeper is not a case file (and a value nested 10^5
+// deep must never reach a recursive dump or destructor).
+constexpr int kMaxJsonDepth = 32;
+// Integer limits checked in 64 bits before any narrowing to int: sizes of models and
+// histograms, and step counts that stay far from overflow after --refine and --longer (1000 each).
+constexpr int64_t kMaxSize = 1 << 20;
+constexpr uint64_t kMaxSteps = uint64_t{1} << 40;
+
+// A short description of a JSON value for a message: scalars as written (strings cut to a
+// line), containers by their size only. Never dumps a whole value.
+std::string brief(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object:
+      return "(an object with " + std::to_string(v.size()) + " keys)";
+    case json::value_t::array: {
+      bool flat = v.size() <= 8;
+      for (const auto& e : v) flat = flat && e.is_primitive();
+      return flat ? v.dump() : "(an array of " + std::to_string(v.size()) + " values)";
+    }
+    case json::value_t::string:
+      return "\"" + printable(v.get_ref<const std::string&>(), 80) + "\"";
+    default:
+      return v.dump();
+  }
+}
+
+const char* type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::null:
+      return "null";
+    default:
+      return "a number";
+  }
+}
+
+// Parses JSON refusing what nlohmann accepts silently: nesting deeper than kMaxJsonDepth and
+// duplicate keys (where the last one would win).
+json parse_strict(const std::string& text, const std::string& file) {
+  std::vector<std::set<std::string>> keys;  // one set per open object
+  std::vector<std::string> path;            // keys of the open objects, for the message
+  auto cb = [&](int depth, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (depth >= kMaxJsonDepth)
+          bad_input(file, "(file contents)",
+                    "nested deeper than " + std::to_string(kMaxJsonDepth) +
+                        " levels; a case file is a few levels deep");
+        if (event == json::parse_event_t::object_start) keys.emplace_back();
+        break;
+      case json::parse_event_t::object_end:
+        if (!keys.empty()) keys.pop_back();
+        break;
+      case json::parse_event_t::key: {
+        const std::string& k = parsed.get_ref<const std::string&>();
+        if (!keys.empty() && !keys.back().insert(k).second)
+          bad_input(file + ": key \"" + k + "\"", "(repeated)",
+                    "each key may appear once per object (a repeated key would silently "
+                    "override the first)");
+        break;
+      }
+      default:
+        break;
+    }
+    return true;
+  };
+  try {
+    return json::parse(text, cb);
+  } catch (const json::out_of_range& e) {
+    // JSON has no non-finite numbers: an overflowing literal such as 1e999 lands here.
+    bad_input(file, "(file contents)", std::string("numbers must be finite: ") + e.what());
+  } catch (const json::exception& e) {
+    bad_input(file, "(file contents)", std::string("not valid JSON: ") + e.what());
+  }
+}
+
 void check_keys(const json& j, const std::string& where, const std::set<std::string>& allowed) {
-  if (!j.is_object()) bad_input(where, j.dump(), "must be a JSON object");
+  if (!j.is_object())
+    bad_input(where, brief(j), std::string("must be a JSON object, not ") + type_name(j));
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (!allowed.count(it.key())) {
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      bad_input(where + "." + it.key(), it.value().dump(), "unknown key; allowed: " + list);
+      bad_input(where + "." + it.key(), brief(it.value()), "unknown key; allowed: " + list);
     }
   }
 }
@@ -30,40 +116,76 @@ void check_keys(const json& j, const std::string& where, const std::set<std::str
 double get_number(const json& j, const std::string& key, const std::string& where, double dflt) {
   if (!j.contains(key)) return dflt;
   const json& v = j.at(key);
-  if (!v.is_number()) bad_input(where + "." + key, v.dump(), "must be a number");
+  if (!v.is_number()) bad_input(where + "." + key, brief(v), "must be a number");
   return v.get<double>();
 }
 
-uint64_t get_count(const json& j, const std::string& key, const std::string& where, uint64_t dflt) {
+// An unsigned integer in [lo, hi], checked in 64 bits (a value >= 2^63 is held unsigned by
+// nlohmann, a negative one signed; a fraction or 1e3 is a float and refused).
+uint64_t get_uint(const json& j, const std::string& key, const std::string& where, uint64_t dflt,
+                  uint64_t lo, uint64_t hi) {
   if (!j.contains(key)) return dflt;
   const json& v = j.at(key);
-  if (!v.is_number_integer() || v.get<int64_t>() < 0)
-    bad_input(where + "." + key, v.dump(), "must be a non-negative integer");
-  return v.get<uint64_t>();
+  bool ok = false;
+  uint64_t n = 0;
+  if (v.is_number_unsigned()) {
+    n = v.get<uint64_t>();
+    ok = true;
+  } else if (v.is_number_integer() && v.get<int64_t>() >= 0) {
+    n = static_cast<uint64_t>(v.get<int64_t>());
+    ok = true;
+  }
+  if (!ok || n < lo || n > hi)
+    bad_input(where + "." + key, brief(v),
+              "must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+  return n;
+}
+
+uint64_t get_count(const json& j, const std::string& key, const std::string& where, uint64_t dflt) {
+  return get_uint(j, key, where, dflt, 0, kMaxSteps);
+}
+
+uint64_t get_seed(const json& j, const std::string& key, const std::string& where, uint64_t dflt) {
+  return get_uint(j, key, where, dflt, 0, UINT64_MAX);
+}
+
+// A size (model dimension, coordinate index, bins, records) narrowed to int after the check.
+int get_size(const json& j, const std::string& key, const std::string& where, int dflt,
+             int64_t lo = 0) {
+  return static_cast<int>(
+      get_uint(j, key, where, static_cast<uint64_t>(dflt), static_cast<uint64_t>(lo), kMaxSize));
 }
 
 // A number of chains: chain indices are 32-bit, and every count must fit them (this also keeps
 // the memory estimate of memory_budget.cpp far from overflow).
 uint64_t get_chain_count(const json& j, const std::string& key, const std::string& where,
                          uint64_t dflt) {
-  if (!j.contains(key)) return dflt;
-  const json& v = j.at(key);
-  uint64_t n = 0;  // stays 0 (refused) for a negative number, a fraction or a non-number
-  if (v.is_number_unsigned())
-    n = v.get<uint64_t>();
-  else if (v.is_number_integer() && v.get<int64_t>() > 0)
-    n = static_cast<uint64_t>(v.get<int64_t>());
-  if (n < 1 || n > 0xffffffffull)
-    bad_input(where + "." + key, v.dump(), "must be >= 1 and < 2^32 (chain indices are 32-bit)");
-  return n;
+  return get_uint(j, key, where, dflt, 1, 0xffffffffull);
 }
 
 std::string get_string(const json& j, const std::string& key, const std::string& where,
                        const std::string& dflt) {
   if (!j.contains(key)) return dflt;
   const json& v = j.at(key);
-  if (!v.is_string()) bad_input(where + "." + key, v.dump(), "must be a string");
+  if (!v.is_string()) bad_input(where + "." + key, brief(v), "must be a string");
   return v.get<std::string>();
+}
+
+void check_name(const std::string& name, const std::string& field) {
+  const bool ok =
+      !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char ch) {
+        return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+      });
+  if (!ok)
+    bad_input(field, "\"" + name + "\"",
+              "1 to 64 letters, digits, '_', '-' or '.' (it names table rows and files)");
+}
+
+// Names that end up in table rows, file names and HTML: letters, digits, '_', '-', '.'.
+std::string get_name(const json& j, const std::string& key, const std::string& where) {
+  const std::string name = get_string(j, key, where, "");
+  check_name(name, where + "." + key);
+  return name;
 }
 
 ModelSpec parse_model(const json& j, const std::string& w) {
@@ -74,35 +196,36 @@ ModelSpec parse_model(const json& j, const std::string& w) {
   m.name = get_string(j, "name", w, "");
   if (m.name != "block" && m.name != "scalar" && m.name != "relu" && m.name != "matfac")
     bad_input(w + ".name", m.name, "allowed: block, scalar, relu, matfac");
-  m.n = static_cast<int>(get_count(j, "n", w, m.n));
-  m.m = static_cast<int>(get_count(j, "m", w, m.m));
+  m.n = get_size(j, "n", w, m.n, 1);
+  m.m = get_size(j, "m", w, m.m, 1);
   m.sigma0 = get_number(j, "sigma0", w, m.sigma0);
   m.width = get_number(j, "width", w, m.width);
   m.target = get_number(j, "target", w, m.target);
-  m.units = static_cast<int>(get_count(j, "units", w, m.units));
-  m.input_dim = static_cast<int>(get_count(j, "input_dim", w, m.input_dim));
-  m.points = static_cast<int>(get_count(j, "points", w, m.points));
-  m.rows = static_cast<int>(get_count(j, "rows", w, m.rows));
-  m.cols = static_cast<int>(get_count(j, "cols", w, m.cols));
-  m.rank = static_cast<int>(get_count(j, "rank", w, m.rank));
+  m.units = get_size(j, "units", w, m.units, 1);
+  m.input_dim = get_size(j, "input_dim", w, m.input_dim, 1);
+  m.points = get_size(j, "points", w, m.points, 1);
+  m.rows = get_size(j, "rows", w, m.rows, 1);
+  m.cols = get_size(j, "cols", w, m.cols, 1);
+  m.rank = get_size(j, "rank", w, m.rank, 1);
   m.observed = get_number(j, "observed", w, m.observed);
   m.ridge = get_number(j, "ridge", w, m.ridge);
   if (!(m.ridge >= 0)) bad_input(w + ".ridge", m.ridge, "must be >= 0");
-  m.data_seed = get_count(j, "data_seed", w, m.data_seed);
+  m.data_seed = get_seed(j, "data_seed", w, m.data_seed);
   return m;
 }
 
 std::vector<HistogramSpec> parse_observe(const json& j, const std::string& w) {
-  if (!j.is_array() || j.empty()) bad_input(w, j.dump(), "must be a non-empty array");
+  if (!j.is_array() || j.empty())
+    bad_input(w, brief(j), std::string("must be a non-empty array, not ") + type_name(j));
   std::vector<HistogramSpec> out;
   for (size_t k = 0; k < j.size(); ++k) {
     const std::string wk = w + "[" + std::to_string(k) + "]";
     check_keys(j[k], wk, {"coord", "lo", "hi", "bins"});
     HistogramSpec h;
-    h.coord = static_cast<int>(get_count(j[k], "coord", wk, 0));
+    h.coord = get_size(j[k], "coord", wk, 0);
     h.lo = get_number(j[k], "lo", wk, h.lo);
     h.hi = get_number(j[k], "hi", wk, h.hi);
-    h.bins = static_cast<int>(get_count(j[k], "bins", wk, h.bins));
+    h.bins = get_size(j[k], "bins", wk, h.bins, 1);
     out.push_back(h);
   }
   return out;
@@ -111,15 +234,7 @@ std::vector<HistogramSpec> parse_observe(const json& j, const std::string& w) {
 }  // namespace
 
 CaseSpec parse_case_text(const std::string& text, const std::string& file) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::out_of_range& e) {
-    // JSON has no non-finite numbers: an overflowing literal such as 1e999 lands here.
-    bad_input(file, "(file contents)", std::string("numbers must be finite: ") + e.what());
-  } catch (const json::exception& e) {
-    bad_input(file, "(file contents)", std::string("not valid JSON: ") + e.what());
-  }
+  const json j = parse_strict(text, file);
   const std::string w = file;
   check_keys(j, w, {"name",         "title",         "kind",
                     "reference",    "model",         "beta",
@@ -130,9 +245,8 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
                     "stiffness",    "balance",       "c_scan"});
   CaseSpec c;
   c.file = file;
-  c.name = get_string(j, "name", w, "");
-  if (c.name.empty()) bad_input(w + ".name", "\"\"", "a case needs a non-empty name");
-  c.title = get_string(j, "title", w, c.name);
+  c.name = get_name(j, "name", w);
+  c.title = printable(get_string(j, "title", w, c.name), 400);
   c.kind = get_string(j, "kind", w, "theory");
   if (c.kind != "theory" && c.kind != "comparison")
     bad_input(w + ".kind", c.kind, "allowed: theory, comparison");
@@ -147,7 +261,7 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   if (prec != "float" && prec != "double")
     bad_input(w + ".precision", prec, "allowed: float, double");
   base.use_double = prec == "double";
-  c.seed = get_count(j, "seed", w, 1);
+  c.seed = get_seed(j, "seed", w, 1);
   c.chains = get_chain_count(j, "chains", w, 10000);
   c.quick_chains = get_chain_count(j, "quick_chains", w, c.chains);
   base.chains = c.chains;
@@ -160,13 +274,13 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     bad_input(w + ".observe", "(missing)", "list the coordinates to histogram");
   base.observe = parse_observe(j.at("observe"), w + ".observe");
   if (j.contains("fit_exponent") && !j.at("fit_exponent").is_boolean())
-    bad_input(w + ".fit_exponent", j.at("fit_exponent").dump(), "must be true or false");
+    bad_input(w + ".fit_exponent", brief(j.at("fit_exponent")), "must be true or false");
   c.fit_exponent = j.value("fit_exponent", false);
   if (j.contains("c_range")) {
     const json& r = j.at("c_range");
     if (!r.is_array() || r.size() != 2 || !r[0].is_number() || !r[1].is_number() ||
         !(r[0].get<double>() < r[1].get<double>()))
-      bad_input(w + ".c_range", r.dump(), "must be [c_min, c_max] with c_min < c_max");
+      bad_input(w + ".c_range", brief(r), "must be [c_min, c_max] with c_min < c_max");
     c.c_min = r[0].get<double>();
     c.c_max = r[1].get<double>();
   }
@@ -176,16 +290,21 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   if (!(c.alpha > 0 && c.alpha < 1)) bad_input(w + ".alpha", c.alpha, "must be in (0, 1)");
   if (!(c.control_alpha > 0 && c.control_alpha < 1))
     bad_input(w + ".control_alpha", c.control_alpha, "must be in (0, 1)");
+  if (!(c.max_diverged_fraction >= 0 && c.max_diverged_fraction <= 1))
+    bad_input(w + ".max_diverged_fraction", c.max_diverged_fraction,
+              "a fraction of the chains: must be in [0, 1]");
 
   if (j.contains("stiffness")) {
     const json& st = j.at("stiffness");
     const std::string ws = w + ".stiffness";
     check_keys(st, ws, {"kappa", "chains", "quick_chains"});
-    if (!st.contains("kappa") || !st.at("kappa").is_array() || st.at("kappa").size() < 2)
-      bad_input(ws + ".kappa", st.value("kappa", json()).dump(), "a list of at least two κ > 0");
+    if (!st.contains("kappa") || !st.at("kappa").is_array() || st.at("kappa").size() < 2 ||
+        st.at("kappa").size() > 64)
+      bad_input(ws + ".kappa", st.contains("kappa") ? brief(st.at("kappa")) : "(missing)",
+                "a list of 2 to 64 values κ > 0");
     for (const auto& k : st.at("kappa")) {
       if (!k.is_number() || !(k.get<double>() > 0))
-        bad_input(ws + ".kappa", k.dump(), "each κ must be > 0");
+        bad_input(ws + ".kappa", brief(k), "each κ must be > 0");
       c.stiffness.kappa.push_back(k.get<double>());
     }
     c.stiffness.chains = get_chain_count(st, "chains", ws, c.chains);
@@ -199,7 +318,7 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     c.balance.chains = get_chain_count(b, "chains", wb, 20000);
     c.balance.quick_chains = get_chain_count(b, "quick_chains", wb, c.balance.chains);
     c.balance.steps = get_count(b, "steps", wb, 2000);
-    c.balance.records = static_cast<int>(get_count(b, "records", wb, 20));
+    c.balance.records = get_size(b, "records", wb, 20);
     if (c.balance.records < 2 || c.balance.steps < static_cast<uint64_t>(c.balance.records))
       bad_input(wb + ".records", c.balance.records, "need 2 <= records <= steps");
   }
@@ -213,11 +332,14 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     c.c_scan.step = get_number(cs, "step", wc, c.c_scan.step);
     if (!(c.c_scan.from < c.c_scan.to) || !(c.c_scan.step > 0) ||
         (c.c_scan.to - c.c_scan.from) / c.c_scan.step > 10000)
-      bad_input(wc, cs.dump(), "need from < to and 0 < step, at most 10000 points");
+      bad_input(wc, brief(cs), "need from < to and 0 < step, at most 10000 points");
   }
-  if (!j.contains("samplers") || !j.at("samplers").is_object() || j.at("samplers").empty())
-    bad_input(w + ".samplers", "(missing)", "an object of role → sampler settings");
+  if (!j.contains("samplers")) bad_input(w + ".samplers", "(missing)", "every case needs samplers");
+  if (!j.at("samplers").is_object() || j.at("samplers").empty())
+    bad_input(w + ".samplers", brief(j.at("samplers")),
+              "must be a non-empty object of role → sampler settings");
   for (auto it = j.at("samplers").begin(); it != j.at("samplers").end(); ++it) {
+    check_name(it.key(), w + ".samplers key");
     const std::string ws = w + ".samplers." + it.key();
     const json& s = it.value();
     check_keys(s, ws, {"kind", "h", "kappa", "c", "steps", "burn_in", "thin", "expect", "bound"});
@@ -248,6 +370,8 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
 }
 
 CaseSpec load_case_file(const std::string& path) {
+  if (std::filesystem::is_directory(path))
+    bad_input("case file", path, "is a folder; give a case file (*.json), or use validate --cases");
   std::ifstream in(path);
   if (!in) bad_input("case file", path, "cannot be opened for reading");
   std::stringstream ss;
@@ -257,9 +381,10 @@ CaseSpec load_case_file(const std::string& path) {
 
 void apply_overrides(CaseSpec& c, const CaseOverrides& o) {
   const uint64_t chains = o.chains ? o.chains : (o.quick ? c.quick_chains : c.chains);
+  if (o.seed) c.seed = o.seed;  // the report names the seed actually used
   for (auto& r : c.samplers) {
     r.spec.chains = chains;
-    r.spec.seed = derive_seed(o.seed ? o.seed : c.seed, r.role);
+    r.spec.seed = derive_seed(c.seed, r.role);
     r.spec.threads = o.threads;
     const bool constrained = r.spec.sampler == SamplerKind::kConstrainedProjection ||
                              r.spec.sampler == SamplerKind::kConstrainedMetropolis;

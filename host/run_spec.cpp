@@ -86,7 +86,7 @@ void check_run_spec(const RunSpec& s, const std::string& where, const std::strin
   if (!std::isfinite(s.c)) bad_input(ws + "c", s.c, "correction scale must be finite");
   const double max_bound = s.use_double ? 1e300 : 1e30;  // finite in the chains' precision
   if (!(s.bound > 0) || !(s.bound <= max_bound))
-    bad_input(ws + "bound", s.bound, "must be in (0, " + std::to_string(max_bound) + "]");
+    bad_input(ws + "bound", s.bound, "must be in (0, " + num(max_bound) + "]");
   if (s.chains == 0) bad_input(w + "chains", s.chains, "must be >= 1");
   if (s.chains > 0xffffffffull) bad_input(w + "chains", s.chains, "must be < 2^32");
   if (s.schedule.thin == 0) bad_input(ws + "thin", s.schedule.thin, "must be >= 1");
@@ -96,8 +96,7 @@ void check_run_spec(const RunSpec& s, const std::string& where, const std::strin
               "must be < steps (" + std::to_string(s.schedule.steps) + ")");
   if (!(s.model.width > 0)) bad_input(w + "model.width", s.model.width, "must be > 0");
   if (!(s.init_sigma_lo > 0) || !(s.init_sigma_hi >= s.init_sigma_lo))
-    bad_input(w + "init.sigma",
-              std::to_string(s.init_sigma_lo) + ".." + std::to_string(s.init_sigma_hi),
+    bad_input(w + "init.sigma", num(s.init_sigma_lo) + ".." + num(s.init_sigma_hi),
               "need 0 < sigma_lo <= sigma_hi");
   if (s.observe.size() > static_cast<size_t>(kMaxObserved))
     bad_input(w + "observe", s.observe.size(), "at most 4 coordinates");
@@ -109,7 +108,7 @@ void check_run_spec(const RunSpec& s, const std::string& where, const std::strin
                 "model " + s.model.name + " has coordinates 0.." + std::to_string(ncoord - 1));
     if (o.bins < 1 || o.bins > 4096) bad_input(f + ".bins", o.bins, "must be in 1..4096");
     if (!(o.lo < o.hi) || !std::isfinite(o.lo) || !std::isfinite(o.hi))
-      bad_input(f + ".range", "[" + std::to_string(o.lo) + ", " + std::to_string(o.hi) + "]",
+      bad_input(f + ".range", "[" + num(o.lo) + ", " + num(o.hi) + "]",
                 "need finite lo < hi (an empty bin range is not allowed)");
   }
 }

@@ -8,10 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
 #include <fstream>
-#include <functional>
-#include <iostream>
+#include <iomanip>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -19,8 +18,11 @@
 #include "backend/backend.hpp"
 #include "checkpoint.hpp"
 #include "input_error.hpp"
+#include "interrupt.hpp"
 #include "memory_budget.hpp"
+#include "output_folder.hpp"
 #include "profile_range.hpp"
+#include "report_renderer.hpp"
 #include "validate_case.hpp"
 
 namespace orbitmc {
@@ -75,37 +77,58 @@ std::string utc_now() {
   return buf;
 }
 
-// The figures come from validation/render_report.py (Python with NumPy and Matplotlib), which
-// reads only report.json; without Python the JSON stands alone and we say how to render it.
-void render_html(const std::string& out_dir) {
-  const char* env = std::getenv("ORBITMC_PYTHON");
-  std::string py =
-      env ? env : (std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
-  const std::string script = std::string(ORBITMC_SOURCE_DIR) + "/validation/render_report.py";
-  const std::string cmd = "'" + py + "' '" + script + "' '" + out_dir + "/report.json' --out '" +
-                          out_dir + "/report' > '" + out_dir + "/render.log' 2>&1";
-  if (std::system(cmd.c_str()) != 0)
-    std::printf(
-        "note: the HTML report could not be rendered (see %s/render.log); run\n"
-        "  python3 %s %s/report.json\n",
-        out_dir.c_str(), script.c_str(), out_dir.c_str());
-}
-
-// Identifies a run for --resume: the case files' text, every override and the backend.
+// Identifies a run for --resume: the case files' text, every override that changes numbers
+// (doubles by their exact bits, as hexadecimal floats), the backend and the version. FNV-1a
+// 64, so the value is the same for every build and platform.
 std::string run_fingerprint(const std::vector<std::string>& files, const SuiteOptions& opt,
                             const std::string& backend) {
   std::ostringstream os;
   for (const auto& f : files) {
-    std::ifstream in(f);
+    std::ifstream in(f, std::ios::binary);
     os << f << '\n' << in.rdbuf() << '\n';
   }
   const CaseOverrides& o = opt.overrides;
-  os << o.quick << ' ' << o.has_correction_scale << ' ' << o.correction_scale << ' ' << o.chains
-     << ' ' << o.seed << ' ' << o.refine << ' ' << o.longer << ' ' << backend;
+  os << std::hexfloat << "quick " << o.quick << " c " << o.has_correction_scale << ' '
+     << o.correction_scale << " chains " << o.chains << " seed " << o.seed << " refine " << o.refine
+     << " longer " << o.longer << " backend " << backend << " version " << ORBITMC_VERSION;
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char ch : os.str()) h = (h ^ ch) * 0x100000001b3ull;
   std::ostringstream hex;
-  hex << std::hex << std::hash<std::string>{}(os.str());
+  hex << std::hex << std::setw(16) << std::setfill('0') << h;
   return hex.str();
 }
+
+// The report of a run, rewritten after every case. Shared with the interrupt watcher, which
+// marks it incomplete: every write (report or checkpoint) holds the mutex, so the watcher
+// waits for a write in progress and never leaves a temporary behind.
+class ReportWriter {
+ public:
+  ReportWriter(nlohmann::json report, std::string path)
+      : report_(std::move(report)), path_(std::move(path)) {}
+
+  // Applies `edit` to the report and writes it.
+  template <class F>
+  void update(F&& edit) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    edit(report_);
+    write_file_atomically(path_, report_.dump(1) + "\n");
+  }
+  // Runs `write` (a checkpoint) under the same mutex, with the report as it stands.
+  template <class F>
+  void exclusive(F&& write) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    write(static_cast<const nlohmann::json&>(report_));
+  }
+  nlohmann::json snapshot() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return report_;
+  }
+
+ private:
+  std::mutex mutex_;
+  nlohmann::json report_;
+  std::string path_;
+};
 
 // One progress line on a terminal: steps, chain-steps/s, time left.
 void show_progress(const std::string& what, uint64_t chains, uint64_t done, uint64_t total,
@@ -123,7 +146,7 @@ void show_progress(const std::string& what, uint64_t chains, uint64_t done, uint
 
 int run_validation_suite(const SuiteOptions& given) {
   SuiteOptions opt = given;  // with --gpu-scale resolved once the backend is known
-  // Parse everything first: a bad case file stops the run before anything is written.
+  // Parse and check everything first: bad input stops the run before anything is written.
   std::vector<CaseSpec> cases;
   const std::vector<std::string> files = opt.single_case.empty()
                                              ? list_case_files(opt.cases_dir)
@@ -146,27 +169,50 @@ int run_validation_suite(const SuiteOptions& given) {
     ck = load_checkpoint(opt.resume);
     if (ck.fingerprint != fingerprint)
       bad_input("--resume", opt.resume,
-                "was written by a different run (other case files, options or backend)");
+                "was written by a different run (other case files, options, backend or "
+                "version)");
   }
   const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
+  // Last, the places results go: created, checked writable and claimed before any sampling.
+  const OutputFolder out(opt.out_dir);
+  if (!opt.checkpoint.empty()) check_checkpoint_location("--checkpoint", opt.checkpoint, files);
+  if (!opt.resume.empty()) check_checkpoint_location("--resume", opt.resume, files);
   const auto t0 = std::chrono::steady_clock::now();
 
-  nlohmann::json report;
-  report["schema"] = "orbitmc.report/1";
-  report["orbitmc_version"] = ORBITMC_VERSION;
-  report["compiler"] = __VERSION__;
-  report["created_utc"] = utc_now();
-  report["command"] = opt.command_line;
-  report["backend"] = backend->name();
-  report["threads"] = opt.overrides.threads;
-  report["quick"] = opt.overrides.quick;
-  report["refine"] = opt.overrides.refine;
-  report["longer"] = opt.overrides.longer;
-  report["gpu_scale"] = opt.gpu_scale && backend->name() == "cuda";
-  report["correction_scale_override"] = opt.overrides.has_correction_scale
-                                            ? nlohmann::json(opt.overrides.correction_scale)
-                                            : nlohmann::json(nullptr);
-  report["cases"] = ck.completed_cases;
+  nlohmann::json head;
+  head["schema"] = "orbitmc.report/1";
+  head["orbitmc_version"] = ORBITMC_VERSION;
+  head["compiler"] = __VERSION__;
+  head["created_utc"] = utc_now();
+  head["command"] = printable(opt.command_line, 4096);
+  head["backend"] = backend->name();
+  head["threads"] = opt.overrides.threads;
+  head["quick"] = opt.overrides.quick;
+  head["refine"] = opt.overrides.refine;
+  head["longer"] = opt.overrides.longer;
+  head["gpu_scale"] = opt.gpu_scale && backend->name() == "cuda";
+  head["correction_scale_override"] = opt.overrides.has_correction_scale
+                                          ? nlohmann::json(opt.overrides.correction_scale)
+                                          : nlohmann::json(nullptr);
+  head["seed_override"] =
+      opt.overrides.seed ? nlohmann::json(opt.overrides.seed) : nlohmann::json(nullptr);
+  // Incomplete until the last case is in: a killed run's report never reads as a pass.
+  head["complete"] = false;
+  head["interrupted"] = nullptr;
+  head["cases_planned"] = cases.size();
+  head["all_pass"] = false;
+  head["cases"] = ck.completed_cases;
+  ReportWriter report(head, opt.out_dir + "/report.json");
+  set_interrupt_action([&report](int sig) {
+    report.update([&](nlohmann::json& r) {
+      r["complete"] = false;
+      r["all_pass"] = false;
+      r["interrupted"] = interrupt_name(sig);
+    });
+  });
+  struct ClearAction {
+    ~ClearAction() { set_interrupt_action({}); }
+  } clear_action;
 
   const bool tty = opt.progress && ::isatty(2);
   // Test hook: simulate a kill right after the N-th checkpoint.
@@ -176,8 +222,9 @@ int run_validation_suite(const SuiteOptions& given) {
 
   print_header();
   bool all = true;
-  for (const auto& done : report["cases"]) all = all && done.value("pass", false);
-  for (size_t ci = report["cases"].size(); ci < cases.size(); ++ci) {
+  for (const auto& done : ck.completed_cases) all = all && done.value("pass", false);
+  size_t done_cases = ck.completed_cases.size();
+  for (size_t ci = done_cases; ci < cases.size(); ++ci) {
     const CaseSpec& c = cases[ci];
     RunControl control;
     if (!ck_path.empty())
@@ -197,38 +244,42 @@ int run_validation_suite(const SuiteOptions& given) {
     CheckpointFn save;
     if (!ck_path.empty())
       save = [&](const CaseProgress& p) {
-        Checkpoint out;
-        out.fingerprint = fingerprint;
-        out.completed_cases = report["cases"];
-        out.case_index = ci;
-        out.finished = p.finished;
-        out.current = p.current;
-        save_checkpoint(ck_path, out);
+        Checkpoint snap;
+        snap.fingerprint = fingerprint;
+        snap.case_index = ci;
+        snap.finished = p.finished;
+        snap.current = p.current;
+        report.exclusive([&](const nlohmann::json& done) {
+          snap.completed_cases = done["cases"];
+          save_checkpoint(ck_path, snap);
+        });
         if (abort_after > 0 && ++written >= abort_after) std::_Exit(137);
       };
     const CaseResult r = run_case(c, *backend, control, &progress, save);
     print_row(r);
     all = all && r.pass;
-    report["cases"].push_back(case_result_json(r));
-    report["all_pass"] = all;
-    report["wall_seconds"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ++done_cases;
     // Rewritten after every case: a killed run keeps the cases already done.
     ProfileRange range("report");
-    write_file_atomically(opt.out_dir + "/report.json", report.dump(1) + "\n");
+    const bool last = done_cases == cases.size();
+    report.update([&](nlohmann::json& j) {
+      j["cases"].push_back(case_result_json(r));
+      j["complete"] = last;
+      j["all_pass"] = last && all;
+      j["wall_seconds"] =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    });
   }
   if (opt.html) {
     ProfileRange range("report");
-    render_html(opt.out_dir);
+    render_report(opt.out_dir);
   }
+  const nlohmann::json final_report = report.snapshot();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("%zu passed, %zu failed\n",
-              static_cast<size_t>(
-                  std::count_if(report["cases"].begin(), report["cases"].end(),
-                                [](const nlohmann::json& j) { return j.value("pass", false); })),
-              static_cast<size_t>(
-                  std::count_if(report["cases"].begin(), report["cases"].end(),
-                                [](const nlohmann::json& j) { return !j.value("pass", false); })));
+  const auto& done = final_report["cases"];
+  const auto passed = static_cast<size_t>(std::count_if(
+      done.begin(), done.end(), [](const nlohmann::json& j) { return j.value("pass", false); }));
+  std::printf("%zu passed, %zu failed\n", passed, done.size() - passed);
   std::printf("%s: %zu cases, %s, wall time %.1f s, report %s/report.json\n", all ? "PASS" : "FAIL",
               cases.size(), backend->name().c_str(), wall, opt.out_dir.c_str());
   return all ? 0 : 1;

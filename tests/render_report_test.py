@@ -4,7 +4,8 @@
 Renders the stored report tests/data/report_small.json into temporary folders and checks the
 page (well formed, tables present, text escaped), the figures (every referenced PNG exists, every
 figure has a caption and every image alt text), the --no-figures and no-Matplotlib fallbacks,
-and the exit status on a bad report. Only the figure checks are skipped when Matplotlib or NumPy
+the exit status on a bad report, the INCOMPLETE rendering of a run that did not finish (variants
+of the stored report, made in the test), and hostile text (markup, control characters). Only the figure checks are skipped when Matplotlib or NumPy
 is missing from the interpreter running the test.
 """
 
@@ -12,6 +13,7 @@ import html.parser
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -231,6 +233,169 @@ class Escaping(unittest.TestCase):
             self.assertNotIn("<script>", source)
             self.assertNotIn("<b>bold", source)
             self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co", source)
+
+
+def load_small():
+    with open(REPORT, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def render_variant(tmp, report, *extra):
+    """Writes report as TMP/report.json, renders it into TMP/out; returns (result, page, source).
+    ensure_ascii keeps lone surrogates writable: they travel as JSON \\u escapes."""
+    path = os.path.join(tmp, "report.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(report, f, ensure_ascii=True)
+    out = os.path.join(tmp, "out")
+    result = render(path, out, *extra)
+    page, source = parse_page(os.path.join(out, "index.html"))
+    return result, page, source
+
+
+def overall_verdicts(source):
+    """The overall verdict as shown in the summary line and in the run table."""
+    summary = re.search(r"<p>Overall: <strong[^>]*>([^<]*)</strong>", source)
+    run_row = re.search(r"<th>overall verdict</th><td[^>]*>([^<]*)</td>", source)
+    return summary and summary.group(1), run_row and run_row.group(1)
+
+
+class Incomplete(unittest.TestCase):
+    """A run stopped by a signal (or still running): the cases that ran are shown, the run as a
+    whole is INCOMPLETE, never PASS or FAIL."""
+
+    def render_with(self, **fields):
+        report = load_small()
+        report.update(fields)
+        with tempfile.TemporaryDirectory() as tmp:
+            result, page, source = render_variant(tmp, report, "--no-figures")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(page.errors, [])
+        self.assertEqual(page.stack, [])
+        return result, " ".join(page.text), source
+
+    def assert_incomplete(self, source, text, banner):
+        self.assertEqual(overall_verdicts(source), ("INCOMPLETE", "INCOMPLETE"))
+        self.assertIn('<div class="incomplete-banner"', source)
+        self.assertIn(banner, text)
+        self.assertIn("INCOMPLETE", re.search(r"<title>([^<]*)</title>", source).group(1))
+        # The cases that ran are still shown, with their own verdicts.
+        for case in load_small()["cases"]:
+            self.assertIn(case["name"], text)
+            self.assertIn(str(case["seed"]), text)
+        self.assertIn('class="pass">PASS<', source)  # block_1_3 passed
+        self.assertIn('class="fail">FAIL<', source)  # matfac failed
+
+    def test_interrupted_by_sigint(self):
+        result, text, source = self.render_with(complete=False, interrupted="SIGINT",
+                                                cases_planned=3, all_pass=False)
+        self.assert_incomplete(source, text,
+                               "This run did not finish: 2 of 3 cases (interrupted by SIGINT)")
+        self.assertIn("INCOMPLETE", result.stderr)
+
+    def test_never_pass_even_if_all_pass_is_true(self):
+        # The issue's case: one case of three ran and passed. all_pass should be false then,
+        # but even a true must not turn an unfinished run into a PASS.
+        report = load_small()
+        report.update(complete=False, interrupted="SIGTERM", cases_planned=3, all_pass=True)
+        report["cases"] = report["cases"][:1]
+        with tempfile.TemporaryDirectory() as tmp:
+            result, page, source = render_variant(tmp, report, "--no-figures")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        text = " ".join(page.text)
+        self.assertEqual(overall_verdicts(source), ("INCOMPLETE", "INCOMPLETE"))
+        self.assertIn("This run did not finish: 1 of 3 cases (interrupted by SIGTERM)", text)
+        self.assertNotIn("<strong class=\"pass\">", source)
+
+    def test_no_signal_recorded(self):
+        _, text, source = self.render_with(complete=False, interrupted=None, cases_planned=3,
+                                           all_pass=False)
+        self.assert_incomplete(source, text, "This run did not finish: 2 of 3 cases (still "
+                                             "running or killed")
+
+    def test_fewer_cases_than_planned(self):
+        # "complete" missing or true, but fewer cases than planned: not a finished run either.
+        _, text, source = self.render_with(cases_planned=5, all_pass=False)
+        self.assert_incomplete(source, text, "This run did not finish: 2 of 5 cases")
+
+    def test_complete_true(self):
+        _, text, source = self.render_with(complete=True, interrupted=None, cases_planned=2,
+                                           all_pass=False, seed_override=2 ** 64 - 1)
+        self.assertEqual(overall_verdicts(source), ("FAIL", "FAIL"))
+        self.assertNotIn("INCOMPLETE", source)
+        self.assertIn(str(2 ** 64 - 1), text)  # seed override printed verbatim
+
+    def test_without_complete_field_renders_as_before(self):
+        # Reports of older versions have no "complete": they count as complete.
+        report = load_small()
+        self.assertNotIn("complete", report)
+        with tempfile.TemporaryDirectory() as tmp:
+            _, _, source = render_variant(tmp, report, "--no-figures")
+        self.assertEqual(overall_verdicts(source), ("FAIL", "FAIL"))
+        self.assertNotIn("INCOMPLETE", source)
+        self.assertNotIn('<div class="incomplete-banner"', source)
+        report["all_pass"] = True
+        for case in report["cases"]:
+            case["pass"], case["reasons"] = True, []
+        with tempfile.TemporaryDirectory() as tmp:
+            _, _, source = render_variant(tmp, report, "--no-figures")
+        self.assertEqual(overall_verdicts(source), ("PASS", "PASS"))
+        self.assertNotIn("INCOMPLETE", source)
+
+
+class HostileText(unittest.TestCase):
+    """Markup, control characters, bidi overrides and lone surrogates anywhere in the report
+    reach the page as inert, visible text (figures too, when they are drawn)."""
+
+    NAME = "<script>alert(1)</script>\x1b[31m\x00\x07\u202eevil\ud800 $x^2$"
+
+    def test_hostile_strings(self):
+        report = load_small()
+        report["command"] = "orbitmc validate '<img src=x onerror=alert(1)>'\x1b[2J"
+        report.update(complete=False, interrupted="<b>SIGINT</b>\x00", cases_planned=3)
+        for case in report["cases"]:
+            case["name"] = self.NAME
+            case["title"] = "<i>t</i>\x0c"
+            case["file"] = 'validation/"><script>x</script>.json'
+            case["reasons"] = ["<u>reason</u>\x1b"]
+            for s in case["samplers"]:
+                s["note"] = "<em>note</em>\x08"
+                s["role"] = s["role"] + "<br>"
+        with tempfile.TemporaryDirectory() as tmp:
+            result, page, source = render_variant(tmp, report)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            with open(os.path.join(tmp, "out", "index.html"), "rb") as f:
+                raw = f.read().decode("utf-8")  # valid UTF-8 despite the lone surrogate
+        self.assertEqual(page.errors, [])
+        self.assertEqual(page.stack, [])
+        # (The page's own text uses <em> for "match" and "rejected"; the note's does not reach it.)
+        for tag in ("<script", "<img src=x", "<b>", "<i>", "<u>", "<em>note", "<br>"):
+            self.assertFalse(tag in raw, "%s reached the page unescaped" % tag)
+        self.assertIsNone(re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202e]", raw))
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;\\x1b[31m\\x00\\x07\\u202eevil"
+                      "\\ud800 $x^2$", raw)
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt;", raw)
+        self.assertIn("interrupted by &lt;b&gt;SIGINT&lt;/b&gt;\\x00", raw)
+        if HAVE_PLOTTING:  # the figures are drawn too, with the name in their titles
+            self.assertEqual(len(page.images), 8)
+        for img in page.images:  # file names come from slugs, never from the raw name
+            self.assertRegex(img.get("src"), r"^[A-Za-z0-9_.-]+$")
+
+
+class ExponentFitLevel(unittest.TestCase):
+    def test_level_from_report(self):
+        report = load_small()
+        report["cases"][0]["exponent_fit"]["level"] = 0.999
+        with tempfile.TemporaryDirectory() as tmp:
+            _, page, _ = render_variant(tmp, report, "--no-figures")
+        text = " ".join(page.text)
+        self.assertIn("99.9% interval", text)
+        self.assertNotIn("95% interval", text)
+
+    def test_older_report_without_level(self):
+        # Before "level" was recorded the interval was a fixed 95 %.
+        with tempfile.TemporaryDirectory() as tmp:
+            _, page, _ = render_variant(tmp, load_small(), "--no-figures")
+        self.assertIn("95% interval", " ".join(page.text))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,10 @@ drift, and the test p-values.
 OUTDIR defaults to a folder `report` next to REPORT_JSON. Without NumPy/Matplotlib, or with
 --no-figures, the page is still written, with every table and a note on how to get the figures.
 
+A report of a run that did not finish ("complete": false, or fewer cases than "cases_planned")
+is rendered with the cases it holds, an INCOMPLETE banner and INCOMPLETE as the overall verdict,
+never PASS or FAIL. A report without "complete" (older versions) counts as complete.
+
 Exit status: 0 page written; 1 page written but some figure could not be drawn (details on
 stderr and in the page), or the output could not be written; 2 missing, unreadable or invalid
 report.json.
@@ -100,8 +104,22 @@ def reference_role(case):
 # Text formatting (all output goes through esc() before it reaches the page)
 # --------------------------------------------------------------------------------------------
 
+# Characters that must not reach the page as they are: C0/C1 controls (other than tab, newline
+# and carriage return, which HTML treats as white space), lone surrogates (a JSON "\ud800"
+# escape; they cannot even be encoded as UTF-8) and the bidirectional overrides and isolates,
+# which could make a case name display as something else. Each is shown as a visible escape.
+UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff"
+                          "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(value):
+    """str(value) with every unsafe character replaced by its escape: \\x1b, \\u202e."""
+    return UNSAFE_CHARS.sub(lambda m: "\\x%02x" % ord(m.group()) if ord(m.group()) < 0x100
+                            else "\\u%04x" % ord(m.group()), str(value))
+
+
 def esc(value):
-    return html.escape(str(value), quote=True)
+    return html.escape(visible(value), quote=True)
 
 
 def is_number(v):
@@ -256,9 +274,54 @@ def seed_cell(seed):
 
 
 def verdict_cell(ok):
-    if ok is None:
-        return Cell("—")
-    return Cell("PASS", "pass") if ok else Cell("FAIL", "fail")
+    # Only a JSON true is a pass; anything other than true or false is shown as unknown.
+    if ok is True:
+        return Cell("PASS", "pass")
+    if ok is False:
+        return Cell("FAIL", "fail")
+    return Cell("—")
+
+
+def overall_cell(report):
+    """The run's verdict: INCOMPLETE (never PASS or FAIL) when the run did not finish."""
+    if run_status(report)["complete"]:
+        return verdict_cell(report.get("all_pass"))
+    return Cell("INCOMPLETE", "incomplete")
+
+
+def run_status(report):
+    """Whether every planned case ran. A report without "complete" (written before the field
+    existed) counts as complete; a "complete" that is present and not true does not, and neither
+    does a report holding fewer cases than its "cases_planned"."""
+    ran = len(report["cases"])
+    planned = report.get("cases_planned")
+    planned = planned if isinstance(planned, int) and not isinstance(planned, bool) else None
+    interrupted = report.get("interrupted")
+    complete = report.get("complete", True) is True and (planned is None or ran >= planned)
+    return {"complete": complete, "ran": ran, "planned": planned, "interrupted": interrupted}
+
+
+def status_text(report):
+    """'1 of 3 cases (interrupted by SIGINT)' for an incomplete run."""
+    st = run_status(report)
+    ran, planned, interrupted = st["ran"], st["planned"], st["interrupted"]
+    of = ("%d of %d cases" % (ran, planned) if planned is not None
+          else "%d case%s of an unknown number" % (ran, "" if ran == 1 else "s"))
+    if interrupted is None:
+        why = "still running or killed: no signal was recorded"
+    else:
+        why = "interrupted by %s" % interrupted
+    return "%s (%s)" % (of, why)
+
+
+def incomplete_banner(report):
+    if run_status(report)["complete"]:
+        return ""
+    return ('<div class="incomplete-banner"><strong>INCOMPLETE</strong> — This run did not '
+            "finish: %s. The cases below are the ones that ran, with their own verdicts; the "
+            "run as a whole has no verdict, and the cases that did not run were not tested. "
+            "Re-run the command below (or resume it from its checkpoint) to get one.</div>"
+            % esc(status_text(report)))
 
 
 CSS = """
@@ -277,6 +340,9 @@ td.text { text-align: left; white-space: normal; }
 p.small { font-size: 0.85em; color: #444; }
 .pass { background: #d7f0dd; color: #0b5d1e; font-weight: 600; }
 .fail { background: #f9d6d5; color: #8a1712; font-weight: 600; }
+.incomplete { background: #ffe8b3; color: #6b4100; font-weight: 700; }
+.incomplete-banner { background: #ffe8b3; border: 3px solid #b26b00; color: #4a2d00;
+                     padding: 0.7em 1em; font-size: 1.1em; margin: 1em 0; }
 .note { background: #fff7d6; border-left: 4px solid #e6b800; padding: 0.5em 0.8em; }
 .warn { background: #f9d6d5; border-left: 4px solid #b42318; padding: 0.5em 0.8em; }
 code { background: #f4f4f4; padding: 0 0.2em; white-space: pre-wrap; word-break: break-all; }
@@ -292,14 +358,20 @@ figcaption { font-size: 0.9em; color: #333; max-width: 860px; margin-top: 0.4em;
 # --------------------------------------------------------------------------------------------
 
 def reproduction_section(report):
+    st = run_status(report)
     pairs = [
-        ("overall verdict", verdict_cell(report.get("all_pass"))),
+        ("overall verdict", overall_cell(report)),
+        ("run status", Cell("INCOMPLETE: " + status_text(report), "incomplete")
+         if not st["complete"] else "complete" if "complete" in report
+         else "complete (not recorded: report of an older orbitmc)"),
+        ("cases planned", st["planned"]),
         ("orbitmc version", report.get("orbitmc_version", "—")),
         ("created (UTC)", report.get("created_utc", "—")),
         ("command", Cell(report.get("command", "—"), code=True)),
         ("backend", report.get("backend", "—")),
         ("quick mode", report.get("quick")),
         ("correction scale override", report.get("correction_scale_override")),
+        ("seed override", seed_cell(report.get("seed_override"))),
         ("total wall time", fmt_seconds(report.get("wall_seconds"))),
         ("schema", report.get("schema", "—")),
     ]
@@ -307,8 +379,8 @@ def reproduction_section(report):
 
 
 def summary_section(report):
-    headers = ["case", "kind", "verdict", "backend", "seed", "chains", "steps", "ĉ [95% CI]",
-               "wall time"]
+    headers = ["case", "kind", "verdict", "backend", "seed", "chains", "steps",
+               "ĉ [interval, level]", "wall time"]
     rows = []
     for case in report["cases"]:
         samplers = samplers_of(case)
@@ -322,9 +394,14 @@ def summary_section(report):
         ])
     links = " · ".join('<a href="#%s">%s</a>' % (esc(case_anchor(i, c)), esc(c.get("name", "?")))
                        for i, c in enumerate(report["cases"]))
-    failed = sum(1 for c in report["cases"] if not c.get("pass"))
-    overall = verdict_cell(report.get("all_pass")).render("strong")
-    line = "<p>Overall: %s — %d of %d cases failed.</p>" % (overall, failed, len(report["cases"]))
+    failed = sum(1 for c in report["cases"] if c.get("pass") is not True)
+    overall = overall_cell(report).render("strong")
+    if run_status(report)["complete"]:
+        line = "<p>Overall: %s — %d of %d cases failed.</p>" % (
+            overall, failed, len(report["cases"]))
+    else:
+        line = ("<p>Overall: %s — the run did not finish: %s; %d of the cases that ran "
+                "failed.</p>" % (overall, esc(status_text(report)), failed))
     return "<h2>Summary</h2>\n%s\n%s\n<p>Cases: %s</p>" % (line, table(headers, rows), links)
 
 
@@ -332,14 +409,25 @@ def case_anchor(index, case):
     return "case-%d-%s" % (index, slug(case.get("name", "")))
 
 
+def level_text(level):
+    """Confidence level as a percentage: 0.999 → '99.9%'."""
+    if not is_number(level) or not 0 < level < 1:
+        return "?%"
+    return "%s%%" % fmt(100.0 * level, 10)
+
+
 def exponent_fit_text(fit, short=False):
     if not isinstance(fit, dict):
         return "—"
-    text = "%s [%s, %s]" % (fmt(fit.get("c_hat")), fmt(fit.get("ci_lo")), fmt(fit.get("ci_hi")))
+    # The interval is at level 1 − alpha of the case, recorded as "level". Reports written before
+    # the field existed used a fixed 95 % interval.
+    level = level_text(fit.get("level", 0.95))
+    text = "%s [%s, %s] (%s)" % (fmt(fit.get("c_hat")), fmt(fit.get("ci_lo")),
+                                 fmt(fit.get("ci_hi")), level)
     if short:
         return text
-    return "ĉ = %s ± %s (95%% CI [%s, %s]), fitted to the %s sampler; %s" % (
-        fmt(fit.get("c_hat")), fmt(fit.get("std_error")), fmt(fit.get("ci_lo")),
+    return "ĉ = %s ± %s (%s interval [%s, %s]), fitted to the %s sampler; %s" % (
+        fmt(fit.get("c_hat")), fmt(fit.get("std_error")), level, fmt(fit.get("ci_lo")),
         fmt(fit.get("ci_hi")), fit.get("sampler", "?"),
         "converged" if fit.get("converged") else "did NOT converge")
 
@@ -431,9 +519,13 @@ def case_section(index, case, figures_html):
     if isinstance(case.get("c_scan"), dict):
         cs = case["c_scan"]
         parts.append("<h3>Correction-scale scan</h3><p>Distance minimised at c = %s, "
-                     "interval [%s, %s]; the theorem predicts c = 1.</p>" % (
+                     "interval [%s, %s] (where χ² rises by 3.84 above its minimum, about 95 %%; "
+                     "%s); the theorem predicts c = 1. Reported, not judged.</p>" % (
                          esc(fmt(cs.get("c_min"))), esc(fmt(cs.get("ci_lo"))),
-                         esc(fmt(cs.get("ci_hi")))))
+                         esc(fmt(cs.get("ci_hi"))),
+                         "both ends inside the scanned range" if cs.get("bracketed")
+                         else "NOT bracketed: an end at the edge of the scanned range is only "
+                              "a bound"))
     if isinstance(case.get("balance"), dict):
         b = case["balance"]
         parts.append("<h3>Balance over time</h3><p>Block %s: predicted drift of |u|² − |v|² "
@@ -453,6 +545,8 @@ def figure_html(fig):
 
 def page(report, case_sections, banner):
     title = "orbitmc validation report — %s" % report.get("created_utc", "")
+    if not run_status(report)["complete"]:
+        title = "INCOMPLETE — " + title
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -460,7 +554,8 @@ def page(report, case_sections, banner):
         "<h1>orbitmc validation report</h1>",
         "<p>Generated by validation/render_report.py from report.json; the theory is in "
         "THEORY.md (sections 3, 4, 6 and 7).</p>",
-        banner, summary_section(report), reproduction_section(report),
+        incomplete_banner(report), banner, summary_section(report),
+        reproduction_section(report),
         *case_sections, "</body>", "</html>", ""])
 
 
@@ -495,6 +590,12 @@ def role_label(s):
     tag = "control, must be rejected" if s.get("expect") == "reject" else "must match"
     return "%s (c = %s, %s)" % (role, fmt(s.get("c")), tag) if s.get("kind", "").startswith(
         "constrained") else "%s (κ = %s, %s)" % (role, fmt(s.get("kappa")), tag)
+
+
+def figure_name(case):
+    """The case name for a figure title: unsafe characters made visible, and '$' escaped so
+    that Matplotlib does not read the name as mathtext."""
+    return visible(case.get("name", "?")).replace("$", r"\$")
 
 
 def to_array(seq):
@@ -631,7 +732,7 @@ def histogram_figure(case, coord, outdir, filename):
     # Headroom above the tallest bar keeps the legend off the histograms.
     ax.set_ylim(0, 1.45 * ax.get_ylim()[1])
     ax.legend(loc="upper right")
-    ax.set_title("%s: %s" % (case.get("name", "?"), coord_label(case, coord)))
+    ax.set_title("%s: %s" % (figure_name(case), coord_label(case, coord)))
     ax.set_xlim(edges[0], edges[-1])
     if axr is None:
         ax.set_xlabel(coord_label(case, coord))
@@ -701,7 +802,7 @@ def stiffness_figure(case, outdir, filename):
     ax.set_xlabel("1/κ (penalty stiffness)")
     ax.set_ylabel("debiased distance (χ² − dof)/N")
     ax.set_title("%s: stiffness limit of the ambient sampler (against %s)"
-                 % (case.get("name", "?"), st.get("against", "?")))
+                 % (figure_name(case), st.get("against", "?")))
     ax.legend(loc="best")
     save_figure(fig, outdir, filename)
     return ("Distance of the ambient stiff-penalty sampler from %s as the penalty stiffens "
@@ -740,7 +841,7 @@ def c_scan_figure(case, outdir, filename):
         elif positive and span > 30:
             axis.set_yscale("log")
     ax.set_ylabel("debiased distance (χ² − dof)/N_eff,\nreweighted constrained vs ambient")
-    ax.set_title("%s: correction-scale scan" % case.get("name", "?"))
+    ax.set_title("%s: correction-scale scan" % figure_name(case))
     ax.legend(loc="lower left", fontsize=8)
     save_figure(fig, outdir, filename)
     return ("Debiased two-sample distance (χ² − dof)/N_eff (0 in expectation when the laws "
@@ -786,7 +887,7 @@ def balance_figure(case, outdir, filename):
     ax.set_ylabel("mean imbalance |u|² − |v|²")
     axd.set_ylabel("free run − prediction")
     axs.set_ylabel("mean imbalance |u|² − |v|²")
-    ax.set_title("%s: balance of block %s" % (case.get("name", "?"), b.get("block")))
+    ax.set_title("%s: balance of block %s" % (figure_name(case), b.get("block")))
     axd.set_title("κ = 0 run minus the predicted line")
     axs.set_title("stiff run alone (own scale)")
     save_figure(fig, outdir, filename)
@@ -841,7 +942,7 @@ def pvalue_figure(case, outdir, filename):
     ax.set_xlim(-0.6, len(entries) - 0.4)
     ax.set_ylabel("p-value (log scale)")
     ax.set_title("%s: test p-values against %s" % (
-        case.get("name", "?"), "the theory" if case.get("kind") == "theory"
+        figure_name(case), "the theory" if case.get("kind") == "theory"
         else "the %s sampler" % case.get("reference", "reference")))
     # Below the axes: points can sit anywhere between the floor and 1.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8)
@@ -945,7 +1046,10 @@ def main(argv=None):
         print("render_report: error: cannot write to %s: %s" % (outdir, e), file=sys.stderr)
         return 1
     for e in errors:
-        print("render_report: figure not drawn: %s" % e, file=sys.stderr)
+        print("render_report: figure not drawn: %s" % visible(e), file=sys.stderr)
+    if not run_status(report)["complete"]:
+        print("render_report: the run did not finish: %s; the page says INCOMPLETE"
+              % visible(status_text(report)), file=sys.stderr)
     print("render_report: wrote %s" % os.path.join(outdir, "index.html"))
     return 1 if errors else 0
 

@@ -1,10 +1,16 @@
 // The `orbitmc` command line: validate (the validation suite), run (one case file), models
 // (the catalogue). Bad input exits 2 with one line naming the value and what is allowed.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 
 #include "case_file.hpp"
 #include "input_error.hpp"
+#include "interrupt.hpp"
+#include "report_renderer.hpp"
 #include "validate_suite.hpp"
 
 namespace {
@@ -21,6 +27,38 @@ void print_models() {
          "          constrained_metropolis (h, c)\n";
 }
 
+// CLI11 converts leniently: "" becomes 0, "nan" and "1e309" become non-finite doubles, an
+// integer past 2^64 saturates. These validators see the text first and accept only what
+// converts exactly.
+const CLI::Validator kFiniteNumber(
+    [](std::string& s) -> std::string {
+      const char* b = s.c_str();
+      char* end = nullptr;
+      errno = 0;
+      const double v = std::strtod(b, &end);
+      const bool starts = !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) ||
+                                         s[0] == '-' || s[0] == '+' || s[0] == '.');
+      if (!starts || *end != '\0' || errno == ERANGE || !std::isfinite(v))
+        return "'" + orbitmc::printable(s) + "' is not a finite number";
+      return "";
+    },
+    "FINITE");
+const CLI::Validator kUnsigned64(
+    [](std::string& s) -> std::string {
+      char* end = nullptr;
+      errno = 0;
+      const bool digits = !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
+        return std::isdigit(static_cast<unsigned char>(ch));
+      });
+      if (digits) std::strtoull(s.c_str(), &end, 10);
+      if (!digits || errno == ERANGE)
+        return "'" + orbitmc::printable(s) + "' is not an integer in 0..2^64-1";
+      return "";
+    },
+    "UINT");
+// Threads beyond this gain nothing on any machine orbitmc targets, and each costs a stack.
+constexpr unsigned kMaxThreads = 1024;
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -28,7 +66,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   orbitmc::SuiteOptions opt;
-  opt.cases_dir = std::string(ORBITMC_SOURCE_DIR) + "/validation";
+  orbitmc::block_interrupts();  // before any thread starts: they all inherit the mask
+  opt.cases_dir = orbitmc::shipped_data_folder();
   std::string run_case_path;
   double correction_scale = 1.0;
   bool quiet = false;
@@ -40,25 +79,26 @@ int main(int argc, char** argv) {
     sub->add_option("--out", opt.out_dir, "output folder for report.json");
     sub->add_flag("--quick", opt.overrides.quick, "fewer chains (for CI)");
     sub->add_option("--correction-scale", correction_scale,
-                    "override c of the constrained samplers expected to match");
+                    "override c of the constrained samplers expected to match")
+        ->check(kFiniteNumber);
     sub->add_option("--chains", opt.overrides.chains, "override the number of chains")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{0xffffffff}));  // chain indices are 32-bit
-    sub->add_option("--seed", opt.overrides.seed, "override the case seeds")
-        ->check(CLI::PositiveNumber);
-    sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{0xffffffff}));  // 32-bit indices
+    sub->add_option("--seed", opt.overrides.seed, "override the case seeds (1..2^64-1)")
+        ->check(kUnsigned64 & CLI::Range(uint64_t{1}, UINT64_MAX));
+    sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all hardware threads)")
+        ->check(kUnsigned64 & CLI::Range(0u, kMaxThreads));
     sub->add_flag("--quiet", quiet, "no progress output");
     sub->add_flag("--no-html", no_html, "write report.json only (no figures, no HTML)");
     sub->add_option("--checkpoint", opt.checkpoint, "write checkpoints to FILE (atomically)");
     sub->add_option("--checkpoint-every", opt.checkpoint_every, "steps between checkpoints")
-        ->check(CLI::PositiveNumber);
+        ->check(kUnsigned64 & CLI::Range(uint64_t{1}, UINT64_MAX));
     sub->add_option("--resume", opt.resume, "continue the run saved in FILE");
     sub->add_option("--refine", opt.overrides.refine,
                     "Langevin steps h/K, K times as many, penalty kappa*K (large ensembles)")
-        ->check(CLI::Range(1, 1000));
+        ->check(kUnsigned64 & CLI::Range(1, 1000));
     sub->add_option("--longer", opt.overrides.longer,
                     "take L times the steps at the same step size (slow relaxation)")
-        ->check(CLI::Range(1, 1000));
+        ->check(kUnsigned64 & CLI::Range(1, 1000));
     sub->add_flag(
         "--gpu-scale", opt.gpu_scale,
         "on the GPU: 10^6 chains per case, --refine 8 --longer 4 (on the CPU: no effect)");
@@ -94,6 +134,15 @@ int main(int argc, char** argv) {
           orbitmc::bad_input("--gpu-scale", flag,
                              "--gpu-scale sets --chains, --refine and --longer itself; give "
                              "either it or them (and not --quick)");
+    if (opt.out_dir.empty())
+      orbitmc::bad_input("--out", "\"\"", "name an output folder (an empty path is the root)");
+    if (sub->count("--checkpoint") && opt.checkpoint.empty())
+      orbitmc::bad_input("--checkpoint", "\"\"", "name a file");
+    if (sub->count("--resume") && opt.resume.empty())
+      orbitmc::bad_input("--resume", "\"\"", "name a file");
+    if (sub->count("--checkpoint-every") && opt.checkpoint.empty() && opt.resume.empty())
+      orbitmc::bad_input("--checkpoint-every", opt.checkpoint_every,
+                         "needs --checkpoint FILE (or --resume FILE) to write to");
     opt.progress = !quiet;
     opt.html = !no_html;
     if (sub == run) {
