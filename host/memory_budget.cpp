@@ -1,6 +1,7 @@
 // Memory needed by a case's chain states, against the machine's memory.
 #include "memory_budget.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,13 +64,34 @@ uint64_t cgroup_limited(uint64_t physical, const std::string& v2_file, const std
   return physical;
 }
 
+uint64_t address_space_limited(uint64_t available, uint64_t limit, uint64_t used) {
+  if (limit == 0) return available;                       // no limit
+  const uint64_t room = limit > used ? limit - used : 1;  // 1: known, and nothing fits
+  return available == 0 || room < available ? room : available;
+}
+
+namespace {
+// Bytes of address space this process has mapped now (first field of /proc/self/statm, pages).
+uint64_t mapped_bytes() {
+  std::ifstream in("/proc/self/statm");
+  uint64_t pages = 0;
+  if (!(in >> pages)) return 0;
+  return pages * static_cast<uint64_t>(::sysconf(_SC_PAGE_SIZE));
+}
+}  // namespace
+
 uint64_t physical_memory_bytes() {
   if (const char* v = std::getenv("ORBITMC_MEMORY_BYTES")) return std::strtoull(v, nullptr, 10);
   const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
   const uint64_t physical =
       pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
-  return cgroup_limited(physical, "/sys/fs/cgroup/memory.max",
-                        "/sys/fs/cgroup/memory/memory.limit_in_bytes");
+  const uint64_t in_group = cgroup_limited(physical, "/sys/fs/cgroup/memory.max",
+                                           "/sys/fs/cgroup/memory/memory.limit_in_bytes");
+  // ulimit -v: every allocation counts against it, whatever memory the machine has.
+  struct rlimit as {};
+  const bool limited = ::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY;
+  return address_space_limited(in_group, limited ? static_cast<uint64_t>(as.rlim_cur) : 0,
+                               mapped_bytes());
 }
 
 void check_case_fits(const CaseSpec& c, bool checkpointing, uint64_t available,

@@ -30,12 +30,18 @@ std::vector<RunSpec> case_runs(const CaseSpec& c);
 uint64_t case_host_bytes(const CaseSpec& c, bool checkpointing);
 
 // The memory this process may use, in bytes (0 when unknown): physical memory, or the control
-// group's limit where one is set (containers); ORBITMC_MEMORY_BYTES overrides both.
+// group's limit where one is set (containers), or what the address-space limit (RLIMIT_AS,
+// ulimit -v) leaves beside what is mapped already, whichever is least; ORBITMC_MEMORY_BYTES
+// overrides them all.
 uint64_t physical_memory_bytes();
 
 // The smaller of `physical` and the control-group limit read from the cgroup v2 file
 // (memory.max: a number or "max") or, failing that, the v1 file (memory.limit_in_bytes).
 uint64_t cgroup_limited(uint64_t physical, const std::string& v2_file, const std::string& v1_file);
+
+// `available` (0: unknown) lowered to the room an address-space limit leaves: `limit` (0: none)
+// less the bytes `used` already.
+uint64_t address_space_limited(uint64_t available, uint64_t limit, uint64_t used);
 
 // Throws InputError ("chains = N: … need X GiB, more than the Y GiB … available") when the case
 // needs more than `available` bytes of host memory (0: no limit known), or when a run does not fit

@@ -3,10 +3,12 @@
 // histograms are integer counts, so results are identical for any thread count.
 #include <algorithm>
 #include <chrono>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "input_error.hpp"
 #include "observation_spec.hpp"
 #include "orbitmc/chain_runner.hpp"
 #include "sampler_dispatch.hpp"
@@ -44,30 +46,54 @@ void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t 
   }
 }
 
+// Threads for a run: --threads (0: every hardware thread), never more than chains.
+uint64_t thread_count(const RunSpec& spec) {
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  return std::min<uint64_t>(spec.threads > 0 ? spec.threads : hw,
+                            std::max<uint64_t>(1, spec.chains));
+}
+
+// Runs body(t) for t < n on n threads and joins them. When a thread cannot be started (thread
+// limits, an address-space limit too small for n stacks) the started ones are joined (a
+// joinable std::thread destroyed would terminate the process) and InputError names --threads.
+template <class F>
+void run_on_threads(uint64_t n, F&& body) {
+  std::vector<std::thread> pool;
+  try {
+    for (uint64_t t = 0; t < n; ++t) pool.emplace_back([&body, t] { body(t); });
+  } catch (const std::system_error& e) {
+    for (auto& th : pool) th.join();
+    bad_input("--threads", n,
+              "only " + std::to_string(pool.size()) + " threads could be started here (" +
+                  e.what() + "); use fewer");
+  }
+  for (auto& th : pool) th.join();
+}
+
 class CpuBackend : public Backend {
  public:
   std::string name() const override { return "cpu"; }
 
+  // Starts (and ends) the run's threads once up front, so a thread count this machine cannot
+  // start is refused before any sampling.
+  void check_fits(const RunSpec& spec) const override {
+    run_on_threads(thread_count(spec), [](uint64_t) {});
+  }
+
   void advance(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
     if (!st.initialised()) allocate_state(spec, st);
     const auto t0 = std::chrono::steady_clock::now();
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const uint64_t nthreads =
-        std::min<uint64_t>(spec.threads > 0 ? spec.threads : hw, std::max<uint64_t>(1, st.chains));
+    const uint64_t nthreads = thread_count(spec);
     std::vector<std::vector<std::vector<uint64_t>>> local(nthreads);
     for (auto& l : local) {
       l.resize(st.pooled.size());
       for (size_t k = 0; k < st.pooled.size(); ++k) l[k].assign(st.pooled[k].size(), 0);
     }
     dispatch(spec, [&](const auto& sampler) {
-      std::vector<std::thread> pool;
-      for (uint64_t t = 0; t < nthreads; ++t) {
+      run_on_threads(nthreads, [&](uint64_t t) {
         const uint64_t first = st.chains * t / nthreads, last = st.chains * (t + 1) / nthreads;
-        pool.emplace_back([&, t, first, last] {
-          advance_range(sampler, spec, st, n_end, first, last, local[t]);
-        });
-      }
-      for (auto& th : pool) th.join();
+        advance_range(sampler, spec, st, n_end, first, last, local[t]);
+      });
     });
     for (const auto& l : local)
       for (size_t k = 0; k < l.size(); ++k)
