@@ -31,8 +31,7 @@ void watch() {
   int sig = 0;
   while (sigwait(&set, &sig) != 0) {
   }
-  std::fprintf(stderr, "\norbitmc: %s: stopping; the report is marked incomplete\n",
-               interrupt_name(sig));
+  std::fprintf(stderr, "\norbitmc: %s: stopping\n", interrupt_name(sig));
   if (const pid_t child = g_child.load(); child > 0) ::kill(child, SIGTERM);
   {
     std::lock_guard<std::mutex> lock(g_mutex);

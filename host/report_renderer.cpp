@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "input_error.hpp"
 #include "interrupt.hpp"
 
 extern char** environ;
@@ -95,7 +96,8 @@ bool render_report(const std::string& out_dir) {
     std::printf(
         "note: the HTML report could not be rendered (see %s/render.log); run\n"
         "  python3 %s %s\n",
-        out_dir.c_str(), script.c_str(), json.c_str());
+        printable(out_dir, 4096).c_str(), printable(script, 4096).c_str(),
+        printable(json, 4096).c_str());
   return false;
 }
 

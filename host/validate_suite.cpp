@@ -203,11 +203,14 @@ int run_validation_suite(const SuiteOptions& given) {
   head["all_pass"] = false;
   head["cases"] = ck.completed_cases;
   ReportWriter report(head, opt.out_dir + "/report.json");
-  set_interrupt_action([&report](int sig) {
+  set_interrupt_action([&report, &opt](int sig) {
     report.update([&](nlohmann::json& r) {
-      r["complete"] = false;
+      if (r["complete"] == true) return;  // every case is in: only the rendering is cut short
       r["all_pass"] = false;
       r["interrupted"] = interrupt_name(sig);
+      std::fprintf(stderr, "orbitmc: %s/report.json holds %zu of %zu cases, marked incomplete\n",
+                   printable(opt.out_dir, 4096).c_str(), r["cases"].size(),
+                   r["cases_planned"].get<size_t>());
     });
   });
   struct ClearAction {
@@ -281,7 +284,7 @@ int run_validation_suite(const SuiteOptions& given) {
       done.begin(), done.end(), [](const nlohmann::json& j) { return j.value("pass", false); }));
   std::printf("%zu passed, %zu failed\n", passed, done.size() - passed);
   std::printf("%s: %zu cases, %s, wall time %.1f s, report %s/report.json\n", all ? "PASS" : "FAIL",
-              cases.size(), backend->name().c_str(), wall, opt.out_dir.c_str());
+              cases.size(), backend->name().c_str(), wall, printable(opt.out_dir, 4096).c_str());
   return all ? 0 : 1;
 }
 
