@@ -120,11 +120,14 @@ void run_studies(const CaseSpec& c, Backend& backend, CaseResult& res) {
                               theory ? std::vector<uint64_t>{} : con->coords[0].final_counts,
                               theory ? "theory" : con->role.role, backend);
       res.has_stiffness = true;
+      // A study run over the divergence budget fails the case like a divergent sampler.
+      for (auto& why : stiffness_reasons(res.stiffness)) res.reasons.push_back(std::move(why));
     }
   }
   if (amb && c.balance.enabled) {
     res.balance = run_balance_study(c, amb->role, backend);
     res.has_balance = true;
+    for (auto& why : balance_reasons(res.balance)) res.reasons.push_back(std::move(why));
   }
   if (amb && c.c_scan.enabled) {
     std::vector<analysis::ScanSource> sources;

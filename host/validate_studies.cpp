@@ -2,6 +2,8 @@
 #include "validate_studies.hpp"
 
 #include <cmath>
+#include <sstream>
+#include <string>
 
 #include "analysis/exponent_fit.hpp"
 #include "analysis/goodness_of_fit.hpp"
@@ -29,6 +31,25 @@ void fit_intercept(const std::vector<double>& x, const std::vector<double>& y,
   *a_err = std::sqrt(sxx / det);
 }
 
+uint64_t diverged_chains(const EnsembleState& st) {
+  uint64_t n = 0;
+  for (const auto& c : st.counters) n += c.diverged ? 1 : 0;
+  return n;
+}
+
+std::string fmt(double v, int prec = 3) {
+  std::ostringstream os;
+  os.precision(prec);
+  os << v;
+  return os.str();
+}
+
+// The words run_case uses for a sampler over the divergence budget, with the step it ran at.
+std::string divergence_note(double frac, double budget, double h) {
+  return "diverged chains " + fmt(100 * frac) + "% > " + fmt(100 * budget) + "% at h = " + fmt(h) +
+         ": try a smaller step h or a smaller κ";
+}
+
 }  // namespace
 
 StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient,
@@ -52,12 +73,31 @@ StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient
     const auto counts = in_range_bins(final_histograms(spec, st)[0]);
     StiffnessPoint p;
     p.kappa = kappa;
+    p.diverged = diverged_chains(st);
+    // Judged like a sampler of the case (validate_case.cpp): over the divergence budget the
+    // surviving chains are a selected sample, so the point is reported, not tested.
+    const double frac = static_cast<double>(p.diverged) / static_cast<double>(spec.chains);
+    if (frac > c.max_diverged_fraction) {
+      p.over_budget = true;
+      p.tested = false;
+      p.note = divergence_note(frac, c.max_diverged_fraction, spec.h);
+    }
+    double n_in = 0;
+    for (auto n : counts) n_in += static_cast<double>(n);
+    if (n_in == 0) {  // every chain diverged or ended outside the window: nothing to test
+      p.tested = false;
+      if (!p.over_budget) p.note = "no final state in the window: not tested";
+    }
+    if (!p.tested) {
+      study.points.push_back(p);
+      continue;
+    }
     analysis::TestResult t;
     double n_eff = 0;
     if (theory) {
       t = analysis::chi2_gof(counts, reference_probs);
       p.tv = analysis::total_variation(counts, reference_probs);
-      for (auto n : counts) n_eff += static_cast<double>(n);
+      n_eff = n_in;
       const auto& h = spec.observe[0];
       const auto fit = analysis::fit_exponent(counts, h.lo, h.hi, logd, c.c_min, c.c_max);
       p.c_hat = fit.c_hat;
@@ -65,10 +105,9 @@ StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient
     } else {
       t = analysis::chi2_two_sample(counts, reference_counts);
       p.tv = analysis::total_variation_two_sample(counts, reference_counts);
-      double na = 0, nb = 0;
-      for (auto n : counts) na += static_cast<double>(n);
+      double nb = 0;
       for (auto n : reference_counts) nb += static_cast<double>(n);
-      n_eff = na * nb / (na + nb);
+      n_eff = n_in * nb / (n_in + nb);
     }
     p.distance = (t.statistic - t.dof) / n_eff;
     p.distance_err = std::sqrt(2 * std::max(1.0, t.dof)) / n_eff;
@@ -77,8 +116,13 @@ StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient
     d.push_back(p.distance);
     e.push_back(p.distance_err);
   }
-  fit_intercept(inv_k, d, e, &study.extrapolated, &study.extrapolated_err);
-  study.consistent_with_zero = std::fabs(study.extrapolated) <= 2 * study.extrapolated_err;
+  if (inv_k.size() >= 2) {
+    fit_intercept(inv_k, d, e, &study.extrapolated, &study.extrapolated_err);
+    study.consistent_with_zero = std::fabs(study.extrapolated) <= 2 * study.extrapolated_err;
+  } else {  // a line needs two points
+    study.extrapolated = study.extrapolated_err = NAN;
+    study.consistent_with_zero = false;
+  }
   return study;
 }
 
@@ -91,14 +135,20 @@ BalanceTrace balance_trace(const CaseSpec& c, RunSpec spec, double kappa, Backen
   spec.chains = c.balance.chains;
   spec.schedule = Schedule{0, 1, c.balance.steps};
   spec.seed = derive_seed(spec.seed, "balance/" + std::to_string(kappa));
+  tr.chains = spec.chains;
   EnsembleState st;
   auto record = [&](double t) {
-    const auto v = final_imbalance(spec, st, 0);
+    const auto v = final_imbalance(spec, st, 0);  // chains not diverged
+    tr.t.push_back(t);
+    if (v.size() < 2) {  // no mean or no standard error: written as null
+      tr.mean.push_back(v.empty() ? NAN : v[0]);
+      tr.se.push_back(NAN);
+      return;
+    }
     double m = 0, m2 = 0;
     for (double x : v) m += x;
     m /= static_cast<double>(v.size());
     for (double x : v) m2 += (x - m) * (x - m);
-    tr.t.push_back(t);
     tr.mean.push_back(m);
     tr.se.push_back(std::sqrt(m2 / (v.size() - 1.0) / v.size()));
   };
@@ -108,6 +158,14 @@ BalanceTrace balance_trace(const CaseSpec& c, RunSpec spec, double kappa, Backen
     const uint64_t to = c.balance.steps * r / c.balance.records;
     if (to > st.next_step) backend.advance(spec, st, to);
     record(spec.h * static_cast<double>(to));
+  }
+  // Judged like a sampler of the case: diverged chains leave the later means, which are then
+  // over a selected sample.
+  tr.diverged = diverged_chains(st);
+  const double frac = static_cast<double>(tr.diverged) / static_cast<double>(tr.chains);
+  if (frac > c.max_diverged_fraction) {
+    tr.over_budget = true;
+    tr.note = divergence_note(frac, c.max_diverged_fraction, spec.h);
   }
   return tr;
 }
@@ -134,22 +192,47 @@ nlohmann::json stiffness_json(const StiffnessStudy& s) {
                       {"extrapolated", s.extrapolated},
                       {"extrapolated_err", s.extrapolated_err},
                       {"consistent_with_zero", s.consistent_with_zero}};
+  // Arrays aligned with kappa; a point that was not tested has null distance, error and TV.
+  bool any_fit = false;
+  for (const auto& p : s.points) any_fit = any_fit || std::isfinite(p.c_hat);
+  auto tested = [](const StiffnessPoint& p, double v) {
+    return p.tested ? nlohmann::json(v) : nlohmann::json(nullptr);
+  };
   for (const auto& p : s.points) {
     j["kappa"].push_back(p.kappa);
-    j["distance"].push_back(p.distance);
-    j["distance_err"].push_back(p.distance_err);
-    j["tv"].push_back(p.tv);
-    if (std::isfinite(p.c_hat)) {
-      j["c_hat"].push_back(p.c_hat);
-      j["c_err"].push_back(p.c_err);
+    j["distance"].push_back(tested(p, p.distance));
+    j["distance_err"].push_back(tested(p, p.distance_err));
+    j["tv"].push_back(tested(p, p.tv));
+    if (any_fit) {  // theory cases; a fit that did not run or failed is null
+      j["c_hat"].push_back(tested(p, p.c_hat));
+      j["c_err"].push_back(tested(p, p.c_err));
     }
+    j["diverged"].push_back(p.diverged);
+    j["tested"].push_back(p.tested);
+    j["note"].push_back(p.note);
   }
   return j;
 }
 
+std::vector<std::string> stiffness_reasons(const StiffnessStudy& s) {
+  std::vector<std::string> out;
+  for (const auto& p : s.points)
+    if (p.over_budget) out.push_back("stiffness study: κ = " + fmt(p.kappa) + ": " + p.note);
+  return out;
+}
+
+std::vector<std::string> balance_reasons(const BalanceStudy& b) {
+  std::vector<std::string> out;
+  for (const BalanceTrace* t : {&b.free_run, &b.stiff_run})
+    if (t->over_budget) out.push_back("balance study: κ = " + fmt(t->kappa) + " run: " + t->note);
+  return out;
+}
+
 nlohmann::json balance_json(const BalanceStudy& b) {
   auto trace = [](const BalanceTrace& t) {
-    return nlohmann::json{{"kappa", t.kappa}, {"t", t.t}, {"mean", t.mean}, {"se", t.se}};
+    return nlohmann::json{{"kappa", t.kappa}, {"t", t.t},           {"mean", t.mean},
+                          {"se", t.se},       {"chains", t.chains}, {"diverged", t.diverged},
+                          {"note", t.note}};
   };
   return {{"block", b.block},
           {"predicted_slope", b.predicted_slope},

@@ -16,6 +16,7 @@
 
 #include "atomic_file.hpp"
 #include "backend/backend.hpp"
+#include "case_checks.hpp"
 #include "checkpoint.hpp"
 #include "input_error.hpp"
 #include "interrupt.hpp"
@@ -158,6 +159,7 @@ int run_validation_suite(const SuiteOptions& given) {
     backend = make_backend(opt.backend);
     if (opt.gpu_scale && backend->name() == "cuda") apply_gpu_scale(opt.overrides);
     for (auto& c : cases) apply_overrides(c, opt.overrides);
+    for (const auto& c : cases) check_case_analysable(c);  // exit 2 before any sampling
     const bool checkpointing = !opt.checkpoint.empty() || !opt.resume.empty();
     const uint64_t memory = physical_memory_bytes();
     for (const auto& c : cases) check_case_fits(c, checkpointing, memory, *backend);

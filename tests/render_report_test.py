@@ -398,5 +398,30 @@ class ExponentFitLevel(unittest.TestCase):
         self.assertIn("95% interval", " ".join(page.text))
 
 
+class DivergedStudy(unittest.TestCase):
+    """A stiffness study whose runs diverged: untested points are null, as is the
+    extrapolation when fewer than two points remain; the page and figure still render."""
+
+    def test_untested_points_and_no_extrapolation(self):
+        report = load_small()
+        st = report["cases"][0]["stiffness"]
+        n = len(st["kappa"])
+        st["diverged"] = [0] * (n - 1) + [st["chains"]]
+        st["tested"] = [True] + [False] * (n - 1)
+        st["note"] = [""] + ["diverged chains 100% > 1%: try a smaller step h"] * (n - 1)
+        for key in ("distance", "distance_err", "tv"):
+            st[key] = [st[key][0]] + [None] * (n - 1)
+        st["extrapolated"] = st["extrapolated_err"] = None
+        st["consistent_with_zero"] = False
+        extra = () if HAVE_PLOTTING else ("--no-figures",)
+        with tempfile.TemporaryDirectory() as tmp:
+            result, page, _ = render_variant(tmp, report, *extra)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            if HAVE_PLOTTING:
+                self.assertTrue(os.path.exists(os.path.join(tmp, "out",
+                                                            "00-block_1_3-stiffness.png")))
+        self.assertIn("diverged chains 100% > 1%: try a smaller step h", " ".join(page.text))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -477,10 +477,11 @@ def stiffness_table(st):
     for i, k in enumerate(kappa):
         rows.append([k, fmt(1.0 / k) if is_number(k) and k else "—",
                      _at(st.get("distance"), i), _at(st.get("distance_err"), i),
-                     _at(st.get("tv"), i)])
+                     _at(st.get("tv"), i), _at(st.get("diverged"), i),
+                     Cell(str(_at(st.get("note"), i) or ""), "text")])
     rows.append([Cell("→ ∞", "text"), "0", st.get("extrapolated"), st.get("extrapolated_err"),
-                 "—"])
-    return table(["κ", "1/κ", "distance", "± SE", "TV"], rows)
+                 "—", "—", ""])
+    return table(["κ", "1/κ", "distance", "± SE", "TV", "diverged", "note"], rows)
 
 
 def _at(seq, i):
@@ -779,7 +780,9 @@ def stiffness_figure(case, outdir, filename):
     kappa = to_array(st["kappa"])
     x = 1.0 / kappa
     y, err = to_array(st["distance"]), to_array(st["distance_err"])
-    x0, e0 = float(st["extrapolated"]), float(st["extrapolated_err"])
+    # Null when fewer than two κ could be tested (the others diverged): points only.
+    x0 = np.nan if st.get("extrapolated") is None else float(st["extrapolated"])
+    e0 = np.nan if st.get("extrapolated_err") is None else float(st["extrapolated_err"])
     # Line through the reported intercept with the weighted least-squares slope, so the drawn
     # line and the reported extrapolation always agree.
     w = 1.0 / np.where(err > 0, err, np.nan) ** 2
@@ -789,12 +792,14 @@ def stiffness_figure(case, outdir, filename):
     fig, ax = plt.subplots(figsize=(6.8, 4.4))
     ax.axhline(0, color="black", lw=0.9, label="theorem: distance 0 at κ → ∞")
     xs = np.linspace(0, 1.06 * np.nanmax(x), 50)
-    ax.plot(xs, x0 + slope * xs, color=ROLE_COLOURS["ambient"], lw=1.2, ls="--",
-            label="weighted linear fit in 1/κ")
+    if np.isfinite(x0):
+        ax.plot(xs, x0 + slope * xs, color=ROLE_COLOURS["ambient"], lw=1.2, ls="--",
+                label="weighted linear fit in 1/κ")
     ax.errorbar(x, y, yerr=err, fmt="o", color=ROLE_COLOURS["ambient"], ms=5, capsize=3,
                 label="ambient sampler (±1 SE)")
-    ax.errorbar([0], [x0], yerr=[e0], fmt="D", color="#D55E00", ms=7, capsize=4,
-                label="extrapolated to 1/κ = 0 (±1 SE)")
+    if np.isfinite(x0):
+        ax.errorbar([0], [x0], yerr=[e0], fmt="D", color="#D55E00", ms=7, capsize=4,
+                    label="extrapolated to 1/κ = 0 (±1 SE)")
     for xi, yi, ki in zip(x, y, kappa):
         ax.annotate("κ = %g" % ki, (xi, yi), textcoords="offset points", xytext=(5, 6),
                     fontsize=7.5, color="#333333")

@@ -59,9 +59,10 @@ uint64_t thread_count(const RunSpec& spec) {
 template <class F>
 void run_on_threads(uint64_t n, F&& body) {
   std::vector<std::thread> pool;
+  pool.reserve(n);  // no reallocation (and no bad_alloc) while threads are running
   try {
     for (uint64_t t = 0; t < n; ++t) pool.emplace_back([&body, t] { body(t); });
-  } catch (const std::system_error& e) {
+  } catch (const std::exception& e) {  // std::system_error, or bad_alloc for a thread's state
     for (auto& th : pool) th.join();
     bad_input("--threads", n,
               "only " + std::to_string(pool.size()) + " threads could be started here (" +

@@ -1,0 +1,328 @@
+// Up-front checks that a parsed case can be analysed (see case_checks.hpp). Each check mirrors
+// one thing a later step needs: the chain arithmetic in the case's precision (a step forms
+// σ² = |u|²|v|², (σ − σ0)²/width², κ·F·θ and β·ΔV), the reference quadrature of theory cases
+// (validate_case.cpp run_case), the histogram bins (BinSpec in the chains' precision), the
+// per-chain Welford moments (also in that precision) and the stiffness study
+// (validate_studies.cpp), which re-runs the matching ambient sampler at every κ of its list.
+#include "case_checks.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <exception>
+#include <sstream>
+#include <string>
+
+#include "analysis/bin_probabilities.hpp"
+#include "analysis/reference_density.hpp"
+#include "input_error.hpp"
+#include "validate_case.hpp"
+
+namespace orbitmc {
+
+PrecisionLimits precision_limits(bool use_double) {
+  // float: parameters up to 1e30, the limit `bound` already has (run_spec.cpp). FLT_MAX is
+  // 3.4e38, so eight decades remain for the products one step forms (h·κ·F·θ, β·ΔV). Lengths
+  // enter squared (σ² = |u|²|v|², (σ − σ0)², width²), so they stop at √1e30 = 1e15, and widths
+  // at 1e-15 so that 1/width² stays <= 1e30. 1e-30 is far above FLT_MIN (1.2e-38): a positive
+  // parameter and its reciprocal both stay normal numbers instead of flushing to 0 or inf.
+  if (!use_double) return {"float", 1e30, 1e-30, 1e15, 1e-15, FLT_EPSILON, FLT_MAX};
+  // double: the same reasoning over its range (DBL_MAX 1.8e308, DBL_MIN 2.2e-308).
+  return {"double", 1e300, 1e-300, 1e150, 1e-150, DBL_EPSILON, DBL_MAX};
+}
+
+namespace {
+
+// A number in a message, as bad_input prints the value (1e+300, 0.0005).
+std::string show(double v) {
+  std::ostringstream os;
+  os.precision(10);
+  os << v;
+  return os.str();
+}
+
+bool is_constrained(SamplerKind k) {
+  return k == SamplerKind::kConstrainedProjection || k == SamplerKind::kConstrainedMetropolis;
+}
+
+// The ambient sampler the studies re-run: the first matching one (validate_case.cpp).
+const SamplerRole* study_ambient(const CaseSpec& c) {
+  for (const auto& r : c.samplers)
+    if (r.expect == "match" && !is_constrained(r.spec.sampler)) return &r;
+  return nullptr;
+}
+
+// Number of blocks whose σ is an orbit coordinate (coordinates 0..blocks-1 are the σ_b; relu and
+// matfac then expose one prediction, which is not a σ).
+int sigma_coordinates(const ModelSpec& m) {
+  if (m.name == "relu") return m.units;
+  if (m.name == "matfac") return m.rank;
+  return 1;  // block: σ; scalar: w = u·v, whose magnitude is the σ of its (1, 1) block
+}
+
+// The largest σ of a block the case names: where the chains start, the windows of observed σ
+// coordinates and, for the closed-form models, the minimum of the loss. On the slice the chains
+// concentrate around these, and the parts of a step scale with them.
+double sigma_scale(const RunSpec& s) {
+  const ModelSpec& m = s.model;
+  double top = s.init_sigma_hi;
+  for (const auto& o : s.observe)
+    if (o.coord < sigma_coordinates(m)) top = std::max({top, std::fabs(o.lo), std::fabs(o.hi)});
+  if (m.name == "block") top = std::max(top, std::fabs(m.sigma0));
+  if (m.name == "scalar") top = std::max(top, std::fabs(m.target));
+  return top;
+}
+
+std::string precision_note(const PrecisionLimits& lim) {
+  return std::string(" for \"precision\": \"") + lim.name + "\"";
+}
+
+void check_length(const std::string& field, double v, const PrecisionLimits& lim,
+                  const std::string& what) {
+  if (!(std::fabs(v) <= lim.max_length))
+    bad_input(field, v,
+              what + " enters squared in the chains' arithmetic: need |value| <= " +
+                  show(lim.max_length) + precision_note(lim));
+}
+
+// Magnitudes of the fields every sampler shares: representable, with their squares and
+// reciprocals, in the chains' precision.
+void check_shared_fields(const RunSpec& s, const std::string& w, const PrecisionLimits& lim) {
+  const ModelSpec& m = s.model;
+  if (!(s.beta >= lim.min_value && s.beta <= lim.max_value))
+    bad_input(w + "beta", s.beta,
+              "must be in [" + show(lim.min_value) + ", " + show(lim.max_value) + "]" +
+                  precision_note(lim) + ": the chains form β·ΔV and sqrt(2h/β)");
+  if (!(m.width >= lim.min_length && m.width <= lim.max_length))
+    bad_input(w + "model.width", m.width,
+              "must be in [" + show(lim.min_length) + ", " + show(lim.max_length) + "]" +
+                  precision_note(lim) +
+                  ": the loss divides by width², which must neither underflow nor overflow");
+  if (m.name == "block") check_length(w + "model.sigma0", m.sigma0, lim, "σ0 (in (σ − σ0)²)");
+  if (m.name == "scalar") check_length(w + "model.target", m.target, lim, "target (in (w − y)²)");
+  if ((m.name == "relu" || m.name == "matfac") && !(m.ridge <= lim.max_value))
+    bad_input(w + "model.ridge", m.ridge,
+              "must be <= " + show(lim.max_value) + precision_note(lim));
+  if (!(s.init_sigma_hi <= lim.max_length))
+    bad_input(w + "init.sigma_hi", s.init_sigma_hi,
+              "σ enters squared (σ² = |u|²|v|²): need sigma_hi <= " + show(lim.max_length) +
+                  precision_note(lim));
+  if (!(s.init_sigma_lo >= lim.min_length))
+    bad_input(w + "init.sigma_lo", s.init_sigma_lo,
+              "σ² (= |u|²|v|²) must not underflow: need sigma_lo >= " + show(lim.min_length) +
+                  precision_note(lim));
+  for (size_t k = 0; k < s.observe.size(); ++k) {
+    const HistogramSpec& o = s.observe[k];
+    const std::string f = w + "observe[" + std::to_string(k) + "]";
+    const std::string range = "[" + show(o.lo) + ", " + show(o.hi) + "]";
+    const double edge = std::max(std::fabs(o.lo), std::fabs(o.hi));
+    if (!(edge <= lim.max_length))
+      bad_input(f + ".range", range,
+                "the chains bin and square the coordinate (moments): need |lo|, |hi| <= " +
+                    show(lim.max_length) + precision_note(lim));
+    // A bin must be wide enough for the chains' coordinate to tell its edges apart: at least 8
+    // representable steps at the window's largest edge (an edge then moves by at most 1/8 of a
+    // bin through rounding), and no narrower than the smallest width (σ² of a narrower window
+    // underflows). The bins of [lo, hi] are (hi − lo)/bins wide.
+    const double floor = std::max(lim.min_length, 8 * lim.epsilon * edge);
+    const double bin = (o.hi - o.lo) / o.bins;
+    if (!(o.hi - o.lo >= floor))
+      bad_input(f + ".range", range,
+                "the window is narrower than the " + std::string(lim.name) +
+                    " coordinate can resolve: need hi − lo >= " + show(floor));
+    if (!(bin >= floor))
+      bad_input(f + ".bins", o.bins,
+                "bins of width " + show(bin) + " are narrower than the " + lim.name +
+                    " coordinate can resolve on " + range +
+                    ": need (hi − lo)/bins >= " + show(floor));
+  }
+}
+
+// Scales of the closed-form losses ℓ = (σ − σ0)²/(2 width²) (scalar: w and target) over the
+// σ the case names: the energy β·ℓ (MALA and the Metropolis sampler form β·ΔV; the reference
+// density is exp(−β·ℓ)) and the force |∇L| ≈ |σ − σ0|/width²·√σ must be representable.
+void check_loss_scale(const RunSpec& s, const std::string& w, const PrecisionLimits& lim) {
+  const ModelSpec& m = s.model;
+  if (m.name != "block" && m.name != "scalar") return;  // data-driven losses: no closed form
+  const double sigma = sigma_scale(s);
+  const double centre = m.name == "block" ? m.sigma0 : m.target;
+  const double d = sigma + std::fabs(centre);  // bounds |σ − σ0| over the case's σ
+  const double energy = d * d / (2 * m.width * m.width);
+  const double force = d / (m.width * m.width) * std::sqrt(sigma);
+  const std::string span = "for σ up to " + show(sigma) + " (init, observed windows, " +
+                           (m.name == "block" ? "sigma0" : "target") + ")";
+  if (!(energy <= lim.max_value) || !(force <= lim.max_value))
+    bad_input(w + "model.width", m.width,
+              "the loss (x − centre)²/(2 width²) reaches " + show(energy) + " and its gradient " +
+                  show(force) + " " + span + ", beyond " + show(lim.max_value) +
+                  precision_note(lim) + ": widen model.width or narrow the windows");
+  if (!(s.beta * energy <= lim.max_value))
+    bad_input(w + "beta", s.beta,
+              "beta times the loss reaches " + show(s.beta * energy) + " " + span + ", beyond " +
+                  show(lim.max_value) + precision_note(lim) +
+                  ": the reference density exp(−beta·ℓ) and the acceptance ratios cannot be "
+                  "formed; lower beta");
+}
+
+// A sampler's own fields, and the bound that keeps its moments finite.
+// `study_samples`: samples per chain of the studies that re-run this sampler (the balance runs
+// record every step), 0 for none.
+void check_sampler(const SamplerRole& r, const std::string& w, const PrecisionLimits& lim,
+                   uint64_t study_samples) {
+  const RunSpec& s = r.spec;
+  const std::string ws = w + "samplers." + r.role + ".";
+  if (!(s.h >= lim.min_value && s.h <= lim.max_value))
+    bad_input(ws + "h", s.h,
+              "must be in [" + show(lim.min_value) + ", " + show(lim.max_value) + "]" +
+                  precision_note(lim));
+  if (!(s.kappa <= lim.max_value))
+    bad_input(ws + "kappa", s.kappa, "must be <= " + show(lim.max_value) + precision_note(lim));
+  if (!(std::fabs(s.c) <= lim.max_value))
+    bad_input(ws + "c", s.c,
+              "must be in [-" + show(lim.max_value) + ", " + show(lim.max_value) + "]" +
+                  precision_note(lim));
+  if (!is_constrained(s.sampler)) {
+    // The penalty (κ/2)F² with F = (|u|² − |v|²)/2 = O(σ) away from the slice.
+    const double sigma = sigma_scale(s);
+    if (!(s.kappa * sigma * sigma <= lim.max_value))
+      bad_input(ws + "kappa", s.kappa,
+                "the penalty κ·σ² reaches " + show(s.kappa * sigma * sigma) + " for σ up to " +
+                    show(sigma) + ", beyond " + show(lim.max_value) + precision_note(lim));
+  }
+  // Each chain accumulates Welford moments of its observed coordinates in the chains' precision;
+  // a chain may wander up to |θ_k| = bound before it counts as diverged, where a coordinate (a
+  // product of two state vectors, σ ≤ √(n·m)·bound²; predictions carry the data too) reaches at
+  // most 4·D·bound², and a half's sum of squared deviations at most samples·(2·that)². A
+  // non-finite moment of a chain not marked diverged stops the analysis, so the bound must keep
+  // it finite.
+  const double samples =
+      static_cast<double>(std::max<uint64_t>({1, s.schedule.samples(), study_samples}));
+  const double dim = static_cast<double>(model_dimension(s.model));
+  const double coord = 4 * dim * s.bound * s.bound;
+  if (!(samples * 4 * coord * coord <= lim.largest)) {
+    const double allowed = std::pow(lim.largest / (samples * 64 * dim * dim), 0.25);
+    bad_input(ws + "bound", s.bound,
+              "the observed coordinates of chains within the bound (up to " + show(coord) +
+                  ") would overflow their " + lim.name + " moments over " + show(samples) +
+                  " samples: need bound <= " + show(allowed));
+  }
+}
+
+// Theory cases: the reference bin probabilities of coordinate 0 at c = 1, exactly as run_case
+// computes them after sampling, must exist (finite, positive total). The quadrature is cheap, so
+// it runs here; its failure is turned into bad input naming the field at fault.
+void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::string& w) {
+  if (c.kind != "theory" || s.observe.empty()) return;
+  const ModelSpec& m = s.model;
+  const HistogramSpec& h = s.observe[0];
+  const std::string f = w + "observe[0]";
+  const std::string range = "[" + show(h.lo) + ", " + show(h.hi) + "]";
+  if (h.lo < 0)
+    bad_input(f + ".range", range,
+              "theory cases compare σ (scalar: w) with the THEORY §4 density on σ >= 0: need "
+              "lo >= 0");
+  const int n = m.name == "block" ? m.n : 1, mm = m.name == "block" ? m.m : 1;
+  const double a = analysis::sigma_exponent(n, mm, 1.0);
+  if (a <= -1 && h.lo == 0)
+    bad_input(f + ".range", range,
+              "the reference density ∝ σ^" + show(a) +
+                  " near 0 is not integrable there (THEORY §4): compare on a window with lo > 0");
+  const auto logd = theory_log_density(s);
+  std::string why;
+  try {
+    const auto p =
+        analysis::bin_probabilities([&](double x) { return logd(x, 1.0); }, h.lo, h.hi, h.bins);
+    double total = 0;
+    bool finite = true;
+    for (double q : p) {
+      finite = finite && std::isfinite(q) && q >= 0;
+      total += q;
+    }
+    if (finite && total > 0) return;
+    why = "the bin probabilities are not finite";
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  // Which field to name: a peak narrower than a bin is set by beta (or by the width when
+  // beta <= 1); a peak outside the window by its centre; anything else by the window.
+  const bool block = m.name == "block";
+  const std::string centre_field = block ? "model.sigma0" : "model.target";
+  const double centre = block ? m.sigma0 : m.target;
+  const std::string params = "beta = " + show(s.beta) + ", model.width = " + show(m.width) + ", " +
+                             centre_field + " = " + show(centre);
+  const double peak = m.width / std::sqrt(s.beta);  // standard deviation of exp(−β·ℓ) in σ
+  const double bin = (h.hi - h.lo) / h.bins;
+  const std::string fails = "cannot be integrated over the bins of observe[0] (" + why + ")";
+  if (peak < bin) {
+    const std::string text = "the reference density exp(−beta·ℓ) (" + params +
+                             ") is a peak of width model.width/√beta = " + show(peak) +
+                             ", narrower than a bin (" + show(bin) + "), and " + fails +
+                             ": lower beta or widen model.width";
+    if (s.beta > 1) bad_input(w + "beta", s.beta, text);
+    bad_input(w + "model.width", m.width, text);
+  }
+  if (centre < h.lo || centre > h.hi)
+    bad_input(w + centre_field, centre,
+              "the reference density (" + params + ") peaks outside the window " + range +
+                  " of observe[0], falls too steeply across it and " + fails + ": move " +
+                  centre_field + " into the window or the window towards it");
+  bad_input(f + ".range", range + " in " + std::to_string(h.bins) + " bins",
+            "the reference density (" + params + ") " + fails +
+                ": choose a window where it is finite with positive mass");
+}
+
+void check_stiffness_study(const CaseSpec& c, const std::string& w, const PrecisionLimits& lim) {
+  const SamplerRole* amb = study_ambient(c);
+  if (!amb) return;  // no matching ambient sampler: the study does not run
+  const double allowed = max_study_kappa(amb->spec);
+  for (size_t i = 0; i < c.stiffness.kappa.size(); ++i) {
+    const double k = c.stiffness.kappa[i];
+    const std::string f = w + "stiffness.kappa[" + std::to_string(i) + "]";
+    // The extrapolation fits in 1/κ with weights from 1/κ²: both must be finite.
+    if (!(k >= lim.min_length && k <= lim.max_value))
+      bad_input(f, k,
+                "must be in [" + show(lim.min_length) + ", " + show(lim.max_value) + "]" +
+                    precision_note(lim));
+    if (!(k <= allowed)) {
+      const double sigma = sigma_scale(amb->spec);
+      bad_input(f, k,
+                "the study re-runs samplers." + amb->role + " (h = " + show(amb->spec.h) +
+                    ") at each κ, and its penalty's normal mode is unstable for h·κ·σ > 1 "
+                    "(THEORY §3: h·κ·λ_max(G_F) < 2 with G_F = 2σ) at σ = " +
+                    show(sigma) +
+                    ", where its chains start, settle or are observed: need κ <= 1/(h·σ) = " +
+                    show(1.0 / (amb->spec.h * sigma)) + ", or up to the sampler's own κ = " +
+                    show(amb->spec.kappa) + "; or a smaller h");
+    }
+  }
+}
+
+}  // namespace
+
+double max_study_kappa(const RunSpec& ambient) {
+  // Along the normal of the slice the penalty (κ/2)F² has curvature κ·|∇F|² = κ·G_F = 2κσ for
+  // a block (THEORY §3-4), so an Euler-type step (EM, LM, MALA's proposal) multiplies the
+  // distance from the slice by 1 − 2hκσ: it grows for hκσ > 1, and every chain that reaches
+  // such a σ diverges. σ is taken at the largest value the case names (sigma_scale). κ up to
+  // the sampler's own is always allowed: the case runs that κ anyway, and its divergence is
+  // judged by the divergence budget (tests/divergence_test.cpp runs such a sampler on purpose).
+  return std::max(ambient.kappa, 1.0 / (ambient.h * sigma_scale(ambient)));
+}
+
+void check_case_analysable(const CaseSpec& c) {
+  if (c.samplers.empty()) return;  // parse_case_text refuses such a case
+  const std::string w = c.file + ".";
+  // The model, β, precision, init and observations are the same for every role (case_file.cpp
+  // copies them from one base); h, κ, c, bound and the schedule are the role's own.
+  const RunSpec& base = c.samplers.front().spec;
+  const PrecisionLimits lim = precision_limits(base.use_double);
+  check_shared_fields(base, w, lim);
+  check_loss_scale(base, w, lim);
+  const SamplerRole* amb = study_ambient(c);
+  for (const auto& r : c.samplers)
+    check_sampler(r, w, lim, &r == amb && c.balance.enabled ? c.balance.steps : 0);
+  check_reference_density(c, base, w);
+  if (!c.stiffness.kappa.empty()) check_stiffness_study(c, w, lim);
+}
+
+}  // namespace orbitmc
