@@ -33,14 +33,6 @@ PrecisionLimits precision_limits(bool use_double) {
 
 namespace {
 
-// A number in a message, as bad_input prints the value (1e+300, 0.0005).
-std::string show(double v) {
-  std::ostringstream os;
-  os.precision(10);
-  os << v;
-  return os.str();
-}
-
 bool is_constrained(SamplerKind k) {
   return k == SamplerKind::kConstrainedProjection || k == SamplerKind::kConstrainedMetropolis;
 }
@@ -82,7 +74,7 @@ void check_length(const std::string& field, double v, const PrecisionLimits& lim
   if (!(std::fabs(v) <= lim.max_length))
     bad_input(field, v,
               what + " enters squared in the chains' arithmetic: need |value| <= " +
-                  show(lim.max_length) + precision_note(lim));
+                  num(lim.max_length) + precision_note(lim));
 }
 
 // Magnitudes of the fields every sampler shares: representable, with their squares and
@@ -91,35 +83,34 @@ void check_shared_fields(const RunSpec& s, const std::string& w, const Precision
   const ModelSpec& m = s.model;
   if (!(s.beta >= lim.min_value && s.beta <= lim.max_value))
     bad_input(w + "beta", s.beta,
-              "must be in [" + show(lim.min_value) + ", " + show(lim.max_value) + "]" +
+              "must be in [" + num(lim.min_value) + ", " + num(lim.max_value) + "]" +
                   precision_note(lim) + ": the chains form β·ΔV and sqrt(2h/β)");
   if (!(m.width >= lim.min_length && m.width <= lim.max_length))
     bad_input(w + "model.width", m.width,
-              "must be in [" + show(lim.min_length) + ", " + show(lim.max_length) + "]" +
+              "must be in [" + num(lim.min_length) + ", " + num(lim.max_length) + "]" +
                   precision_note(lim) +
                   ": the loss divides by width², which must neither underflow nor overflow");
   if (m.name == "block") check_length(w + "model.sigma0", m.sigma0, lim, "σ0 (in (σ − σ0)²)");
   if (m.name == "scalar") check_length(w + "model.target", m.target, lim, "target (in (w − y)²)");
   if ((m.name == "relu" || m.name == "matfac") && !(m.ridge <= lim.max_value))
-    bad_input(w + "model.ridge", m.ridge,
-              "must be <= " + show(lim.max_value) + precision_note(lim));
+    bad_input(w + "model.ridge", m.ridge, "must be <= " + num(lim.max_value) + precision_note(lim));
   if (!(s.init_sigma_hi <= lim.max_length))
     bad_input(w + "init.sigma_hi", s.init_sigma_hi,
-              "σ enters squared (σ² = |u|²|v|²): need sigma_hi <= " + show(lim.max_length) +
+              "σ enters squared (σ² = |u|²|v|²): need sigma_hi <= " + num(lim.max_length) +
                   precision_note(lim));
   if (!(s.init_sigma_lo >= lim.min_length))
     bad_input(w + "init.sigma_lo", s.init_sigma_lo,
-              "σ² (= |u|²|v|²) must not underflow: need sigma_lo >= " + show(lim.min_length) +
+              "σ² (= |u|²|v|²) must not underflow: need sigma_lo >= " + num(lim.min_length) +
                   precision_note(lim));
   for (size_t k = 0; k < s.observe.size(); ++k) {
     const HistogramSpec& o = s.observe[k];
     const std::string f = w + "observe[" + std::to_string(k) + "]";
-    const std::string range = "[" + show(o.lo) + ", " + show(o.hi) + "]";
+    const std::string range = "[" + num(o.lo) + ", " + num(o.hi) + "]";
     const double edge = std::max(std::fabs(o.lo), std::fabs(o.hi));
     if (!(edge <= lim.max_length))
       bad_input(f + ".range", range,
                 "the chains bin and square the coordinate (moments): need |lo|, |hi| <= " +
-                    show(lim.max_length) + precision_note(lim));
+                    num(lim.max_length) + precision_note(lim));
     // A bin must be wide enough for the chains' coordinate to tell its edges apart: at least 8
     // representable steps at the window's largest edge (an edge then moves by at most 1/8 of a
     // bin through rounding), and no narrower than the smallest width (σ² of a narrower window
@@ -129,12 +120,12 @@ void check_shared_fields(const RunSpec& s, const std::string& w, const Precision
     if (!(o.hi - o.lo >= floor))
       bad_input(f + ".range", range,
                 "the window is narrower than the " + std::string(lim.name) +
-                    " coordinate can resolve: need hi − lo >= " + show(floor));
+                    " coordinate can resolve: need hi − lo >= " + num(floor));
     if (!(bin >= floor))
       bad_input(f + ".bins", o.bins,
-                "bins of width " + show(bin) + " are narrower than the " + lim.name +
+                "bins of width " + num(bin) + " are narrower than the " + lim.name +
                     " coordinate can resolve on " + range +
-                    ": need (hi − lo)/bins >= " + show(floor));
+                    ": need (hi − lo)/bins >= " + num(floor));
   }
 }
 
@@ -149,17 +140,17 @@ void check_loss_scale(const RunSpec& s, const std::string& w, const PrecisionLim
   const double d = sigma + std::fabs(centre);  // bounds |σ − σ0| over the case's σ
   const double energy = d * d / (2 * m.width * m.width);
   const double force = d / (m.width * m.width) * std::sqrt(sigma);
-  const std::string span = "for σ up to " + show(sigma) + " (init, observed windows, " +
+  const std::string span = "for σ up to " + num(sigma) + " (init, observed windows, " +
                            (m.name == "block" ? "sigma0" : "target") + ")";
   if (!(energy <= lim.max_value) || !(force <= lim.max_value))
     bad_input(w + "model.width", m.width,
-              "the loss (x − centre)²/(2 width²) reaches " + show(energy) + " and its gradient " +
-                  show(force) + " " + span + ", beyond " + show(lim.max_value) +
-                  precision_note(lim) + ": widen model.width or narrow the windows");
+              "the loss (x − centre)²/(2 width²) reaches " + num(energy) + " and its gradient " +
+                  num(force) + " " + span + ", beyond " + num(lim.max_value) + precision_note(lim) +
+                  ": widen model.width or narrow the windows");
   if (!(s.beta * energy <= lim.max_value))
     bad_input(w + "beta", s.beta,
-              "beta times the loss reaches " + show(s.beta * energy) + " " + span + ", beyond " +
-                  show(lim.max_value) + precision_note(lim) +
+              "beta times the loss reaches " + num(s.beta * energy) + " " + span + ", beyond " +
+                  num(lim.max_value) + precision_note(lim) +
                   ": the reference density exp(−beta·ℓ) and the acceptance ratios cannot be "
                   "formed; lower beta");
 }
@@ -173,21 +164,21 @@ void check_sampler(const SamplerRole& r, const std::string& w, const PrecisionLi
   const std::string ws = w + "samplers." + r.role + ".";
   if (!(s.h >= lim.min_value && s.h <= lim.max_value))
     bad_input(ws + "h", s.h,
-              "must be in [" + show(lim.min_value) + ", " + show(lim.max_value) + "]" +
+              "must be in [" + num(lim.min_value) + ", " + num(lim.max_value) + "]" +
                   precision_note(lim));
   if (!(s.kappa <= lim.max_value))
-    bad_input(ws + "kappa", s.kappa, "must be <= " + show(lim.max_value) + precision_note(lim));
+    bad_input(ws + "kappa", s.kappa, "must be <= " + num(lim.max_value) + precision_note(lim));
   if (!(std::fabs(s.c) <= lim.max_value))
     bad_input(ws + "c", s.c,
-              "must be in [-" + show(lim.max_value) + ", " + show(lim.max_value) + "]" +
+              "must be in [-" + num(lim.max_value) + ", " + num(lim.max_value) + "]" +
                   precision_note(lim));
   if (!is_constrained(s.sampler)) {
     // The penalty (κ/2)F² with F = (|u|² − |v|²)/2 = O(σ) away from the slice.
     const double sigma = sigma_scale(s);
     if (!(s.kappa * sigma * sigma <= lim.max_value))
       bad_input(ws + "kappa", s.kappa,
-                "the penalty κ·σ² reaches " + show(s.kappa * sigma * sigma) + " for σ up to " +
-                    show(sigma) + ", beyond " + show(lim.max_value) + precision_note(lim));
+                "the penalty κ·σ² reaches " + num(s.kappa * sigma * sigma) + " for σ up to " +
+                    num(sigma) + ", beyond " + num(lim.max_value) + precision_note(lim));
   }
   // Each chain accumulates Welford moments of its observed coordinates in the chains' precision;
   // a chain may wander up to |θ_k| = bound before it counts as diverged, where a coordinate (a
@@ -202,9 +193,9 @@ void check_sampler(const SamplerRole& r, const std::string& w, const PrecisionLi
   if (!(samples * 4 * coord * coord <= lim.largest)) {
     const double allowed = std::pow(lim.largest / (samples * 64 * dim * dim), 0.25);
     bad_input(ws + "bound", s.bound,
-              "the observed coordinates of chains within the bound (up to " + show(coord) +
-                  ") would overflow their " + lim.name + " moments over " + show(samples) +
-                  " samples: need bound <= " + show(allowed));
+              "the observed coordinates of chains within the bound (up to " + num(coord) +
+                  ") would overflow their " + lim.name + " moments over " + num(samples) +
+                  " samples: need bound <= " + num(allowed));
   }
 }
 
@@ -216,7 +207,7 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
   const ModelSpec& m = s.model;
   const HistogramSpec& h = s.observe[0];
   const std::string f = w + "observe[0]";
-  const std::string range = "[" + show(h.lo) + ", " + show(h.hi) + "]";
+  const std::string range = "[" + num(h.lo) + ", " + num(h.hi) + "]";
   if (h.lo < 0)
     bad_input(f + ".range", range,
               "theory cases compare σ (scalar: w) with the THEORY §4 density on σ >= 0: need "
@@ -225,7 +216,7 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
   const double a = analysis::sigma_exponent(n, mm, 1.0);
   if (a <= -1 && h.lo == 0)
     bad_input(f + ".range", range,
-              "the reference density ∝ σ^" + show(a) +
+              "the reference density ∝ σ^" + num(a) +
                   " near 0 is not integrable there (THEORY §4): compare on a window with lo > 0");
   const auto logd = theory_log_density(s);
   std::string why;
@@ -248,15 +239,15 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
   const bool block = m.name == "block";
   const std::string centre_field = block ? "model.sigma0" : "model.target";
   const double centre = block ? m.sigma0 : m.target;
-  const std::string params = "beta = " + show(s.beta) + ", model.width = " + show(m.width) + ", " +
-                             centre_field + " = " + show(centre);
+  const std::string params = "beta = " + num(s.beta) + ", model.width = " + num(m.width) + ", " +
+                             centre_field + " = " + num(centre);
   const double peak = m.width / std::sqrt(s.beta);  // standard deviation of exp(−β·ℓ) in σ
   const double bin = (h.hi - h.lo) / h.bins;
   const std::string fails = "cannot be integrated over the bins of observe[0] (" + why + ")";
   if (peak < bin) {
     const std::string text = "the reference density exp(−beta·ℓ) (" + params +
-                             ") is a peak of width model.width/√beta = " + show(peak) +
-                             ", narrower than a bin (" + show(bin) + "), and " + fails +
+                             ") is a peak of width model.width/√beta = " + num(peak) +
+                             ", narrower than a bin (" + num(bin) + "), and " + fails +
                              ": lower beta or widen model.width";
     if (s.beta > 1) bad_input(w + "beta", s.beta, text);
     bad_input(w + "model.width", m.width, text);
@@ -281,18 +272,18 @@ void check_stiffness_study(const CaseSpec& c, const std::string& w, const Precis
     // The extrapolation fits in 1/κ with weights from 1/κ²: both must be finite.
     if (!(k >= lim.min_length && k <= lim.max_value))
       bad_input(f, k,
-                "must be in [" + show(lim.min_length) + ", " + show(lim.max_value) + "]" +
+                "must be in [" + num(lim.min_length) + ", " + num(lim.max_value) + "]" +
                     precision_note(lim));
     if (!(k <= allowed)) {
       const double sigma = sigma_scale(amb->spec);
       bad_input(f, k,
-                "the study re-runs samplers." + amb->role + " (h = " + show(amb->spec.h) +
+                "the study re-runs samplers." + amb->role + " (h = " + num(amb->spec.h) +
                     ") at each κ, and its penalty's normal mode is unstable for h·κ·σ > 1 "
                     "(THEORY §3: h·κ·λ_max(G_F) < 2 with G_F = 2σ) at σ = " +
-                    show(sigma) +
+                    num(sigma) +
                     ", where its chains start, settle or are observed: need κ <= 1/(h·σ) = " +
-                    show(1.0 / (amb->spec.h * sigma)) + ", or up to the sampler's own κ = " +
-                    show(amb->spec.kappa) + "; or a smaller h");
+                    num(1.0 / (amb->spec.h * sigma)) + ", or up to the sampler's own κ = " +
+                    num(amb->spec.kappa) + "; or a smaller h");
     }
   }
 }

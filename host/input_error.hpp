@@ -36,10 +36,10 @@ inline std::string printable(const std::string& s, size_t max_chars = 160) {
   return out;
 }
 
-// A number for a message: 10 significant digits (std::to_string(1e300) has 309).
-inline std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
+// A number for a message: `digits` significant digits (std::to_string(1e300) has 309).
+inline std::string num(double v, int digits = 10) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
   return buf;
 }
 

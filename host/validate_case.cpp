@@ -10,6 +10,7 @@
 #include "analysis/convergence.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "analysis/reference_density.hpp"
+#include "input_error.hpp"
 #include "profile_range.hpp"
 
 namespace orbitmc {
@@ -93,12 +94,7 @@ SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunCo
   return r;
 }
 
-std::string fmt(double v, int prec = 3) {
-  std::ostringstream os;
-  os.precision(prec);
-  os << v;
-  return os.str();
-}
+std::string fmt(double v, int digits = 3) { return num(v, digits); }
 
 // The ambient sampler that matches (studies re-run it), and the constrained one that matches.
 const SamplerResult* find_matching(const CaseResult& r, bool constrained) {

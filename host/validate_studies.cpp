@@ -7,6 +7,7 @@
 
 #include "analysis/exponent_fit.hpp"
 #include "analysis/goodness_of_fit.hpp"
+#include "input_error.hpp"
 #include "run_engine.hpp"
 #include "validate_case.hpp"
 
@@ -37,12 +38,7 @@ uint64_t diverged_chains(const EnsembleState& st) {
   return n;
 }
 
-std::string fmt(double v, int prec = 3) {
-  std::ostringstream os;
-  os.precision(prec);
-  os << v;
-  return os.str();
-}
+std::string fmt(double v, int digits = 3) { return num(v, digits); }
 
 // The words run_case uses for a sampler over the divergence budget, with the step it ran at.
 std::string divergence_note(double frac, double budget, double h) {

@@ -134,8 +134,6 @@ int main(int argc, char** argv) {
           orbitmc::bad_input("--gpu-scale", flag,
                              "--gpu-scale sets --chains, --refine and --longer itself; give "
                              "either it or them (and not --quick)");
-    if (opt.out_dir.empty())
-      orbitmc::bad_input("--out", "\"\"", "name an output folder (an empty path is the root)");
     if (sub->count("--checkpoint") && opt.checkpoint.empty())
       orbitmc::bad_input("--checkpoint", "\"\"", "name a file");
     if (sub->count("--resume") && opt.resume.empty())
