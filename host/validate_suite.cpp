@@ -173,6 +173,7 @@ int run_validation_suite(const SuiteOptions& given) {
       bad_input("--resume", opt.resume,
                 "was written by a different run (other case files, options, backend or "
                 "version)");
+    check_checkpoint_matches(ck, cases, opt.resume);  // every size, before any use
   }
   const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
   // Last, the places results go: created, checked writable and claimed before any sampling.

@@ -11,14 +11,18 @@ ctest --test-dir build --output-on-failure -j "${JOBS:-$(nproc)}"
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize --parallel "${JOBS:-$(nproc)}"
 ctest --preset sanitize
-# Fuzzing: the case-file parser for a fixed time from the shipped case files (clang's libFuzzer).
+# Fuzzing (clang's libFuzzer), each target for FUZZ_SECONDS: the case-file parser from the
+# shipped case files, and the checkpoint reader from valid checkpoints that it writes itself.
 if command -v clang++ >/dev/null 2>&1; then
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz --parallel "${JOBS:-$(nproc)}"
-  mkdir -p build-fuzz/corpus
+  mkdir -p build-fuzz/corpus build-fuzz/checkpoint-corpus
   cp validation/*.json build-fuzz/corpus/
   build-fuzz/case_file_fuzzer -seed=1 -max_total_time="${FUZZ_SECONDS:-30}" -rss_limit_mb=2048 \
     -print_final_stats=1 build-fuzz/corpus 2>&1 | tail -n 12
+  ORBITMC_FUZZ_WRITE_SEEDS=build-fuzz/checkpoint-corpus build-fuzz/checkpoint_fuzzer
+  build-fuzz/checkpoint_fuzzer -seed=1 -max_total_time="${FUZZ_SECONDS:-30}" -rss_limit_mb=2048 \
+    -print_final_stats=1 build-fuzz/checkpoint-corpus 2>&1 | tail -n 12
 else
   echo "run-tests: clang++ not found, fuzzing skipped"
 fi
