@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,11 @@ constexpr int kMaxJsonDepth = 32;
 // histograms, and step counts that stay far from overflow after --refine and --longer (1000 each).
 constexpr int64_t kMaxSize = 1 << 20;
 constexpr uint64_t kMaxSteps = uint64_t{1} << 40;
+// Case files are a few kilobytes; a larger one is a mistake (or /dev/zero) to refuse unread.
+constexpr uint64_t kMaxCaseFileBytes = uint64_t{16} << 20;
+// Correction scales the fit may search: far beyond any exponent the theory produces, and
+// small enough that every number printed from them is short.
+constexpr double kMaxCorrection = 1e3;
 
 // A short description of a JSON value for a message: scalars as written (strings cut to a
 // line), containers by their size only. Never dumps a whole value.
@@ -279,8 +285,11 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   if (j.contains("c_range")) {
     const json& r = j.at("c_range");
     if (!r.is_array() || r.size() != 2 || !r[0].is_number() || !r[1].is_number() ||
-        !(r[0].get<double>() < r[1].get<double>()))
-      bad_input(w + ".c_range", brief(r), "must be [c_min, c_max] with c_min < c_max");
+        !(r[0].get<double>() < r[1].get<double>()) ||
+        !(std::fabs(r[0].get<double>()) <= kMaxCorrection) ||
+        !(std::fabs(r[1].get<double>()) <= kMaxCorrection))
+      bad_input(w + ".c_range", brief(r),
+                "must be [c_min, c_max] with c_min < c_max, both in [-1000, 1000]");
     c.c_min = r[0].get<double>();
     c.c_max = r[1].get<double>();
   }
@@ -331,8 +340,11 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     c.c_scan.to = get_number(cs, "to", wc, c.c_scan.to);
     c.c_scan.step = get_number(cs, "step", wc, c.c_scan.step);
     if (!(c.c_scan.from < c.c_scan.to) || !(c.c_scan.step > 0) ||
+        !(std::fabs(c.c_scan.from) <= kMaxCorrection) ||
+        !(std::fabs(c.c_scan.to) <= kMaxCorrection) ||
         (c.c_scan.to - c.c_scan.from) / c.c_scan.step > 10000)
-      bad_input(wc, brief(cs), "need from < to and 0 < step, at most 10000 points");
+      bad_input(wc, brief(cs),
+                "need from < to in [-1000, 1000] and 0 < step, at most 10000 points");
   }
   if (!j.contains("samplers")) bad_input(w + ".samplers", "(missing)", "every case needs samplers");
   if (!j.at("samplers").is_object() || j.at("samplers").empty())
@@ -370,8 +382,16 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
 }
 
 CaseSpec load_case_file(const std::string& path) {
-  if (std::filesystem::is_directory(path))
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
     bad_input("case file", path, "is a folder; give a case file (*.json), or use validate --cases");
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec))
+    bad_input("case file", path, "is not a regular file (a device or pipe is never a case file)");
+  if (fs::exists(path, ec) && fs::file_size(path, ec) > kMaxCaseFileBytes)
+    bad_input("case file", path,
+              "is larger than " + std::to_string(kMaxCaseFileBytes >> 20) +
+                  " MiB; a case file is a few kilobytes");
   std::ifstream in(path);
   if (!in) bad_input("case file", path, "cannot be opened for reading");
   std::stringstream ss;
@@ -430,6 +450,10 @@ uint64_t derive_seed(uint64_t seed, const std::string& role) {
 
 std::vector<std::string> list_case_files(const std::string& dir) {
   namespace fs = std::filesystem;
+  if (dir.empty())
+    bad_input("--cases", "(not given)",
+              "no validation cases were found beside orbitmc (PREFIX/share/orbitmc/validation); "
+              "give --cases DIR");
   if (!fs::is_directory(dir)) bad_input("--cases", dir, "must be a folder of case files (*.json)");
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(dir))

@@ -11,6 +11,7 @@
 
 #include "atomic_file.hpp"
 #include "input_error.hpp"
+#include "memory_budget.hpp"
 
 namespace orbitmc {
 
@@ -407,6 +408,13 @@ Checkpoint load_checkpoint(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   const uintmax_t size = fs::file_size(path, ec);
   if (!in || ec) bad_input("--resume", path, "cannot be opened for reading");
+  // The parsed document takes some 30 times the file's bytes: refuse what cannot be loaded
+  // here rather than die of bad_alloc (a huge or sparse file is never a real checkpoint).
+  const uint64_t memory = physical_memory_bytes();
+  if (memory > 0 && size > memory / 32)
+    bad_input("--resume", path,
+              "is " + std::to_string(size >> 20) + " MiB: loading it needs about 30 times that, " +
+                  "more than the memory available here");
   std::string bytes(static_cast<size_t>(size), '\0');
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   if (static_cast<uintmax_t>(in.gcount()) != size)

@@ -1,8 +1,9 @@
-// SIGINT and SIGTERM, handled by one watcher thread instead of an asynchronous handler: the
+// SIGINT, SIGTERM and SIGHUP, handled by one watcher thread instead of an asynchronous handler: the
 // signals are blocked in every thread (call block_interrupts() first in main, before any thread
 // starts) and the watcher, on a signal, runs the registered action (mark the report
 // incomplete: it waits for a write in progress to finish, so no file is left half-written or
-// as a temporary), stops the report renderer, and exits with 128 + the signal (130, 143).
+// as a temporary), stops the report renderer, and exits with 128 + the signal (130, 143, 129).
+// SIGPIPE is ignored: a closed stdout pipe makes writes fail, not the run die.
 #pragma once
 
 #include <sys/types.h>
@@ -11,8 +12,8 @@
 
 namespace orbitmc {
 
-// Blocks SIGINT and SIGTERM in the calling thread (inherited by threads it starts) and starts
-// the watcher. Call once, at the start of main.
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (inherited by threads it starts) and
+// starts the watcher. Call once, at the start of main.
 void block_interrupts();
 
 // The action run on a signal, with the signal number; an empty function clears it. Runs on
@@ -22,7 +23,7 @@ void set_interrupt_action(std::function<void(int)> action);
 // A child process to stop (SIGTERM) on an interrupt; 0 for none.
 void set_interrupt_child(pid_t pid);
 
-// The name of an interrupt signal ("SIGINT", "SIGTERM").
+// The name of an interrupt signal ("SIGINT", "SIGTERM", "SIGHUP").
 const char* interrupt_name(int sig);
 
 }  // namespace orbitmc

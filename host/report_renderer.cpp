@@ -71,10 +71,15 @@ int spawn_and_wait(const std::vector<std::string>& args, const std::string& log)
   posix_spawnattr_destroy(&attr);
   if (err != 0) return -1;
   set_interrupt_child(pid);  // an interrupt stops the renderer too
+  // Wait without reaping first: until it is reaped the pid cannot be reused, so the watcher
+  // never signals another process.
+  siginfo_t info{};
+  while (::waitid(P_PID, pid, &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+  }
+  set_interrupt_child(0);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  set_interrupt_child(0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

@@ -114,6 +114,14 @@ class ReportWriter {
     edit(report_);
     write_file_atomically(path_, report_.dump(1) + "\n");
   }
+  // The last write of an interrupted process: like update, but the mutex stays locked, so no
+  // other write (a checkpoint) can start before the watcher exits and be cut short.
+  template <class F>
+  void final_update(F&& edit) {
+    mutex_.lock();
+    edit(report_);
+    write_file_atomically(path_, report_.dump(1) + "\n");
+  }
   // Runs `write` (a checkpoint) under the same mutex, with the report as it stands.
   template <class F>
   void exclusive(F&& write) {
@@ -176,10 +184,11 @@ int run_validation_suite(const SuiteOptions& given) {
     check_checkpoint_matches(ck, cases, opt.resume);  // every size, before any use
   }
   const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
-  // Last, the places results go: created, checked writable and claimed before any sampling.
+  // Last, the places results go: checked, then created, probed and claimed before sampling.
+  const std::string ck_flag = !opt.checkpoint.empty() ? "--checkpoint" : "--resume";
+  check_output_plan(opt.out_dir, ck_flag, ck_path, files);
+  if (!ck_path.empty()) prepare_checkpoint_location(ck_flag, ck_path);
   const OutputFolder out(opt.out_dir);
-  if (!opt.checkpoint.empty()) check_checkpoint_location("--checkpoint", opt.checkpoint, files);
-  if (!opt.resume.empty()) check_checkpoint_location("--resume", opt.resume, files);
   const auto t0 = std::chrono::steady_clock::now();
 
   nlohmann::json head;
@@ -206,8 +215,10 @@ int run_validation_suite(const SuiteOptions& given) {
   head["all_pass"] = false;
   head["cases"] = ck.completed_cases;
   ReportWriter report(head, opt.out_dir + "/report.json");
+  // At once: a previous run's report in this folder must not stand for this run if it dies.
+  report.update([](nlohmann::json&) {});
   set_interrupt_action([&report, &opt](int sig) {
-    report.update([&](nlohmann::json& r) {
+    report.final_update([&](nlohmann::json& r) {
       if (r["complete"] == true) return;  // every case is in: only the rendering is cut short
       r["all_pass"] = false;
       r["interrupted"] = interrupt_name(sig);

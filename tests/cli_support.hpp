@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -30,9 +31,11 @@ inline CliResult run_cli(const std::string& args, const std::string& env = "") {
   return r;
 }
 
-// A fresh, empty temporary folder for one test.
+// A fresh, empty temporary folder for one test, private to this process (two test runs at
+// once, e.g. two build presets, never share one).
 inline std::filesystem::path temp_dir(const std::string& name) {
-  const auto d = std::filesystem::temp_directory_path() / ("orbitmc-test-" + name);
+  const auto d = std::filesystem::temp_directory_path() /
+                 ("orbitmc-test-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
   return d;

@@ -130,6 +130,9 @@ TEST(HostileFlags, NonFiniteEmptyAndOverflowingNumbersAreRefused) {
   expect_refused(run_text("chains-float", text, "--chains 1e3"), "--chains");
   expect_refused(run_text("threads-many", text, "--threads 3000"), "--threads");
   expect_refused(run_text("refine-empty", text, "--refine ''"), "--refine");
+  // CLI11 would read a leading zero as octal: --seed 010 ran seed 8.
+  expect_refused(run_text("seed-octal", text, "--seed 010"), "no leading zero");
+  expect_refused(run_text("chains-octal", text, "--chains 010"), "--chains");
 }
 
 // Class 7: a fraction outside [0, 1].
@@ -156,6 +159,8 @@ TEST(HostileCaseFile, MessagesSayWhatIsWrong) {
 
   std::string bound = tiny_case();
   bound.replace(bound.find(R"("kappa": 200)"), 12, R"("kappa": 200, "bound": 1e301)");
+  std::string crange = tiny_case(R"( "c_range": [-1e300, 1e300],)");
+  expect_refused(run_text("c-range", crange), "c_range = [-1e+300,1e+300]");
   const auto b = run_text("bound", bound);
   expect_refused(b, "must be in (0, 1e+30]");
   EXPECT_LT(b.output.size(), 300u) << b.output;
@@ -167,6 +172,11 @@ TEST(HostileCaseFile, MessagesSayWhatIsWrong) {
 
 TEST(HostileCaseFile, PrintableEscapesControlBytesAndCutsLongText) {
   EXPECT_EQ(printable("a\x1b[31mb\n"), "a\\x1b[31mb\\x0a");
+  // C1 CSI, a right-to-left override and a byte that is not UTF-8 are escaped; κ is kept.
+  EXPECT_EQ(printable("a\xc2\x9b"
+                      "2J\xe2\x80\xae"
+                      "b\xff\xce\xba"),
+            "a\\u{009b}2J\\u{202e}b\\xff\xce\xba");
   const std::string cut = printable(std::string(1000, 'y'), 10);
   EXPECT_EQ(cut, "yyyyyyyyyy... (1000 bytes)");
 }

@@ -66,7 +66,12 @@ TEST_P(ResumeOn, KilledAfterACheckpointAndResumedGivesIdenticalResults) {
       "ORBITMC_ABORT_AFTER_CHECKPOINTS=8");
   ASSERT_EQ(killed.code, 137) << killed.output;
   ASSERT_TRUE(std::filesystem::exists(ck));
-  EXPECT_FALSE(std::filesystem::exists(dir / "part" / "report.json"));
+  {  // the killed run's report is there from the start, and says it is not complete
+    std::ifstream in(dir / "part" / "report.json");
+    const auto j = nlohmann::json::parse(in);
+    EXPECT_EQ(j["complete"], false);
+    EXPECT_EQ(j["cases"].size(), 0u);
+  }
 
   const auto resumed =
       run_cli(run + "--resume " + ck + " --checkpoint-every 200 --out " + (dir / "part").string());

@@ -93,14 +93,23 @@ TEST(RunOutputs, UnusableOutputLocationsAreRefusedUpFront) {
   for (const Bad& b : std::vector<Bad>{
            {"--out ''", "--out = \"\""},
            {"--out /proc/orbitmc-test", "--out = /proc/orbitmc-test"},
-           {"--out /proc", "--out = /proc: files cannot be created"},
-           {"--out " + (dir / "a-file").string(), "cannot be used as a folder"},
+           {"--out /proc", "--out = /proc: files cannot be created there"},
+           {"--out " + (dir / "a-file").string(), "exists and is not a folder"},
            {"--out " + (dir / "o").string() + " --checkpoint /proc/ck", "--checkpoint = /proc/ck"},
            {"--out " + (dir / "o").string() + " --checkpoint " + (dir / "case.json").string(),
-            "a checkpoint would overwrite it"},
+            "would overwrite the case file"},
            {"--out " + (dir / "o").string() + " --checkpoint " + dir.string(), "is a folder"},
            {"--out " + (dir / "o").string() + " --checkpoint-every 10",
-            "--checkpoint-every = 10: needs --checkpoint"}}) {
+            "--checkpoint-every = 10: needs --checkpoint"},
+           {"--out " + (dir / "o").string() + " --checkpoint " +
+                (dir / "o" / "report.json").string(),
+            "which the run writes too"},
+           {"--out " + (dir / "o").string() + " --checkpoint " + (dir / "o" / "x").string() + "/" +
+                std::string(250, 'k'),
+            "files cannot be created there"},
+           {"--out " + (dir / "deep" / "er").string() + " --checkpoint " +
+                (dir / "case.json").string(),
+            "would overwrite the case file"}}) {
     const auto r = run_cli(run + b.flags);
     EXPECT_EQ(r.code, 2) << b.flags << ": " << r.output;
     EXPECT_NE(r.output.find(b.needle), std::string::npos) << r.output;
@@ -108,6 +117,19 @@ TEST(RunOutputs, UnusableOutputLocationsAreRefusedUpFront) {
   }
   EXPECT_EQ(fs::file_size(dir / "case.json"), small_case("tiny", 40).size());
   EXPECT_FALSE(fs::exists(dir / "o" / "report.json"));
+  EXPECT_FALSE(fs::exists(dir / "deep")) << "a refusal comes before anything is created";
+}
+
+// Class 8: no output may overwrite an input: the case file named report.json in --out.
+TEST(RunOutputs, ACaseFileIsNeverOverwrittenByTheReport) {
+  const auto dir = temp_dir("case-is-report");
+  fs::create_directories(dir / "o");
+  write_text(dir / "o" / "report.json", small_case("tiny", 40));
+  const auto r = run_cli("run " + (dir / "o" / "report.json").string() +
+                         " --backend cpu --quiet --out " + (dir / "o").string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("would overwrite the case file"), std::string::npos) << r.output;
+  EXPECT_EQ(fs::file_size(dir / "o" / "report.json"), small_case("tiny", 40).size());
 }
 
 // Class 16: a second run on the same --out is refused while the first holds it.
@@ -204,6 +226,16 @@ TEST_P(Interrupted, ReportIsMarkedIncompleteAndTheExitCodeNamesTheSignal) {
                      "20", "--out", out.string()},
                     dir / "log");
   ASSERT_GT(pid, 0);
+  struct KillOnExit {  // a failed assertion must not leave two 40M-step cases running
+    pid_t pid;
+    ~KillOnExit() {
+      int st = 0;
+      if (::waitpid(pid, &st, WNOHANG) == 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &st, 0);
+      }
+    }
+  } guard{pid};
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (cases_in(out / "report.json") < 1 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -211,9 +243,10 @@ TEST_P(Interrupted, ReportIsMarkedIncompleteAndTheExitCodeNamesTheSignal) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // well into case b
   ::kill(pid, sig);
   int status = 0;
-  for (int i = 0; i < 3000 && ::waitpid(pid, &status, WNOHANG) == 0; ++i)
+  pid_t done = 0;
+  for (int i = 0; i < 3000 && (done = ::waitpid(pid, &status, WNOHANG)) == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  if (::waitpid(pid, &status, WNOHANG) == 0) {
+  if (done == 0) {
     ::kill(pid, SIGKILL);
     ::waitpid(pid, &status, 0);
     FAIL() << "orbitmc did not stop within 30 s of the signal";
@@ -227,7 +260,8 @@ TEST_P(Interrupted, ReportIsMarkedIncompleteAndTheExitCodeNamesTheSignal) {
   EXPECT_EQ(j["interrupted"], sig == SIGINT ? "SIGINT" : "SIGTERM");
   EXPECT_EQ(j["cases_planned"], 3);
   EXPECT_EQ(j["cases"].size(), 1u);
-  EXPECT_TRUE(temporaries_in(dir).empty());
+  const auto left = temporaries_in(dir);
+  EXPECT_TRUE(left.empty()) << left.front();
 }
 
 INSTANTIATE_TEST_SUITE_P(BothSignals, Interrupted, ::testing::Values(SIGINT, SIGTERM),
@@ -235,7 +269,8 @@ INSTANTIATE_TEST_SUITE_P(BothSignals, Interrupted, ::testing::Values(SIGINT, SIG
                            return std::string(i.param == SIGINT ? "SIGINT" : "SIGTERM");
                          });
 
-// A run that finishes is complete, and a killed run (SIGKILL: no chance to say so) is not.
+// A run that finishes is complete; a run killed outright (SIGKILL: no chance to say so) in a
+// folder that holds a previous run's complete report leaves an incomplete report and no page.
 TEST(RunOutputs, OnlyAFinishedRunIsComplete) {
   const auto dir = temp_dir("complete");
   write_text(dir / "case.json", small_case("tiny", 40));
@@ -248,6 +283,38 @@ TEST(RunOutputs, OnlyAFinishedRunIsComplete) {
   EXPECT_EQ(j["interrupted"], nullptr);
   EXPECT_EQ(j["all_pass"], r.code == 0);
   EXPECT_TRUE(temporaries_in(dir).empty());
+
+  // A rendered, complete report in the folder; then a long run there, killed.
+  ASSERT_LE(run_cli("run " + (dir / "case.json").string() + " --backend cpu --quiet --out " +
+                    (dir / "o").string())
+                .code,
+            1);
+  ASSERT_TRUE(fs::exists(dir / "o" / "report" / "index.html"));
+  write_text(dir / "long.json", small_case("long", 40000000));
+  const pid_t pid = spawn_orbitmc({"run", (dir / "long.json").string(), "--backend", "cpu",
+                                   "--quiet", "--out", (dir / "o").string()},
+                                  dir / "log");
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto started = [&] {
+    std::ifstream in(dir / "o" / "report.json");
+    try {
+      return nlohmann::json::parse(in)["complete"] == false;
+    } catch (...) {
+      return false;
+    }
+  };
+  while (!started() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  std::ifstream in2(dir / "o" / "report.json");
+  const auto k = nlohmann::json::parse(in2);
+  EXPECT_EQ(k["complete"], false);
+  EXPECT_EQ(k["all_pass"], false);
+  EXPECT_EQ(k["cases"].size(), 0u);
+  EXPECT_FALSE(fs::exists(dir / "o" / "report" / "index.html")) << "the old page says PASS";
 }
 
 // Class 12: a checkpoint resumes only the run that wrote it, to the last bit of every option.
@@ -282,7 +349,8 @@ TEST(RunOutputs, ThreadsThatCannotStartAreRefused) {
   EXPECT_FALSE(fs::exists(dir / "o"));
 }
 
-// Class 14: an address-space limit (ulimit -v) counts like a memory limit.
+// Class 14: an address-space limit (ulimit -v) counts like a memory limit. 10^7 chains need
+// 4.3 GiB: more than the 2 GiB limit, less than the memory of any machine this runs on.
 TEST(RunOutputs, AddressSpaceLimitIsPartOfTheMemoryCheck) {
   EXPECT_EQ(address_space_limited(8ull << 30, 0, 1ull << 30), 8ull << 30);
   EXPECT_EQ(address_space_limited(8ull << 30, 2ull << 30, 1ull << 29), (2ull << 30) - (1ull << 29));
@@ -291,7 +359,7 @@ TEST(RunOutputs, AddressSpaceLimitIsPartOfTheMemoryCheck) {
   if (kAddressSanitizer) GTEST_SKIP() << "ASan reserves more address space than the limit";
   const auto dir = temp_dir("ulimit-v");
   const auto r = run_cli("run " + std::string(ORBITMC_SOURCE_DIR) +
-                             "/validation/block_1_3.json --backend cpu --quiet --chains 40000000 "
+                             "/validation/block_1_3.json --backend cpu --quiet --chains 10000000 "
                              "--out " +
                              (dir / "o").string(),
                          "ulimit -v 2097152;");

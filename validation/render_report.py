@@ -27,6 +27,7 @@ import json
 import math
 import os
 import re
+import signal
 import sys
 import tempfile
 import urllib.parse
@@ -1036,7 +1037,14 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def _exit_on_sigterm(signum, frame):
+    # orbitmc stops the renderer with SIGTERM when it is interrupted: raise SystemExit so that
+    # write_atomic's cleanup removes the temporary being written.
+    sys.exit(128 + signum)
+
+
 def main(argv=None):
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     args = parse_args(argv)
     try:
         report = load_report(args.report)

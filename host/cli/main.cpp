@@ -39,7 +39,7 @@ const CLI::Validator kFiniteNumber(
       const bool starts = !s.empty() && (std::isdigit(static_cast<unsigned char>(s[0])) ||
                                          s[0] == '-' || s[0] == '+' || s[0] == '.');
       if (!starts || *end != '\0' || errno == ERANGE || !std::isfinite(v))
-        return "'" + orbitmc::printable(s) + "' is not a finite number";
+        return "'" + orbitmc::printable(s) + "' is not a finite number in the range of a double";
       return "";
     },
     "FINITE");
@@ -51,8 +51,10 @@ const CLI::Validator kUnsigned64(
         return std::isdigit(static_cast<unsigned char>(ch));
       });
       if (digits) std::strtoull(s.c_str(), &end, 10);
-      if (!digits || errno == ERANGE)
-        return "'" + orbitmc::printable(s) + "' is not an integer in 0..2^64-1";
+      // CLI11 reads a leading 0 as octal ("010" would be 8): refused rather than guessed.
+      if (!digits || errno == ERANGE || (s.size() > 1 && s[0] == '0'))
+        return "'" + orbitmc::printable(s) +
+               "' is not a decimal integer in 0..2^64-1 (no sign, no leading zero)";
       return "";
     },
     "UINT");
@@ -67,7 +69,7 @@ int main(int argc, char** argv) {
 
   orbitmc::SuiteOptions opt;
   orbitmc::block_interrupts();  // before any thread starts: they all inherit the mask
-  opt.cases_dir = orbitmc::shipped_data_folder();
+  opt.cases_dir = orbitmc::shipped_data_folder();  // empty: validate then needs --cases
   std::string run_case_path;
   double correction_scale = 1.0;
   bool quiet = false;
