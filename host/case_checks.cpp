@@ -234,8 +234,9 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
   } catch (const std::exception& e) {
     why = e.what();
   }
-  // Which field to name: a peak narrower than a bin is set by beta (or by the width when
-  // beta <= 1); a peak outside the window by its centre; anything else by the window.
+  // Which field to name: a peak outside the window by its centre (first: a far window would
+  // also make any peak look narrow against its bins); a peak narrower than a bin by beta (or
+  // by the width when beta <= 1); anything else by the window.
   const bool block = m.name == "block";
   const std::string centre_field = block ? "model.sigma0" : "model.target";
   const double centre = block ? m.sigma0 : m.target;
@@ -244,6 +245,11 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
   const double peak = m.width / std::sqrt(s.beta);  // standard deviation of exp(−β·ℓ) in σ
   const double bin = (h.hi - h.lo) / h.bins;
   const std::string fails = "cannot be integrated over the bins of observe[0] (" + why + ")";
+  if (centre < h.lo || centre > h.hi)
+    bad_input(w + centre_field, centre,
+              "the reference density (" + params + ") peaks outside the window " + range +
+                  " of observe[0], falls too steeply across it and " + fails + ": move " +
+                  centre_field + " into the window or the window towards it");
   if (peak < bin) {
     const std::string text = "the reference density exp(−beta·ℓ) (" + params +
                              ") is a peak of width model.width/√beta = " + num(peak) +
@@ -252,11 +258,6 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
     if (s.beta > 1) bad_input(w + "beta", s.beta, text);
     bad_input(w + "model.width", m.width, text);
   }
-  if (centre < h.lo || centre > h.hi)
-    bad_input(w + centre_field, centre,
-              "the reference density (" + params + ") peaks outside the window " + range +
-                  " of observe[0], falls too steeply across it and " + fails + ": move " +
-                  centre_field + " into the window or the window towards it");
   bad_input(f + ".range", range + " in " + std::to_string(h.bins) + " bins",
             "the reference density (" + params + ") " + fails +
                 ": choose a window where it is finite with positive mass");

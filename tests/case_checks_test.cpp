@@ -91,7 +91,10 @@ INSTANTIATE_TEST_SUITE_P(
             Unworkable{"stiffness_to_1e5", R"([25, 50, 100, 200, 400])", R"([25, 400, 1e5])",
                        "x.json.stiffness.kappa[2] = 100000"},
             Unworkable{"density_off_window", R"("lo": 0.0, "hi": 2.4)", R"("lo": -1.0, "hi": 2.4)",
-                       "x.json.observe[0].range = [-1, 2.4]"}),
+                       "x.json.observe[0].range = [-1, 2.4]"},
+            // A window far from the peak names the peak's centre, not its width.
+            Unworkable{"window_far_from_peak", R"("lo": 0.0, "hi": 2.4)",
+                       R"("lo": 10000.0, "hi": 10050.0)", "x.json.model.sigma0 = 1: "}),
         ::testing::Values("float", "double")),
     [](const auto& i) {
       return std::string(std::get<0>(i.param).name) + "_" + std::get<1>(i.param);
