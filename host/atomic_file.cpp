@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string temp_prefix(const std::string& path) { return path + ".tmp."; }
+// Temporaries are PATH + kTempInfix + PID + ".XXXXXX"; remove_stale_temporaries reads the PID.
+constexpr const char* kTempInfix = ".tmp.";
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
   throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
@@ -46,11 +47,15 @@ void sync_folder(const fs::path& dir) {
 
 }  // namespace
 
+std::string temporary_name_template(const std::string& path) {
+  return path + kTempInfix + std::to_string(::getpid()) + ".XXXXXX";
+}
+
 void write_file_atomically(const std::string& path, const std::string& contents) {
   const fs::path target(path);
   if (target.has_parent_path()) fs::create_directories(target.parent_path());
   // mkstemp opens with O_CREAT | O_EXCL: it never follows or reuses an existing name.
-  std::string tmp = temp_prefix(path) + std::to_string(::getpid()) + ".XXXXXX";
+  std::string tmp = temporary_name_template(path);
   std::vector<char> name(tmp.begin(), tmp.end());
   name.push_back('\0');
   const int fd = ::mkostemp(name.data(), O_CLOEXEC);
@@ -89,7 +94,7 @@ void write_file_atomically(const std::string& path, const std::string& contents)
 void remove_stale_temporaries(const std::string& path) {
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  const std::string prefix = target.filename().string() + ".tmp.";
+  const std::string prefix = target.filename().string() + kTempInfix;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();

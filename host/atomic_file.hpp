@@ -12,6 +12,9 @@ namespace orbitmc {
 // std::runtime_error naming the path.
 void write_file_atomically(const std::string& path, const std::string& contents);
 
+// The mkstemp template of this process's temporaries of PATH: PATH.tmp.PID.XXXXXX.
+std::string temporary_name_template(const std::string& path);
+
 // Removes the temporaries of PATH left by processes that no longer run (killed mid-write).
 // Temporaries of a live process are left alone: it may be writing them now.
 void remove_stale_temporaries(const std::string& path);

@@ -33,10 +33,6 @@ PrecisionLimits precision_limits(bool use_double) {
 
 namespace {
 
-bool is_constrained(SamplerKind k) {
-  return k == SamplerKind::kConstrainedProjection || k == SamplerKind::kConstrainedMetropolis;
-}
-
 // The ambient sampler the studies re-run: the first matching one (validate_case.cpp).
 const SamplerRole* study_ambient(const CaseSpec& c) {
   for (const auto& r : c.samplers)

@@ -406,9 +406,8 @@ void apply_overrides(CaseSpec& c, const CaseOverrides& o) {
     r.spec.chains = chains;
     r.spec.seed = derive_seed(c.seed, r.role);
     r.spec.threads = o.threads;
-    const bool constrained = r.spec.sampler == SamplerKind::kConstrainedProjection ||
-                             r.spec.sampler == SamplerKind::kConstrainedMetropolis;
-    if (o.has_correction_scale && constrained && r.expect == "match") r.spec.c = o.correction_scale;
+    if (o.has_correction_scale && is_constrained(r.spec.sampler) && r.expect == "match")
+      r.spec.c = o.correction_scale;
     refine(r.spec, o.refine);
     lengthen(r.spec, o.longer);
   }

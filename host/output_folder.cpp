@@ -35,7 +35,7 @@ bool same_file(const std::string& a, const std::string& b) {
 // the only reliable test that they can be created (access(2) is fooled by read-only mounts,
 // /proc and container permissions, and a long target name makes a too-long temporary name).
 void check_can_write(const std::string& flag, const std::string& shown, const std::string& target) {
-  std::string probe = target + ".tmp." + std::to_string(::getpid()) + ".XXXXXX";
+  std::string probe = temporary_name_template(target);
   const int fd = ::mkostemp(probe.data(), O_CLOEXEC);
   if (fd < 0)
     bad_input(flag, shown,

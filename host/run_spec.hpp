@@ -49,6 +49,10 @@ struct RunSpec {
 };
 
 const char* sampler_name(SamplerKind k);
+// True for the samplers that move on the slice (projection, constrained Metropolis).
+inline bool is_constrained(SamplerKind k) {
+  return k == SamplerKind::kConstrainedProjection || k == SamplerKind::kConstrainedMetropolis;
+}
 // Parses a sampler name (ambient_em, ambient_lm, ambient_mala, constrained_projection,
 // constrained_metropolis); throws InputError naming `field` otherwise.
 SamplerKind parse_sampler(const std::string& name, const std::string& field);

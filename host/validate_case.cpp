@@ -38,10 +38,6 @@ bool has_samples(const CoordResult& cr) {
   return false;
 }
 
-bool is_constrained(SamplerKind k) {
-  return k == SamplerKind::kConstrainedProjection || k == SamplerKind::kConstrainedMetropolis;
-}
-
 // Runs (or finishes) one sampler from `st`, which is empty for a fresh run.
 SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunControl& control,
                           bool keep_finals, EnsembleState& st) {

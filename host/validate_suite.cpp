@@ -92,10 +92,9 @@ std::string run_fingerprint(const std::vector<std::string>& files, const SuiteOp
   os << std::hexfloat << "quick " << o.quick << " c " << o.has_correction_scale << ' '
      << o.correction_scale << " chains " << o.chains << " seed " << o.seed << " refine " << o.refine
      << " longer " << o.longer << " backend " << backend << " version " << ORBITMC_VERSION;
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char ch : os.str()) h = (h ^ ch) * 0x100000001b3ull;
+  const std::string text = os.str();
   std::ostringstream hex;
-  hex << std::hex << std::setw(16) << std::setfill('0') << h;
+  hex << std::hex << std::setw(16) << std::setfill('0') << fnv1a64(text, text.size());
   return hex.str();
 }
 
@@ -112,7 +111,7 @@ class ReportWriter {
   void update(F&& edit) {
     std::lock_guard<std::mutex> lock(mutex_);
     edit(report_);
-    write_file_atomically(path_, report_.dump(1) + "\n");
+    write_locked();
   }
   // The last write of an interrupted process: like update, but the mutex stays locked, so no
   // other write (a checkpoint) can start before the watcher exits and be cut short.
@@ -120,7 +119,7 @@ class ReportWriter {
   void final_update(F&& edit) {
     mutex_.lock();
     edit(report_);
-    write_file_atomically(path_, report_.dump(1) + "\n");
+    write_locked();
   }
   // Runs `write` (a checkpoint) under the same mutex, with the report as it stands.
   template <class F>
@@ -134,6 +133,8 @@ class ReportWriter {
   }
 
  private:
+  void write_locked() { write_file_atomically(path_, report_.dump(1) + "\n"); }
+
   std::mutex mutex_;
   nlohmann::json report_;
   std::string path_;
