@@ -88,7 +88,7 @@ void check_shared_fields(const RunSpec& s, const std::string& w, const Precision
                   ": the loss divides by width², which must neither underflow nor overflow");
   if (m.name == "block") check_length(w + "model.sigma0", m.sigma0, lim, "σ0 (in (σ − σ0)²)");
   if (m.name == "scalar") check_length(w + "model.target", m.target, lim, "target (in (w − y)²)");
-  if ((m.name == "relu" || m.name == "matfac") && !(m.ridge <= lim.max_value))
+  if (!(m.ridge <= lim.max_value))
     bad_input(w + "model.ridge", m.ridge, "must be <= " + num(lim.max_value) + precision_note(lim));
   if (!(s.init_sigma_hi <= lim.max_length))
     bad_input(w + "init.sigma_hi", s.init_sigma_hi,

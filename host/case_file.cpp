@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "input_error.hpp"
+#include "models/model_registry.hpp"
 
 namespace orbitmc {
 
@@ -197,11 +198,11 @@ std::string get_name(const json& j, const std::string& key, const std::string& w
 ModelSpec parse_model(const json& j, const std::string& w) {
   check_keys(j, w,
              {"name", "n", "m", "sigma0", "width", "target", "units", "input_dim", "points", "rows",
-              "cols", "rank", "observed", "ridge", "data_seed"});
+              "cols", "rank", "observed", "coefficients", "basis", "ridge", "data_seed"});
   ModelSpec m;
   m.name = get_string(j, "name", w, "");
-  if (m.name != "block" && m.name != "scalar" && m.name != "relu" && m.name != "matfac")
-    bad_input(w + ".name", m.name, "allowed: block, scalar, relu, matfac");
+  if (!with_model_template(m.name, [](auto) {}))
+    bad_input(w + ".name", m.name, "allowed: " + model_names());
   m.n = get_size(j, "n", w, m.n, 1);
   m.m = get_size(j, "m", w, m.m, 1);
   m.sigma0 = get_number(j, "sigma0", w, m.sigma0);
@@ -214,6 +215,8 @@ ModelSpec parse_model(const json& j, const std::string& w) {
   m.cols = get_size(j, "cols", w, m.cols, 1);
   m.rank = get_size(j, "rank", w, m.rank, 1);
   m.observed = get_number(j, "observed", w, m.observed);
+  m.coefficients = get_size(j, "coefficients", w, m.coefficients, 1);
+  m.basis = get_string(j, "basis", w, m.basis);
   m.ridge = get_number(j, "ridge", w, m.ridge);
   if (!(m.ridge >= 0)) bad_input(w + ".ridge", m.ridge, "must be >= 0");
   m.data_seed = get_seed(j, "data_seed", w, m.data_seed);
@@ -260,7 +263,7 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   if (!j.contains("model")) bad_input(w + ".model", "(missing)", "every case needs a model");
   RunSpec base;
   base.model = parse_model(j.at("model"), w + ".model");
-  if (c.kind == "theory" && base.model.name != "block" && base.model.name != "scalar")
+  if (c.kind == "theory" && !model_has_closed_form(base.model.name))
     bad_input(w + ".kind", c.kind, "theory cases need model block or scalar (closed-form density)");
   base.beta = get_number(j, "beta", w, base.beta);
   const std::string prec = get_string(j, "precision", w, "float");

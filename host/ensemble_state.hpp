@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "orbitmc/chain_state.hpp"
@@ -23,6 +24,12 @@ struct EnsembleState {
   std::vector<double> moments;
   // per observed coordinate: bins + 2 counts (bin 0..bins-1, then underflow, overflow)
   std::vector<std::vector<uint64_t>> pooled;
+
+  // A newer copy of the ensemble on a device, owned by the backend that made it (opaque here).
+  // While host_current is false the arrays above are behind it: Backend::sync() (or
+  // Backend::advance(), which ends with it) brings them up to date.
+  std::shared_ptr<void> device;
+  bool host_current = true;
 
   bool initialised() const { return !x.empty(); }
   static constexpr int kMomentWords = orbitmc::kMomentWords;

@@ -27,53 +27,55 @@ SamplerKind parse_sampler(const std::string& name, const std::string& field) {
             "constrained_metropolis, noise_ceiling");
 }
 
+ExecutionPath parse_path(const std::string& name, const std::string& field) {
+  if (name == "auto") return ExecutionPath::kAuto;
+  if (name == "register") return ExecutionPath::kRegister;
+  if (name == "general") return ExecutionPath::kGeneral;
+  bad_input(field, name, "allowed: auto, register, general");
+}
+
+const char* path_name(ExecutionPath p) {
+  return p == ExecutionPath::kRegister  ? "register"
+         : p == ExecutionPath::kGeneral ? "general"
+                                        : "auto";
+}
+
+int model_dimension(const ModelSpec& model) { return model_layout(model).dim(); }
+
 namespace {
-template <class F>
-void with_model_type(const ModelSpec& m, F&& f) {
-  bool found = false;
-#define ORBITMC_TRY_MODEL(...)                           \
-  if (!found && ModelFactory<__VA_ARGS__>::matches(m)) { \
-    found = true;                                        \
-    f(ModelFactory<__VA_ARGS__>::build(m));              \
-  }
-  ORBITMC_FOR_EACH_MODEL(ORBITMC_TRY_MODEL, double)
-#undef ORBITMC_TRY_MODEL
-  if (!found) {
-    if (m.name == "block")
-      bad_input("model (n, m)", "(" + std::to_string(m.n) + ", " + std::to_string(m.m) + ")",
-                "compiled-in block sizes: (1,1) (1,2) (1,3) (2,2) (2,3) (3,3)");
-    if (m.name == "relu")
-      bad_input("model (units, input_dim, points)",
-                "(" + std::to_string(m.units) + ", " + std::to_string(m.input_dim) + ", " +
-                    std::to_string(m.points) + ")",
-                "compiled-in relu size: (3, 3, 8)");
-    if (m.name == "matfac")
-      bad_input("model (rows, cols, rank)",
-                "(" + std::to_string(m.rows) + ", " + std::to_string(m.cols) + ", " +
-                    std::to_string(m.rank) + ")",
-                "compiled-in matfac size: (3, 3, 2)");
-    bad_input("model.name", m.name, "allowed: block, scalar, relu, matfac");
-  }
+// Sizes every model must respect, whatever its shape: the state, the data set and a chain's
+// scratch are indexed with int, and the memory check multiplies them by the chain count.
+constexpr int64_t kMaxDimension = 1 << 20;
+constexpr int64_t kMaxDataWords = 1 << 24;
+
+void check_model(const ModelSpec& m, const std::string& w) {
+  const RuntimeLayout l = model_layout(m);  // InputError for an unknown name
+  const int64_t dim =
+      static_cast<int64_t>(l.blocks()) * (static_cast<int64_t>(l.n()) + l.m()) + l.free_dim();
+  if (dim > kMaxDimension)
+    bad_input(w + "model", describe_layout(l),
+              "has " + std::to_string(dim) + " parameters per chain; at most " +
+                  std::to_string(kMaxDimension));
+  int64_t data = 0;
+  with_model_template(m.name, [&](auto tag) {
+    using Info =
+        typename info_of<typename decltype(tag)::template type<double, RuntimeLayout>>::type;
+    Info::check(m, w + "model.");
+    data = Info::data_words(m);
+  });
+  if (data > kMaxDataWords)
+    bad_input(w + "model", m.name,
+              "its data set would hold " + std::to_string(data) + " numbers; at most " +
+                  std::to_string(kMaxDataWords));
 }
 }  // namespace
-
-int model_coordinate_count(const ModelSpec& model) {
-  int n = 0;
-  with_model_type(model, [&](const auto& m) { n = std::decay_t<decltype(m)>::kCoords; });
-  return n;
-}
-
-int model_dimension(const ModelSpec& model) {
-  int n = 0;
-  with_model_type(model, [&](const auto& m) { n = std::decay_t<decltype(m)>::kDim; });
-  return n;
-}
 
 void check_run_spec(const RunSpec& s, const std::string& where, const std::string& sampler_where) {
   const std::string w = where.empty() ? "" : where + ".";
   const std::string ws = sampler_where.empty() ? "" : sampler_where + ".";
   int ncoord = 0;
   try {
+    check_model(s.model, "");
     ncoord = model_coordinate_count(s.model);
   } catch (const InputError& e) {
     throw InputError(w + e.what());  // name the file the model came from

@@ -12,8 +12,13 @@
 
 namespace orbitmc {
 
+// Which compiled code runs a spec: auto picks the register path when the sizes are compiled in
+// (orbitmc/catalog.hpp), else the general path; the other two force one (tests, benchmarks).
+enum class ExecutionPath : int { kAuto = 0, kRegister = 1, kGeneral = 2 };
+
+// The parameters of every registered model (host/models/); each model reads its own.
 struct ModelSpec {
-  std::string name = "block";  // block | scalar | relu | matfac
+  std::string name = "block";  // a registered model (host/models/model_registry.hpp)
   // block: one rank-one block (n, m) with ℓ(σ) = (σ − sigma0)² / (2 width²)
   int n = 1, m = 3;
   double sigma0 = 1.0;
@@ -25,7 +30,10 @@ struct ModelSpec {
   // matfac: rows × cols target of the given rank, entries observed with probability `observed`
   int rows = 3, cols = 3, rank = 2;
   double observed = 0.7;
-  double ridge = 0.1;  // relu, matfac: (ρ/2) Σ_b σ_b², an invariant prior
+  // hadamard: p coefficients c = u ⊙ v, `points` observations, basis identity | cumsum | cosine
+  int coefficients = 8;
+  std::string basis = "identity";
+  double ridge = 0.1;  // relu, matfac, hadamard: (ρ/2) Σ_b σ_b², an invariant prior
   uint64_t data_seed = 1;
 };
 
@@ -46,6 +54,7 @@ struct RunSpec {
   double init_sigma_lo = 0.5, init_sigma_hi = 1.5;
   std::vector<HistogramSpec> observe;
   int threads = 0;  // CPU threads; 0: all hardware threads
+  ExecutionPath path = ExecutionPath::kAuto;
 };
 
 const char* sampler_name(SamplerKind k);
@@ -57,12 +66,14 @@ inline bool is_constrained(SamplerKind k) {
 // constrained_metropolis); throws InputError naming `field` otherwise.
 SamplerKind parse_sampler(const std::string& name, const std::string& field);
 // Checks every field of the spec (β > 0, finite h > 0, κ ≥ 0, chains > 0, bins ≥ 1, lo < hi,
-// model sizes compiled in, …); throws InputError naming the field, prefixed by `where` for the
+// model sizes within limits, …); throws InputError naming the field, prefixed by `where` for the
 // model, ensemble and observation fields and by `sampler_where` for the sampler's own fields.
 void check_run_spec(const RunSpec& spec, const std::string& where,
                     const std::string& sampler_where);
-// Number of orbit coordinates the model exposes (coordinate indices run 0..n-1).
-int model_coordinate_count(const ModelSpec& model);
+// Number of parameters of one chain (the model's dimension).
 int model_dimension(const ModelSpec& model);
+// Parses "auto", "register" or "general"; throws InputError naming `field` otherwise.
+ExecutionPath parse_path(const std::string& name, const std::string& field);
+const char* path_name(ExecutionPath p);
 
 }  // namespace orbitmc

@@ -1,15 +1,20 @@
-// Turns a RunSpec into a concrete sampler object (model type × sampler type × precision) and
-// hands it to a visitor: visitor(sampler). Both backends use this, so a spec selects the same
-// instantiation on the CPU and the GPU.
+// Turns a RunSpec into a concrete sampler object (model × layout × sampler × precision) and its
+// data set, and hands both to a visitor: visit(sampler, data). The register path (a size of
+// ORBITMC_FOR_EACH_FIXED_MODEL) is chosen when the run's sizes match one and spec.path allows
+// it; every other size runs on the general path (RuntimeLayout). Both backends use this, so a
+// spec selects the same instantiation on the CPU and the GPU. The sampler's model points at
+// `data` (host memory, valid during the visit); the CUDA backend re-points it at its upload.
 #pragma once
 
+#include <vector>
+
 #include "input_error.hpp"
-#include "model_factory.hpp"
+#include "models/model_registry.hpp"
 
 namespace orbitmc {
 
 template <class S>
-S make_sampler(const typename S::T* /*tag*/, const RunSpec& spec, const decltype(S::model)& model) {
+S make_sampler(const RunSpec& spec, const decltype(S::model)& model) {
   using T = typename S::T;
   S s{};
   s.model = model;
@@ -22,42 +27,68 @@ S make_sampler(const typename S::T* /*tag*/, const RunSpec& spec, const decltype
 }
 
 template <class Model, class Visitor>
-void visit_sampler(const RunSpec& spec, const Model& model, Visitor&& visit) {
-  using T = typename Model::Scalar;
-  const T* tag = nullptr;
+void visit_sampler(const RunSpec& spec, const Model& model,
+                   const std::vector<typename Model::Scalar>& data, Visitor&& visit) {
+  Model m = model;
+  m.data = data.empty() ? nullptr : data.data();
   switch (spec.sampler) {
     case SamplerKind::kAmbientEM:
-      return visit(make_sampler<AmbientEM<Model>>(tag, spec, model));
+      return visit(make_sampler<AmbientEM<Model>>(spec, m), data);
     case SamplerKind::kAmbientLM:
-      return visit(make_sampler<AmbientLM<Model>>(tag, spec, model));
+      return visit(make_sampler<AmbientLM<Model>>(spec, m), data);
     case SamplerKind::kAmbientMALA:
-      return visit(make_sampler<AmbientMALA<Model>>(tag, spec, model));
+      return visit(make_sampler<AmbientMALA<Model>>(spec, m), data);
     case SamplerKind::kConstrainedProjection:
-      return visit(make_sampler<ConstrainedProjection<Model>>(tag, spec, model));
+      return visit(make_sampler<ConstrainedProjection<Model>>(spec, m), data);
     case SamplerKind::kConstrainedMetropolis:
-      return visit(make_sampler<ConstrainedMetropolis<Model>>(tag, spec, model));
+      return visit(make_sampler<ConstrainedMetropolis<Model>>(spec, m), data);
     case SamplerKind::kNoiseCeiling:
-      return visit(make_sampler<NoiseCeiling<Model>>(tag, spec, model));
+      return visit(make_sampler<NoiseCeiling<Model>>(spec, m), data);
   }
   bad_input("sampler", static_cast<int>(spec.sampler), "unknown sampler kind");
 }
 
-template <class T, class Visitor>
-void visit_typed(const RunSpec& spec, Visitor&& visit) {
-  bool found = false;
-#define ORBITMC_TRY_MODEL(...)                                                \
-  if (!found && ModelFactory<__VA_ARGS__>::matches(spec.model)) {             \
-    found = true;                                                             \
-    visit_sampler(spec, ModelFactory<__VA_ARGS__>::build(spec.model), visit); \
-  }
-  ORBITMC_FOR_EACH_MODEL(ORBITMC_TRY_MODEL, T)
-#undef ORBITMC_TRY_MODEL
-  if (!found)
-    bad_input("model", spec.model.name,
-              "no compiled-in instantiation matches (see `orbitmc models` for the sizes)");
+// True when the compiled-in model type Model has the spec's model name and sizes.
+template <class Model>
+bool fixed_size_matches(const ModelSpec& s) {
+  using Info = typename info_of<Model>::type;
+  using L = typename Model::Layout;
+  if (s.name != Info::kName) return false;
+  const RuntimeLayout l = Info::layout(s);
+  return l.blocks() == L::blocks() && l.n() == L::n() && l.m() == L::m() &&
+         l.free_dim() == L::free_dim();
 }
 
-// Calls visit(sampler) with the sampler the spec selects.
+template <class T, class Visitor>
+void visit_typed(const RunSpec& spec, Visitor&& visit) {
+  const std::vector<double> words = model_data(spec.model);
+  const std::vector<T> data(words.begin(), words.end());
+  bool found = false;
+  if (spec.path != ExecutionPath::kGeneral) {
+#define ORBITMC_TRY_FIXED(...)                                                                     \
+  if (!found && fixed_size_matches<__VA_ARGS__>(spec.model)) {                                     \
+    found = true;                                                                                  \
+    using Info = typename info_of<__VA_ARGS__>::type;                                              \
+    visit_sampler(spec, Info::template build<T>(spec.model, typename __VA_ARGS__::Layout{}), data, \
+                  visit);                                                                          \
+  }
+    ORBITMC_FOR_EACH_FIXED_MODEL(ORBITMC_TRY_FIXED, T)
+#undef ORBITMC_TRY_FIXED
+  }
+  if (found) return;
+  if (spec.path == ExecutionPath::kRegister)
+    bad_input("path", "register",
+              "no compiled-in size matches model " + spec.model.name + " " +
+                  describe_layout(model_layout(spec.model)) + " (use auto or general)");
+  const bool known = with_model_template(spec.model.name, [&](auto tag) {
+    using M = typename decltype(tag)::template type<T, RuntimeLayout>;
+    using Info = typename info_of<M>::type;
+    visit_sampler(spec, Info::template build<T>(spec.model, Info::layout(spec.model)), data, visit);
+  });
+  if (!known) bad_input("model.name", spec.model.name, "allowed: " + model_names());
+}
+
+// Calls visit(sampler, data) with the sampler the spec selects.
 template <class Visitor>
 void dispatch(const RunSpec& spec, Visitor&& visit) {
   if (spec.use_double)

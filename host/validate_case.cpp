@@ -273,6 +273,8 @@ nlohmann::json case_result_json(const CaseResult& r) {
                 {"cols", m.cols},
                 {"rank", m.rank},
                 {"observed", m.observed},
+                {"coefficients", m.coefficients},
+                {"basis", m.basis},
                 {"ridge", m.ridge},
                 {"data_seed", m.data_seed}};
   j["beta"] = r.spec.samplers.front().spec.beta;

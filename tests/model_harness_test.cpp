@@ -1,151 +1,219 @@
-// One harness over every model of the catalogue (THEORY §1–§4): gradients of L, F and log det K
-// against central finite differences; invariance L(g·θ) = L(θ); ⟨∇L, ξ_b⟩ = 0; ∇F_b = ξ_b;
-// the projection lands on the slice to rounding.
+// One harness over every registered model, at a small size and at the paper's size (THEORY
+// §1–§5, §8): gradients of L, F and log det K against central finite differences; invariance
+// L(g·θ) = L(θ) and of the orbit coordinates; ⟨∇L, ξ_b⟩ = 0; ∇F_b = ξ_b; the projection lands on
+// the slice; G_F = K. Runs the general path's model (run-time sizes, double); a model added to
+// the registry gets a case line here.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <vector>
 
-#include "model_factory.hpp"
+#include "models/model_registry.hpp"
 #include "orbitmc/philox_noise.hpp"
+#include "sampler_dispatch.hpp"
 
 namespace orbitmc {
 namespace {
 
-template <class Model>
-class ModelHarness : public ::testing::Test {
- protected:
-  using L = typename Model::Layout;
-  static constexpr int D = Model::kDim;
-
-  Model model() const {
-    ModelSpec s;
-    s.n = L::kN;
-    s.m = L::kM;
-    if (std::is_same_v<Model, ScalarModel<double>>) s.name = "scalar";
-    if (std::is_same_v<Model, ReluModel<double, 3, 3, 8>>) s.name = "relu";
-    if (std::is_same_v<Model, MatfacModel<double, 3, 3, 2>>) s.name = "matfac";
-    EXPECT_TRUE(ModelFactory<Model>::matches(s));
-    return ModelFactory<Model>::build(s);
-  }
-
-  // A generic point: entries N(0, 1) (fixed seed), away from the slice.
-  void point(int which, double (&x)[D]) const {
-    normals<double, D>(NoiseKey{99}, kStreamInit, which, 0, x);
-  }
-
-  static double fd(const std::function<double(const double*)>& f, double (&x)[D], int k) {
-    const double h = 1e-6, x0 = x[k];
-    x[k] = x0 + h;
-    const double fp = f(x);
-    x[k] = x0 - h;
-    const double fm = f(x);
-    x[k] = x0;
-    return (fp - fm) / (2 * h);
-  }
+struct HarnessCase {
+  const char* label;
+  ModelSpec spec;
 };
 
-using Models = ::testing::Types<BlockSigmaModel<double, 1, 3>, BlockSigmaModel<double, 2, 3>,
-                                BlockSigmaModel<double, 1, 1>, ScalarModel<double>,
-                                ReluModel<double, 3, 3, 8>, MatfacModel<double, 3, 3, 2>>;
-TYPED_TEST_SUITE(ModelHarness, Models);
-
-TYPED_TEST(ModelHarness, LossGradientMatchesFiniteDifferences) {
-  const auto m = this->model();
-  for (int trial = 0; trial < 5; ++trial) {
-    double x[TestFixture::D], g[TestFixture::D];
-    this->point(trial, x);
-    const double l = m.loss_grad(x, g);
-    EXPECT_NEAR(l, m.loss(x), 1e-12 * (1 + std::fabs(l)));
-    for (int k = 0; k < TestFixture::D; ++k) {
-      const double num = TestFixture::fd([&](const double* y) { return m.loss(y); }, x, k);
-      EXPECT_NEAR(g[k], num, 1e-5 * (1 + std::fabs(num))) << "component " << k;
-    }
-  }
+ModelSpec spec_of(const char* name) {
+  ModelSpec s;
+  s.name = name;
+  return s;
 }
 
-TYPED_TEST(ModelHarness, ConstraintAndLogDetGradientsMatchFiniteDifferences) {
-  using L = typename TestFixture::L;
-  double x[TestFixture::D];
-  this->point(7, x);
-  double gl[TestFixture::D] = {};
-  geometry::add_log_det_gram_grad<L>(x, 1.0, gl);
-  for (int b = 0; b < L::kBlocks; ++b) {
-    double gf[TestFixture::D];
-    geometry::constraint_grad<L>(x, b, gf);
-    for (int k = 0; k < TestFixture::D; ++k) {
+std::vector<HarnessCase> harness_cases() {
+  std::vector<HarnessCase> c;
+  auto add = [&](const char* label, ModelSpec s) { c.push_back({label, s}); };
+  ModelSpec b = spec_of("block");
+  for (auto nm : {std::pair<int, int>{1, 1}, {1, 3}, {2, 3}, {2, 4}, {4, 7}}) {
+    b.n = nm.first;
+    b.m = nm.second;
+    add(nm.first == 4 ? "block_4_7" : nm.second == 4 ? "block_2_4" : "block_small", b);
+  }
+  add("scalar", spec_of("scalar"));
+  ModelSpec r = spec_of("relu");
+  add("relu_3_3", r);
+  r.units = 16;  // the paper's network: 16 units on R³ (64 parameters)
+  r.points = 8;
+  add("relu_16_3", r);
+  ModelSpec m = spec_of("matfac");
+  add("matfac_3_3_2", m);
+  m.rows = m.cols = m.rank = 20;  // the paper's P, Q of 20×20 (800 parameters)
+  m.observed = 0.2;
+  m.width = 3.0;
+  add("matfac_20_20_20", m);
+  ModelSpec h = spec_of("hadamard");
+  h.points = 12;
+  add("hadamard_8_identity", h);
+  h.coefficients = 64;  // experiment 4: 64 cosine features, 32 points
+  h.points = 32;
+  h.basis = "cosine";
+  add("hadamard_64_cosine", h);
+  h.coefficients = 200;  // experiment 5: 60 × 200 Gaussian design, cumulative sum
+  h.points = 60;
+  h.basis = "cumsum";
+  add("hadamard_200_cumsum", h);
+  return c;
+}
+
+// Runs body(model, layout) with the spec's model at run-time sizes in double, its data bound.
+template <class F>
+void with_model(const ModelSpec& s, F&& body) {
+  const std::vector<double> data = model_data(s);
+  const bool known = with_model_template(s.name, [&](auto tag) {
+    using M = typename decltype(tag)::template type<double, RuntimeLayout>;
+    using Info = typename info_of<M>::type;
+    M model = Info::template build<double>(s, Info::layout(s));
+    model.data = data.data();
+    body(model, model.layout);
+  });
+  ASSERT_TRUE(known) << s.name;
+}
+
+// A generic point: entries N(0, 1) (fixed seed), away from the slice.
+std::vector<double> point(int which, int d) {
+  std::vector<double> x(d);
+  normals(NoiseKey{99}, kStreamInit, static_cast<uint32_t>(which), 0, d, x.data());
+  return x;
+}
+
+double central_difference(const std::function<double(const double*)>& f, std::vector<double>& x,
+                          int k) {
+  const double h = 1e-6, x0 = x[k];
+  x[k] = x0 + h;
+  const double fp = f(x.data());
+  x[k] = x0 - h;
+  const double fm = f(x.data());
+  x[k] = x0;
+  return (fp - fm) / (2 * h);
+}
+
+class ModelHarness : public ::testing::TestWithParam<HarnessCase> {};
+
+TEST_P(ModelHarness, LossGradientMatchesFiniteDifferences) {
+  with_model(GetParam().spec, [](const auto& m, const auto& l) {
+    const int d = l.dim();
+    std::vector<double> ws(m.scratch_words() + 1), g(d);
+    for (int trial = 0; trial < 3; ++trial) {
+      std::vector<double> x = point(trial, d);
+      const double loss = m.loss_grad(x.data(), g.data(), ws.data());
+      ASSERT_TRUE(std::isfinite(loss));
+      EXPECT_NEAR(loss, m.loss(x.data(), ws.data()), 1e-12 * (1 + std::fabs(loss)));
+      for (int k = 0; k < d; ++k) {
+        const double num =
+            central_difference([&](const double* y) { return m.loss(y, ws.data()); }, x, k);
+        EXPECT_NEAR(g[k], num, 1e-5 * (1 + std::fabs(num)) + 1e-8 * std::fabs(loss))
+            << "component " << k;
+      }
+    }
+  });
+}
+
+TEST_P(ModelHarness, ConstraintAndLogDetGradientsMatchFiniteDifferences) {
+  with_model(GetParam().spec, [](const auto&, const auto& l) {
+    const int d = l.dim();
+    std::vector<double> x = point(7, d), gl(d, 0.0), gf(d);
+    geometry::add_log_det_gram_grad(l, x.data(), 1.0, gl.data());
+    for (int b = 0; b < l.blocks(); ++b) {
+      geometry::constraint_grad(l, x.data(), b, gf.data());
+      for (int k = 0; k < d; ++k) {
+        const double num = central_difference(
+            [&](const double* y) { return geometry::constraint(l, y, b); }, x, k);
+        EXPECT_NEAR(gf[k], num, 1e-6 * (1 + std::fabs(num)));
+      }
+    }
+    for (int k = 0; k < d; ++k) {
       const double num =
-          TestFixture::fd([&](const double* y) { return geometry::constraint<L>(y, b); }, x, k);
-      EXPECT_NEAR(gf[k], num, 1e-6 * (1 + std::fabs(num)));
+          central_difference([&](const double* y) { return geometry::log_det_gram(l, y); }, x, k);
+      EXPECT_NEAR(gl[k], num, 1e-6 * (1 + std::fabs(num)));
     }
-  }
-  for (int k = 0; k < TestFixture::D; ++k) {
-    const double num =
-        TestFixture::fd([&](const double* y) { return geometry::log_det_gram<L>(y); }, x, k);
-    EXPECT_NEAR(gl[k], num, 1e-6 * (1 + std::fabs(num)));
-  }
+  });
 }
 
-TYPED_TEST(ModelHarness, LossIsInvariantAndOrthogonalToGenerators) {
-  using L = typename TestFixture::L;
-  const auto m = this->model();
-  double x[TestFixture::D], g[TestFixture::D];
-  this->point(3, x);
-  const double l0 = m.loss_grad(x, g);
-  for (int b = 0; b < L::kBlocks; ++b) {
-    double xi[TestFixture::D];
-    geometry::constraint_grad<L>(x, b, xi);  // ξ_b = ∇F_b = (u_b, −v_b)
-    double dot = 0, gn = 0;
-    for (int k = 0; k < TestFixture::D; ++k) {
-      dot += g[k] * xi[k];
-      gn += g[k] * g[k];
+TEST_P(ModelHarness, LossIsInvariantAndOrthogonalToGenerators) {
+  with_model(GetParam().spec, [](const auto& m, const auto& l) {
+    const int d = l.dim();
+    std::vector<double> ws(m.scratch_words() + 1), g(d), xi(d);
+    std::vector<double> x = point(3, d);
+    const double l0 = m.loss_grad(x.data(), g.data(), ws.data());
+    for (int b = 0; b < l.blocks(); ++b) {
+      geometry::constraint_grad(l, x.data(), b, xi.data());  // ξ_b = ∇F_b = (u_b, −v_b)
+      double dot = 0, gn = 0;
+      for (int k = 0; k < d; ++k) {
+        dot += g[k] * xi[k];
+        gn += g[k] * g[k];
+      }
+      EXPECT_NEAR(dot, 0.0, 1e-10 * (1 + std::sqrt(gn)));
+      for (double gscale : {0.3, 1.7, 5.0}) {
+        std::vector<double> y = x;
+        for (int i = 0; i < l.n(); ++i) y[l.u(b, i)] *= gscale;
+        for (int j = 0; j < l.m(); ++j) y[l.v(b, j)] /= gscale;
+        EXPECT_NEAR(m.loss(y.data(), ws.data()), l0, 1e-10 * (1 + std::fabs(l0)));
+        for (int c = 0; c < m.coords(); ++c)
+          EXPECT_NEAR(m.coord(y.data(), c), m.coord(x.data(), c),
+                      1e-10 * (1 + std::fabs(m.coord(x.data(), c))));
+      }
     }
-    EXPECT_NEAR(dot, 0.0, 1e-10 * (1 + std::sqrt(gn)));
-    for (double gscale : {0.3, 1.7, 5.0}) {
-      double y[TestFixture::D];
-      for (int k = 0; k < TestFixture::D; ++k) y[k] = x[k];
-      for (int i = 0; i < L::kN; ++i) y[L::u(b, i)] *= gscale;
-      for (int j = 0; j < L::kM; ++j) y[L::v(b, j)] /= gscale;
-      EXPECT_NEAR(m.loss(y), l0, 1e-10 * (1 + std::fabs(l0)));
-      for (int c = 0; c < TypeParam::kCoords; ++c)
-        EXPECT_NEAR(m.coord(y, c), m.coord(x, c), 1e-10 * (1 + std::fabs(m.coord(x, c))));
-    }
-  }
+  });
 }
 
-TYPED_TEST(ModelHarness, ProjectionLandsOnTheSlice) {
-  using L = typename TestFixture::L;
-  double x[TestFixture::D], xt[TestFixture::D], out[TestFixture::D];
-  this->point(11, x);
-  double zero[TestFixture::D];
-  ASSERT_TRUE(geometry::project<L>(x, x, zero));  // base point onto the slice first
-  for (int k = 0; k < TestFixture::D; ++k) x[k] = zero[k];
-  for (int b = 0; b < L::kBlocks; ++b) EXPECT_NEAR(geometry::constraint<L>(x, b), 0.0, 1e-12);
-  // A Langevin-sized perturbation is projected back along ∇F(x).
-  double r[TestFixture::D];
-  normals<double, TestFixture::D>(NoiseKey{5}, kStreamLangevin, 0, 0, r);
-  for (int k = 0; k < TestFixture::D; ++k) xt[k] = x[k] + 0.05 * r[k];
-  ASSERT_TRUE(geometry::project<L>(x, xt, out));
-  for (int b = 0; b < L::kBlocks; ++b) {
-    double uu, vv;
-    geometry::norms2<L>(out, b, uu, vv);
-    EXPECT_NEAR(geometry::constraint<L>(out, b), 0.0, 1e-12 * (uu + vv));
-    EXPECT_NEAR(geometry::balance<L>(out, b), 0.0, 1e-10);
-  }
+TEST_P(ModelHarness, ProjectionLandsOnTheSlice) {
+  with_model(GetParam().spec, [](const auto&, const auto& l) {
+    const int d = l.dim();
+    std::vector<double> x = point(11, d), on(d), xt(d), out(d), r(d);
+    ASSERT_TRUE(geometry::project(l, x.data(), x.data(), on.data()));  // base point first
+    for (int b = 0; b < l.blocks(); ++b)
+      EXPECT_NEAR(geometry::constraint(l, on.data(), b), 0.0, 1e-12 * (1 + d));
+    // A Langevin-sized perturbation is projected back along ∇F(x).
+    normals(NoiseKey{5}, kStreamLangevin, 0, 0, d, r.data());
+    for (int k = 0; k < d; ++k) xt[k] = on[k] + 0.05 * r[k];
+    ASSERT_TRUE(geometry::project(l, on.data(), xt.data(), out.data()));
+    for (int b = 0; b < l.blocks(); ++b) {
+      double uu, vv;
+      geometry::norms2(l, out.data(), b, uu, vv);
+      EXPECT_NEAR(geometry::constraint(l, out.data(), b), 0.0, 1e-12 * (uu + vv));
+      EXPECT_NEAR(geometry::balance(l, out.data(), b), 0.0, 1e-10);
+    }
+  });
 }
 
 // G_F = Cᵀ K⁻¹ C (THEORY §2, the paper's eq. 40) for the dual condition: C = K, so G_F = K on
 // the slice; here per block, G_F,b = |∇F_b|² must equal K_b = |u_b|² + |v_b|².
-TYPED_TEST(ModelHarness, ConstraintGramEqualsOrbitGram) {
-  using L = typename TestFixture::L;
-  double x[TestFixture::D];
-  this->point(2, x);
-  for (int b = 0; b < L::kBlocks; ++b) {
-    double gf[TestFixture::D], uu, vv, gg = 0;
-    geometry::constraint_grad<L>(x, b, gf);
-    for (int k = 0; k < TestFixture::D; ++k) gg += gf[k] * gf[k];
-    geometry::norms2<L>(x, b, uu, vv);
-    EXPECT_NEAR(gg, uu + vv, 1e-12 * (uu + vv));
-  }
+TEST_P(ModelHarness, ConstraintGramEqualsOrbitGram) {
+  with_model(GetParam().spec, [](const auto&, const auto& l) {
+    const int d = l.dim();
+    std::vector<double> x = point(2, d), gf(d);
+    for (int b = 0; b < l.blocks(); ++b) {
+      double uu, vv, gg = 0;
+      geometry::constraint_grad(l, x.data(), b, gf.data());
+      for (int k = 0; k < d; ++k) gg += gf[k] * gf[k];
+      geometry::norms2(l, x.data(), b, uu, vv);
+      EXPECT_NEAR(gg, uu + vv, 1e-12 * (uu + vv));
+    }
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, ModelHarness, ::testing::ValuesIn(harness_cases()),
+                         [](const auto& info) {
+                           return std::string(info.param.label) + "_" + std::to_string(info.index);
+                         });
+
+// Every registered model has a harness case.
+TEST(ModelHarnessCoverage, EveryRegisteredModelIsTested) {
+  std::vector<std::string> tested;
+  for (const auto& c : harness_cases()) tested.push_back(c.spec.name);
+#define ORBITMC_CHECK_TESTED(...)                                                                 \
+  EXPECT_NE(std::find(tested.begin(), tested.end(), ModelInfo<__VA_ARGS__>::kName), tested.end()) \
+      << ModelInfo<__VA_ARGS__>::kName;
+  ORBITMC_FOR_EACH_MODEL_TEMPLATE(ORBITMC_CHECK_TESTED)
+#undef ORBITMC_CHECK_TESTED
 }
 
 }  // namespace

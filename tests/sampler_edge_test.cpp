@@ -11,19 +11,19 @@
 namespace orbitmc {
 namespace {
 
-using Model = BlockSigmaModel<double, 1, 3>;
+using Model = BlockSigmaModel<double, FixedLayout<1, 1, 3>>;
 
 template <class S>
 ChainCounters step_from(double x0) {
   S s{};
-  s.model = Model{1.0, 0.3};
+  s.model = Model{{}, 1.0, 0.3};
   s.p.h = std::is_same_v<S, ConstrainedMetropolis<Model>> ? 0.2 : 1e-3;
   s.p.kappa = 100;
   double x[4] = {x0, 1.0, 0.0, 0.0};
   ChainCounters c;
-  typename S::Carry carry;
-  s.begin(carry, NoiseKey{1}, 0, 0);
-  for (uint64_t n = 0; n < 3 && !c.diverged; ++n) s.step(x, carry, c, NoiseKey{1}, 0, n);
+  RegisterWork<double, 4, S::kVectors, 1> work;
+  s.begin(work, NoiseKey{1}, 0, 0);
+  for (uint64_t n = 0; n < 3 && !c.diverged; ++n) s.step(x, work, c, NoiseKey{1}, 0, n);
   return c;
 }
 
@@ -47,14 +47,14 @@ TYPED_TEST(NonFiniteState, IsADivergenceNotARejection) {
 // Many chains' initial states: finite and on the slice, including relu's one-dimensional u
 // blocks, where a zero normal draw would otherwise give 0/0.
 TEST(InitChain, FiniteAndOnTheSlice) {
-  using Relu = ReluModel<float, 3, 3, 8>;
-  using L = Relu::Layout;
+  using L = FixedLayout<3, 1, 3>;
+  const ReluModel<float, L> relu{};
   for (uint32_t chain = 0; chain < 200000; ++chain) {
-    float x[Relu::kDim];
-    init_chain<Relu>(NoiseKey{20261128}, chain, 0.2f, 1.5f, x);
+    float x[L::kDim];
+    init_chain(relu, NoiseKey{20261128}, chain, 0.2f, 1.5f, static_cast<float*>(x));
     for (int b = 0; b < L::kBlocks; ++b) {
       float uu, vv;
-      geometry::norms2<L>(x, b, uu, vv);
+      geometry::norms2(L{}, x, b, uu, vv);
       ASSERT_TRUE(std::isfinite(uu) && std::isfinite(vv)) << "chain " << chain;
       ASSERT_NEAR(uu, vv, 1e-5f * (uu + vv)) << "chain " << chain;
       ASSERT_GE(uu, 0.2f * (1 - 1e-5f));

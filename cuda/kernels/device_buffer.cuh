@@ -11,11 +11,17 @@ namespace cuda {
 template <class T>
 class DeviceBuffer {
  public:
-  explicit DeviceBuffer(size_t n) : n_(n) {
-    if (n_ > 0) ORBITMC_CUDA_CHECK(cudaMalloc(&p_, n_ * sizeof(T)));
-  }
+  explicit DeviceBuffer(size_t n = 0) { reset(n); }
   ~DeviceBuffer() {
     if (p_) cudaFree(p_);
+  }
+  // Frees the allocation and makes one of n elements (contents undefined).
+  void reset(size_t n) {
+    if (p_) cudaFree(p_);
+    p_ = nullptr;
+    n_ = 0;
+    if (n > 0) ORBITMC_CUDA_CHECK(cudaMalloc(&p_, n * sizeof(T)));
+    n_ = n;
   }
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;

@@ -1,10 +1,17 @@
 // Thin driver between host code and the CUDA kernels: plain functions over host arrays and
 // POD parameter structs. Includes no CUDA header, so host code may include it; the kernels
 // live in the .cu files, instantiated for every sampler of orbitmc/catalog.hpp.
+//
+// The ensemble stays on the device for a whole run: advance() uploads it (and the model's data
+// set) only when the handle holds no copy of this state at this step, runs the kernels, and
+// leaves the result on the device; download() brings it to the host arrays (at checkpoints and
+// at the end).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "orbitmc/chain_state.hpp"
 #include "orbitmc/observation.hpp"
@@ -16,10 +23,13 @@ namespace cuda {
 // Host-side arrays of an ensemble (layout of EnsembleState) and what to run.
 struct AdvanceArgs {
   uint64_t chains = 0;
+  int dim = 0;
   uint64_t n0 = 0, n1 = 0;  // steps [n0, n1); n0 == 0 initialises the chains first
   Schedule schedule;
   NoiseKey key{0};
   double init_sigma_lo = 0.5, init_sigma_hi = 1.5;
+  const void* owner = nullptr;          // the host state the device copy belongs to
+  bool host_current = true;             // false: the host arrays are behind the device copy
   double* x = nullptr;                  // chains × dim
   ChainCounters* counters = nullptr;    // chains
   double* moments = nullptr;            // chains × observed × 6
@@ -37,9 +47,17 @@ int device_count(std::string* why);
 // Free and total memory of the current device, in bytes.
 void device_memory(uint64_t* free_bytes, uint64_t* total_bytes);
 
-// Advances every chain with sampler S (instantiated for the catalogue in run_chains_*.cu).
+// Advances every chain with sampler S (instantiated for the catalogue in run_chains_*.cu). The
+// sampler's model reads `data` (uploaded once per run; its host pointer is replaced). `device`
+// is the handle of the device copy (empty: none yet); the result stays there.
 template <class S>
-void advance(const S& sampler, const ObservationSpec<typename S::T>& obs, const AdvanceArgs& args);
+void advance(const S& sampler, const std::vector<typename S::T>& data,
+             const ObservationSpec<typename S::T>& obs, const AdvanceArgs& args,
+             std::shared_ptr<void>& device);
+
+// Copies the device state of `device` into the host arrays of args (positions, moments,
+// counters) and adds the histogram counts gathered since the last download to args.pooled.
+void download(const std::shared_ptr<void>& device, const AdvanceArgs& args);
 
 }  // namespace cuda
 }  // namespace orbitmc

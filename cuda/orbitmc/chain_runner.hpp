@@ -11,24 +11,25 @@
 namespace orbitmc {
 
 // Initial state on the slice: each block gets uniformly random directions for u and v and
-// |u| = |v| = sqrt(σ) with σ uniform on [sigma_lo, sigma_hi] (stream kStreamInit, step 0).
-template <class Model, class T = typename Model::Scalar>
-ORBITMC_HD void init_chain(NoiseKey key, uint32_t chain, T sigma_lo, T sigma_hi,
-                           T (&x)[Model::kDim]) {
-  using L = typename Model::Layout;
-  normals<T, Model::kDim>(key, kStreamInit, chain, 0, x);
+// |u| = |v| = sqrt(σ) with σ uniform on [sigma_lo, sigma_hi] (stream kStreamInit, step 0); free
+// parameters are N(0, 1).
+template <class Model, class X, class T = typename Model::Scalar>
+ORBITMC_HD void init_chain(const Model& model, NoiseKey key, uint32_t chain, T sigma_lo, T sigma_hi,
+                           X x) {
+  const auto& l = model.layout;
+  normals(key, kStreamInit, chain, 0, l.dim(), x);
 #pragma unroll
-  for (int b = 0; b < L::kBlocks; ++b) {
+  for (int b = 0; b < l.blocks(); ++b) {
     T uu, vv;
-    geometry::norms2<L>(x, b, uu, vv);
+    geometry::norms2(l, x, b, uu, vv);
     // A direction needs a non-zero draw: Box–Muller gives exactly 0 when U1 rounds to 1 (about
     // 3e-8 per pair in float), and 0/0 would start the chain at NaN. Fall back to the first axis.
     if (!(uu > T(0))) {
-      x[L::u(b, 0)] = T(1);
+      x[l.u(b, 0)] = T(1);
       uu = T(1);
     }
     if (!(vv > T(0))) {
-      x[L::v(b, 0)] = T(1);
+      x[l.v(b, 0)] = T(1);
       vv = T(1);
     }
     const T s = sigma_lo + (sigma_hi - sigma_lo) *
@@ -36,27 +37,26 @@ ORBITMC_HD void init_chain(NoiseKey key, uint32_t chain, T sigma_lo, T sigma_hi,
     const T r = om::sqrt(s);
     const T fu = r / om::sqrt(uu), fv = r / om::sqrt(vv);
 #pragma unroll
-    for (int i = 0; i < L::kN; ++i) x[L::u(b, i)] *= fu;
+    for (int i = 0; i < l.n(); ++i) x[l.u(b, i)] *= fu;
 #pragma unroll
-    for (int j = 0; j < L::kM; ++j) x[L::v(b, j)] *= fv;
+    for (int j = 0; j < l.m(); ++j) x[l.v(b, j)] *= fv;
   }
 }
 
-// Advances one chain over steps [n0, n1). Sink is called as sink(k, slot) for observed
-// coordinate k (BinSpec::slot: bins, then underflow and overflow); moments[k] accumulates
-// coordinate k per half.
-template <class Sampler, class Sink, class T = typename Sampler::T>
-ORBITMC_HD void run_chain(const Sampler& s, T (&x)[Sampler::kDim], ChainCounters& c,
+// Advances one chain over steps [n0, n1) with the sampler's scratch in `work`. Sink is called
+// as sink(k, slot) for observed coordinate k (BinSpec::slot: bins, then underflow and
+// overflow); moments[k] accumulates coordinate k per half.
+template <class Sampler, class X, class Work, class Sink, class T = typename Sampler::T>
+ORBITMC_HD void run_chain(const Sampler& s, X x, Work& work, ChainCounters& c,
                           SplitMoments<T>* moments, const ObservationSpec<T>& obs,
                           const Schedule& sched, NoiseKey key, uint32_t chain, uint64_t n0,
                           uint64_t n1, Sink& sink) {
-  typename Sampler::Carry carry;
-  if (n0 < n1) s.begin(carry, key, chain, n0);
+  if (n0 < n1) s.begin(work, key, chain, n0);
   const uint64_t samples = sched.samples();
   uint64_t next = sched.first_sample_time(n0 + 1);  // time (step index + 1) of the next sample
   uint64_t si = (next - sched.burn_in) / sched.thin - 1;
   for (uint64_t n = n0; n < n1 && !c.diverged; ++n) {
-    s.step(x, carry, c, key, chain, n);
+    s.step(x, work, c, key, chain, n);
     if (n + 1 != next) continue;
     const int h = 2 * si >= samples ? 1 : 0;
     next += sched.thin;

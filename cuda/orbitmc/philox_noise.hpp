@@ -27,14 +27,16 @@
 #include <Random123/uniform.hpp>
 
 #include "hd.hpp"
+#include "vector_view.hpp"
 
 namespace orbitmc {
 
-// Independent purposes of randomness within one chain-step.
+// Independent purposes of randomness: every stream id of the project, in one place.
 enum NoiseStream : uint32_t {
   kStreamLangevin = 0,  // Gaussian increments R_n
   kStreamAccept = 1,    // Metropolis accept/reject uniforms
   kStreamInit = 2,      // initial states
+  kStreamData = 3,      // data sets of the models (chain = index / 2, step 0), drawn on the host
 };
 
 struct NoiseKey {
@@ -63,21 +65,29 @@ ORBITMC_HD ORBITMC_FORCEINLINE void box_muller(uint32_t x0, uint32_t x1, T& z0, 
   z1 = r * cs;
 }
 
-// Fills out[0..D) with independent N(0, 1) draws for (stream, chain, step).
-template <class T, int D>
+// Fills out[0..d) with independent N(0, 1) draws for (stream, chain, step): normal 4w + j comes
+// from word w, whatever d is, so a size known at compile time (the loop unrolls) and the same
+// size at run time draw the same numbers.
+template <class V>
 ORBITMC_HD ORBITMC_FORCEINLINE void normals(NoiseKey key, uint32_t stream, uint32_t chain,
-                                            uint64_t step, T (&out)[D]) {
+                                            uint64_t step, int d, V out) {
+  using T = elem_t<V>;
 #pragma unroll
-  for (int w = 0; w < (D + 3) / 4; ++w) {
+  for (int w = 0; w < (d + 3) / 4; ++w) {
     const auto b = philox_bits(key, stream, chain, step, static_cast<uint32_t>(w));
     T z[4];
     box_muller<T>(b[0], b[1], z[0], z[1]);
     box_muller<T>(b[2], b[3], z[2], z[3]);
 #pragma unroll
     for (int j = 0; j < 4; ++j) {
-      if (4 * w + j < D) out[4 * w + j] = z[j];
+      if (4 * w + j < d) out[4 * w + j] = z[j];
     }
   }
+}
+template <class T, int D>
+ORBITMC_HD ORBITMC_FORCEINLINE void normals(NoiseKey key, uint32_t stream, uint32_t chain,
+                                            uint64_t step, T (&out)[D]) {
+  normals(key, stream, chain, step, D, static_cast<T*>(out));
 }
 
 // One uniform in (0, 1] for (stream, chain, step, word).

@@ -15,8 +15,17 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
-  // Advances every chain to step n_end, initialising the state first when it is empty.
-  virtual void advance(const RunSpec& spec, EnsembleState& state, uint64_t n_end) = 0;
+  // Advances every chain to step n_end, initialising the state first when it is empty; the
+  // state's host arrays are current on return.
+  void advance(const RunSpec& spec, EnsembleState& state, uint64_t n_end) {
+    advance_on_device(spec, state, n_end);
+    sync(state);
+  }
+  // The same, but the newest state may stay on the device (state.host_current false) for the
+  // next call: a run uploads its ensemble once and downloads it only when it is read.
+  virtual void advance_on_device(const RunSpec& spec, EnsembleState& state, uint64_t n_end) = 0;
+  // Brings the state's host arrays up to date with its device copy (nothing to do on the CPU).
+  virtual void sync(EnsembleState&) {}
   // Throws InputError when a run of this spec cannot fit the backend's own memory (the GPU's);
   // host memory is checked by memory_budget.hpp.
   virtual void check_fits(const RunSpec&) const {}

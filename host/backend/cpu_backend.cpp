@@ -16,21 +16,49 @@
 namespace orbitmc {
 namespace {
 
+// One chain's working memory on the CPU: the state in the chains' precision and the sampler's
+// scratch, on the stack for the register path and in one reused vector for the general path.
+template <class S, bool kFixed = model_of<S>::Layout::kFixed>
+struct CpuChainMemory;
+
+template <class S>
+struct CpuChainMemory<S, true> {
+  using T = typename S::T;
+  static constexpr int D = model_of<S>::Layout::kDim;
+  T x[D];
+  RegisterWork<T, D, S::kVectors, model_of<S>::kScratch> work;
+  explicit CpuChainMemory(const S&) {}
+  T* state() { return x; }
+};
+
+template <class S>
+struct CpuChainMemory<S, false> {
+  using T = typename S::T;
+  std::vector<T> words;
+  ViewWork<T*> work;
+  explicit CpuChainMemory(const S& s) {
+    const int d = s.model.layout.dim();
+    words.assign(static_cast<size_t>(d) * (1 + S::kVectors) + s.model.scratch_words(), T(0));
+    work = ViewWork<T*>{words.data() + d, d, S::kVectors};
+  }
+  T* state() { return words.data(); }
+};
+
 template <class S>
 void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t n_end,
                    uint64_t first, uint64_t last, std::vector<std::vector<uint64_t>>& counts) {
   using T = typename S::T;
-  using Model = std::decay_t<decltype(s.model)>;
-  constexpr int D = S::kDim;
+  const int D = s.model.layout.dim();
   const ObservationSpec<T> obs = make_observation_spec<T>(spec);
   const NoiseKey key{spec.seed};
   const int nobs = obs.count;
   auto sink = [&](int k, int slot) { counts[k][slot] += 1; };
+  CpuChainMemory<S> mem(s);
+  T* x = mem.state();
   for (uint64_t i = first; i < last; ++i) {
-    T x[D];
     if (st.next_step == 0) {
-      init_chain<Model>(key, static_cast<uint32_t>(i), static_cast<T>(spec.init_sigma_lo),
-                        static_cast<T>(spec.init_sigma_hi), x);
+      init_chain(s.model, key, static_cast<uint32_t>(i), static_cast<T>(spec.init_sigma_lo),
+                 static_cast<T>(spec.init_sigma_hi), x);
     } else {
       for (int k = 0; k < D; ++k) x[k] = static_cast<T>(st.x[i * D + k]);
     }
@@ -38,8 +66,8 @@ void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t 
     double* mw = st.moments.data() + i * nobs * EnsembleState::kMomentWords;
     load_moments(mom, nobs, mw, 1);
     ChainCounters c = st.counters[i];
-    run_chain(s, x, c, mom, obs, spec.schedule, key, static_cast<uint32_t>(i), st.next_step, n_end,
-              sink);
+    run_chain(s, x, mem.work, c, mom, obs, spec.schedule, key, static_cast<uint32_t>(i),
+              st.next_step, n_end, sink);
     st.counters[i] = c;
     for (int k = 0; k < D; ++k) st.x[i * D + k] = static_cast<double>(x[k]);
     store_moments(mom, nobs, mw, 1);
@@ -81,7 +109,7 @@ class CpuBackend : public Backend {
     run_on_threads(thread_count(spec), [](uint64_t) {});
   }
 
-  void advance(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
+  void advance_on_device(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
     if (!st.initialised()) allocate_state(spec, st);
     const auto t0 = std::chrono::steady_clock::now();
     const uint64_t nthreads = thread_count(spec);
@@ -90,7 +118,7 @@ class CpuBackend : public Backend {
       l.resize(st.pooled.size());
       for (size_t k = 0; k < st.pooled.size(); ++k) l[k].assign(st.pooled[k].size(), 0);
     }
-    dispatch(spec, [&](const auto& sampler) {
+    dispatch(spec, [&](const auto& sampler, const auto&) {
       run_on_threads(nthreads, [&](uint64_t t) {
         const uint64_t first = st.chains * t / nthreads, last = st.chains * (t + 1) / nthreads;
         advance_range(sampler, spec, st, n_end, first, last, local[t]);

@@ -21,38 +21,51 @@ namespace {
 class CudaBackend : public Backend {
  public:
   std::string name() const override { return "cuda"; }
-  void advance(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
+  void advance_on_device(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
     if (!st.initialised()) {
       check_fits(spec);  // checked for the whole case up front; free memory may have changed
       allocate_state(spec, st);
     }
-    cuda::AdvanceArgs a;
-    a.chains = st.chains;
+    cuda::AdvanceArgs a = host_arrays(st);
+    a.host_current = st.host_current;
     a.n0 = st.next_step;
     a.n1 = n_end;
     a.schedule = spec.schedule;
     a.key = NoiseKey{spec.seed};
     a.init_sigma_lo = spec.init_sigma_lo;
     a.init_sigma_hi = spec.init_sigma_hi;
-    a.x = st.x.data();
-    a.counters = st.counters.data();
-    a.moments = st.moments.data();
-    for (int k = 0; k < st.observed; ++k) a.pooled[k] = st.pooled[k].data();
     a.kernel_seconds = &compute_seconds_;
-    dispatch(spec, [&](const auto& sampler) {
+    dispatch(spec, [&](const auto& sampler, const auto& data) {
       using T = typename std::decay_t<decltype(sampler)>::T;
-      cuda::advance(sampler, make_observation_spec<T>(spec), a);
+      cuda::advance(sampler, data, make_observation_spec<T>(spec), a, st.device);
     });
     st.next_step = n_end;
+    st.host_current = false;
   }
 
-  // The device holds positions, split moments (in the chains' precision) and counters; a run
-  // that cannot fit is refused with the limit instead of failing in cudaMalloc (64 MiB are
-  // left for the allocator's rounding and the histograms).
+  void sync(EnsembleState& st) override {
+    if (st.host_current) return;
+    cuda::download(st.device, host_arrays(st));
+    st.host_current = true;
+  }
+
+  // The device holds positions, split moments (in the chains' precision), counters and, on the
+  // general path, each sampler's scratch vectors; a run that cannot fit is refused with the
+  // limit instead of failing in cudaMalloc (64 MiB are left for the allocator's rounding, the
+  // data set and the histograms).
   void check_fits(const RunSpec& spec) const override {
-    const uint64_t need = spec.chains * (state_words_per_chain(spec) * (spec.use_double ? 8 : 4) +
-                                         sizeof(ChainCounters)) +
-                          (64u << 20);
+    const uint64_t word = spec.use_double ? 8 : 4;
+    uint64_t per_chain = state_words_per_chain(spec) * word + sizeof(ChainCounters);
+    bool general = true;
+    dispatch(spec, [&](const auto& s, const auto&) {
+      using S = std::decay_t<decltype(s)>;
+      general = !model_of<S>::Layout::kFixed;
+      if (general)
+        per_chain +=
+            (static_cast<uint64_t>(S::kVectors) * s.model.layout.dim() + s.model.scratch_words()) *
+            word;
+    });
+    const uint64_t need = spec.chains * per_chain + (64u << 20);
     uint64_t free_bytes = 0, total = 0;
     cuda::device_memory(&free_bytes, &total);
     if (need > free_bytes) {
@@ -64,8 +77,20 @@ class CudaBackend : public Backend {
       bad_input("chains", spec.chains, msg);
     }
   }
-};
 
+ private:
+  static cuda::AdvanceArgs host_arrays(EnsembleState& st) {
+    cuda::AdvanceArgs a;
+    a.chains = st.chains;
+    a.dim = st.dim;
+    a.owner = &st;
+    a.x = st.x.data();
+    a.counters = st.counters.data();
+    a.moments = st.moments.data();
+    for (int k = 0; k < st.observed; ++k) a.pooled[k] = st.pooled[k].data();
+    return a;
+  }
+};
 }  // namespace
 
 bool cuda_usable(std::string* why) { return cuda::device_count(why) > 0; }

@@ -10,6 +10,7 @@
 #include "case_file.hpp"
 #include "input_error.hpp"
 #include "interrupt.hpp"
+#include "models/model_registry.hpp"
 #include "report_renderer.hpp"
 #include "validate_suite.hpp"
 
@@ -17,13 +18,11 @@ namespace {
 
 void print_models() {
   std::cout
-      << "model   parameters (case-file keys)                          compiled-in sizes\n"
-         "block   n, m, sigma0, width: loss (sigma - sigma0)^2/(2 width^2)   (n,m) in "
-         "(1,1) (1,2) (1,3) (2,2) (2,3) (3,3)\n"
-         "scalar  target, width: loss (u v - target)^2/(2 width^2)        (1,1)\n"
-         "relu    units, input_dim, points, width, data_seed               (3, 3, 8)\n"
-         "matfac  rows, cols, rank, observed, width, data_seed             (3, 3, 2)\n"
-         "samplers: ambient_em, ambient_lm, ambient_mala (h, kappa), constrained_projection,\n"
+      << "models (case-file keys in each line; any size runs):\n"
+      << orbitmc::model_catalogue()
+      << "sizes compiled into the register path (faster, chosen automatically):\n"
+      << orbitmc::compiled_sizes()
+      << "samplers: ambient_em, ambient_lm, ambient_mala (h, kappa), constrained_projection,\n"
          "          constrained_metropolis (h, c)\n";
 }
 

@@ -1,4 +1,4 @@
-// Model `block`: one rank-one block (u ∈ R^N, v ∈ R^M) whose loss depends only on the scale
+// Model `block`: one rank-one block (u ∈ R^n, v ∈ R^m) whose loss depends only on the scale
 // coordinate σ = |u||v|: ℓ(σ) = (σ − σ0)² / (2 s²). The closed-form case of THEORY §4: the
 // reference density of σ is known for every sampler.
 #pragma once
@@ -7,36 +7,45 @@
 
 namespace orbitmc {
 
-template <class T, int N, int M>
+template <class T, class L = RuntimeLayout>
 struct BlockSigmaModel {
-  using Layout = BlockLayout<1, N, M>;
   using Scalar = T;
-  static constexpr int kDim = Layout::kDim;
-  static constexpr int kCoords = 1;  // σ
+  using Layout = L;
+  static constexpr int kScratch = 0;
 
+  L layout;
   T sigma0;
   T width;
+  const T* data = nullptr;  // no data set
 
-  ORBITMC_HD T loss(const T* th) const {
-    const T d = geometry::sigma<Layout>(th, 0) - sigma0;
+  ORBITMC_HD int scratch_words() const { return 0; }
+  ORBITMC_HD int coords() const { return 1; }  // σ
+
+  template <class V, class W>
+  ORBITMC_HD T loss(const V& th, W) const {
+    const T d = geometry::sigma(layout, th, 0) - sigma0;
     return d * d / (T(2) * width * width);
   }
   // g ← ∇L; returns L. The gradient is (σ − σ0)/s² · ∇σ, computed from the norms once.
-  ORBITMC_HD T loss_grad(const T* th, T* g) const {
+  template <class V, class G, class W>
+  ORBITMC_HD T loss_grad(const V& th, G g, W) const {
     T uu, vv;
-    geometry::norms2<Layout>(th, 0, uu, vv);
+    geometry::norms2(layout, th, 0, uu, vv);
     const T p = uu * vv;
     const T r = p > T(0) ? om::rsqrt(p) : T(0);
     const T d = p * r - sigma0;
     const T inv_s2 = T(1) / (width * width);
     const T f = d * inv_s2 * r;
 #pragma unroll
-    for (int i = 0; i < N; ++i) g[Layout::u(0, i)] = f * vv * th[Layout::u(0, i)];
+    for (int i = 0; i < layout.n(); ++i) g[layout.u(0, i)] = f * vv * th[layout.u(0, i)];
 #pragma unroll
-    for (int j = 0; j < M; ++j) g[Layout::v(0, j)] = f * uu * th[Layout::v(0, j)];
+    for (int j = 0; j < layout.m(); ++j) g[layout.v(0, j)] = f * uu * th[layout.v(0, j)];
     return T(0.5) * d * d * inv_s2;
   }
-  ORBITMC_HD T coord(const T* th, int /*k*/) const { return geometry::sigma<Layout>(th, 0); }
+  template <class V>
+  ORBITMC_HD T coord(const V& th, int /*k*/) const {
+    return geometry::sigma(layout, th, 0);
+  }
 };
 
 }  // namespace orbitmc

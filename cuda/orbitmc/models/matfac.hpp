@@ -2,67 +2,79 @@
 // L = Σ_{(i,j) observed} (M_ij − T_ij)² / (2 s²) + (ρ/2) Σ_k σ_k² (the ridge keeps the law
 // normalisable along unobserved directions). Column k is the block (u = U[:,k], v = V[:,k]);
 // the symmetry used is the column rescaling (U[:,k], V[:,k]) → (g U[:,k], V[:,k] / g).
-// Orbit coordinates: σ_k = |U[:,k]||V[:,k]| for each column, then M_00.
+// Target and mask live in device memory. Orbit coordinates: σ_k = |U[:,k]||V[:,k]| for each
+// column, then M_00.
 #pragma once
 
 #include "../block_geometry.hpp"
 
 namespace orbitmc {
 
-template <class T, int R, int C, int K>
+template <class T, class L = RuntimeLayout>
 struct MatfacModel {
-  using Layout = BlockLayout<K, R, C>;
   using Scalar = T;
-  static constexpr int kDim = Layout::kDim;
-  static constexpr int kCoords = K + 1;
-  static constexpr int kRows = R;
-  static constexpr int kCols = C;
-  static constexpr int kRank = K;
+  using Layout = L;  // (rank, rows, cols)
+  static constexpr int kScratch = 0;
 
-  T target[R][C];
-  T mask[R][C];  // 1 observed, 0 not
-  T width;       // s
-  T ridge;       // ρ of the invariant prior (ρ/2) Σ_b σ_b², which keeps the law normalisable
+  L layout;
+  T width;  // s
+  T ridge;  // ρ of the invariant prior (ρ/2) Σ_b σ_b², which keeps the law normalisable
+  const T* data = nullptr;  // target: rows × cols, row-major; then mask (1 observed, 0 not)
 
-  ORBITMC_HD T entry(const T* th, int i, int j) const {
+  ORBITMC_HD int scratch_words() const { return 0; }
+  ORBITMC_HD int coords() const { return layout.blocks() + 1; }
+  ORBITMC_HD T target(int i, int j) const { return data[i * layout.m() + j]; }
+  ORBITMC_HD T mask(int i, int j) const {
+    return data[layout.n() * layout.m() + i * layout.m() + j];
+  }
+
+  template <class V>
+  ORBITMC_HD T entry(const V& th, int i, int j) const {
     T m = T(0);
 #pragma unroll
-    for (int k = 0; k < K; ++k) m += th[Layout::u(k, i)] * th[Layout::v(k, j)];
+    for (int k = 0; k < layout.blocks(); ++k) m += th[layout.u(k, i)] * th[layout.v(k, j)];
     return m;
   }
-  ORBITMC_HD T loss(const T* th) const {
+  template <class V, class W>
+  ORBITMC_HD T loss(const V& th, W) const {
     T l = T(0);
 #pragma unroll
-    for (int i = 0; i < R; ++i)
+    for (int i = 0; i < layout.n(); ++i)
 #pragma unroll
-      for (int j = 0; j < C; ++j) {
-        const T r = mask[i][j] * (entry(th, i, j) - target[i][j]);
+      for (int j = 0; j < layout.m(); ++j) {
+        if (mask(i, j) == T(0)) continue;
+        const T r = entry(th, i, j) - target(i, j);
         l += r * r;
       }
-    return l / (T(2) * width * width) + geometry::scale_ridge<Layout>(th, ridge);
+    return l / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
   }
-  ORBITMC_HD T loss_grad(const T* th, T* g) const {
+  template <class V, class G, class W>
+  ORBITMC_HD T loss_grad(const V& th, G g, W) const {
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) g[k] = T(0);
+    for (int k = 0; k < layout.dim(); ++k) g[k] = T(0);
     const T inv_s2 = T(1) / (width * width);
     T l = T(0);
 #pragma unroll
-    for (int i = 0; i < R; ++i)
+    for (int i = 0; i < layout.n(); ++i)
 #pragma unroll
-      for (int j = 0; j < C; ++j) {
-        const T r = mask[i][j] * (entry(th, i, j) - target[i][j]);
+      for (int j = 0; j < layout.m(); ++j) {
+        // The mask is the same for every chain: the branch never diverges a warp, and skipping
+        // an unobserved entry only drops exact zeros.
+        if (mask(i, j) == T(0)) continue;
+        const T r = entry(th, i, j) - target(i, j);
         l += r * r;
         const T rs = r * inv_s2;
 #pragma unroll
-        for (int k = 0; k < K; ++k) {
-          g[Layout::u(k, i)] += rs * th[Layout::v(k, j)];
-          g[Layout::v(k, j)] += rs * th[Layout::u(k, i)];
+        for (int k = 0; k < layout.blocks(); ++k) {
+          g[layout.u(k, i)] += rs * th[layout.v(k, j)];
+          g[layout.v(k, j)] += rs * th[layout.u(k, i)];
         }
       }
-    return T(0.5) * l * inv_s2 + geometry::scale_ridge<Layout>(th, ridge, g);
+    return T(0.5) * l * inv_s2 + geometry::add_scale_ridge_grad(layout, th, ridge, g);
   }
-  ORBITMC_HD T coord(const T* th, int k) const {
-    return k < K ? geometry::sigma<Layout>(th, k) : entry(th, 0, 0);
+  template <class V>
+  ORBITMC_HD T coord(const V& th, int k) const {
+    return k < layout.blocks() ? geometry::sigma(layout, th, k) : entry(th, 0, 0);
   }
 };
 

@@ -1,34 +1,43 @@
 // Model `scalar`: f = u·v with a quadratic loss ℓ(w) = (w − y)² / (2 s²), w = u·v. The group
 // action is not free at w = 0, where the conditional measure has infinite mass, so the theory
-// is compared on a window [a, b] ⊂ (0, ∞) (THEORY §4).
+// is compared on a window [a, b] ⊂ (0, ∞) (THEORY §4). The layout is always one (1, 1) block.
 #pragma once
 
 #include "../block_geometry.hpp"
 
 namespace orbitmc {
 
-template <class T>
+template <class T, class L = RuntimeLayout>
 struct ScalarModel {
-  using Layout = BlockLayout<1, 1, 1>;
   using Scalar = T;
-  static constexpr int kDim = 2;
-  static constexpr int kCoords = 1;  // w = u·v (signed)
+  using Layout = L;
+  static constexpr int kScratch = 0;
 
+  L layout;
   T target;
   T width;
+  const T* data = nullptr;  // no data set
 
-  ORBITMC_HD T loss(const T* th) const {
+  ORBITMC_HD int scratch_words() const { return 0; }
+  ORBITMC_HD int coords() const { return 1; }  // w = u·v (signed)
+
+  template <class V, class W>
+  ORBITMC_HD T loss(const V& th, W) const {
     const T d = th[0] * th[1] - target;
     return d * d / (T(2) * width * width);
   }
-  ORBITMC_HD T loss_grad(const T* th, T* g) const {
+  template <class V, class G, class W>
+  ORBITMC_HD T loss_grad(const V& th, G g, W) const {
     const T d = th[0] * th[1] - target;
     const T r = d / (width * width);
     g[0] = r * th[1];
     g[1] = r * th[0];
     return T(0.5) * d * r;
   }
-  ORBITMC_HD T coord(const T* th, int /*k*/) const { return th[0] * th[1]; }
+  template <class V>
+  ORBITMC_HD T coord(const V& th, int /*k*/) const {
+    return th[0] * th[1];
+  }
 };
 
 }  // namespace orbitmc

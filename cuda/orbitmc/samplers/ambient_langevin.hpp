@@ -11,92 +11,105 @@
 namespace orbitmc {
 
 // V(θ) and ∇V(θ) for the ambient samplers.
-template <class Model, class T = typename Model::Scalar>
-ORBITMC_HD ORBITMC_FORCEINLINE T ambient_potential_grad(const Model& m, T kappa, const T* x, T* g) {
-  const T l = m.loss_grad(x, g);
-  return l + geometry::add_penalty_grad<typename Model::Layout>(x, kappa, g);
+template <class Model, class X, class G, class W, class T = typename Model::Scalar>
+ORBITMC_HD ORBITMC_FORCEINLINE T ambient_potential_grad(const Model& m, T kappa, const X& x, G g,
+                                                        W ws) {
+  const T l = m.loss_grad(x, g, ws);
+  return l + geometry::add_penalty_grad(m.layout, x, kappa, g);
 }
 
 // The Euler–Maruyama move x − h∇V + sqrt(2h/β) R, shared by EM, MALA's proposal and the
 // unconstrained half of the projection scheme.
-template <class T, int D>
-ORBITMC_HD ORBITMC_FORCEINLINE void euler_maruyama_move(const T (&x)[D], const T (&g)[D],
-                                                        const T (&r)[D], T h, T beta, T (&out)[D]) {
+template <class X, class G, class R, class O, class T>
+ORBITMC_HD ORBITMC_FORCEINLINE void euler_maruyama_move(int d, const X& x, const G& g, const R& r,
+                                                        T h, T beta, O out) {
   const T s = om::sqrt(T(2) * h / beta);
 #pragma unroll
-  for (int k = 0; k < D; ++k) out[k] = x[k] - h * g[k] + s * r[k];
+  for (int k = 0; k < d; ++k) out[k] = x[k] - h * g[k] + s * r[k];
 }
 
 template <class Model>
 struct AmbientEM {
   using T = typename Model::Scalar;
-  static constexpr int kDim = Model::kDim;
+  static constexpr int kVectors = 3;  // ∇V, R, candidate
   Model model;
   SamplerParams<T> p;
-  struct Carry {};
 
-  ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}
-  ORBITMC_HD void step(T (&x)[kDim], Carry&, ChainCounters& c, NoiseKey key, uint32_t chain,
+  template <class W>
+  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
+  template <class X, class W>
+  ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
-    T g[kDim], r[kDim], xn[kDim];
-    ambient_potential_grad(model, p.kappa, x, g);
-    normals<T, kDim>(key, kStreamLangevin, chain, n, r);
-    euler_maruyama_move(x, g, r, p.h, p.beta, xn);
-    commit_or_diverge(x, xn, p.bound, c);
+    const int d = model.layout.dim();
+    auto g = w.vec(0);
+    auto r = w.vec(1);
+    auto xn = w.vec(2);
+    ambient_potential_grad(model, p.kappa, x, g, w.model_ws());
+    normals(key, kStreamLangevin, chain, n, d, r);
+    euler_maruyama_move(d, x, g, r, p.h, p.beta, xn);
+    commit_or_diverge(d, x, xn, p.bound, c);
   }
 };
 
 template <class Model>
 struct AmbientLM {
   using T = typename Model::Scalar;
-  static constexpr int kDim = Model::kDim;
+  // ∇V, R_{n+1}, candidate, and R_n carried from the previous step: each step draws one noise
+  // vector. R_n is a pure function of the step, so begin() rebuilds it after any segment
+  // boundary or resume.
+  static constexpr int kVectors = 4;
   Model model;
   SamplerParams<T> p;
 
-  // Carries R_{n+1} to the next step, so each step draws one noise vector. R_n is a pure
-  // function of the step, so begin() rebuilds it after any segment boundary or resume.
-  struct Carry {
-    T r[kDim];
-  };
-
-  ORBITMC_HD void begin(Carry& carry, NoiseKey key, uint32_t chain, uint64_t n) const {
-    normals<T, kDim>(key, kStreamLangevin, chain, n, carry.r);
+  template <class W>
+  ORBITMC_HD void begin(W& w, NoiseKey key, uint32_t chain, uint64_t n) const {
+    normals(key, kStreamLangevin, chain, n, model.layout.dim(), w.vec(3));
   }
-  ORBITMC_HD void step(T (&x)[kDim], Carry& carry, ChainCounters& c, NoiseKey key, uint32_t chain,
+  template <class X, class W>
+  ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
-    T g[kDim], r1[kDim], xn[kDim];
-    ambient_potential_grad(model, p.kappa, x, g);
-    normals<T, kDim>(key, kStreamLangevin, chain, n + 1, r1);
+    const int d = model.layout.dim();
+    auto g = w.vec(0);
+    auto r1 = w.vec(1);
+    auto xn = w.vec(2);
+    auto r0 = w.vec(3);
+    ambient_potential_grad(model, p.kappa, x, g, w.model_ws());
+    normals(key, kStreamLangevin, chain, n + 1, d, r1);
     const T s = om::sqrt(p.h / (T(2) * p.beta));
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) {
-      xn[k] = x[k] - p.h * g[k] + s * (carry.r[k] + r1[k]);
-      carry.r[k] = r1[k];
+    for (int k = 0; k < d; ++k) {
+      xn[k] = x[k] - p.h * g[k] + s * (r0[k] + r1[k]);
+      r0[k] = r1[k];
     }
-    commit_or_diverge(x, xn, p.bound, c);
+    commit_or_diverge(d, x, xn, p.bound, c);
   }
 };
 
 template <class Model>
 struct AmbientMALA {
   using T = typename Model::Scalar;
-  static constexpr int kDim = Model::kDim;
+  static constexpr int kVectors = 4;  // ∇V(x), ∇V(y), R, proposal y
   Model model;
   SamplerParams<T> p;
-  struct Carry {};
 
-  ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}
-  ORBITMC_HD void step(T (&x)[kDim], Carry&, ChainCounters& c, NoiseKey key, uint32_t chain,
+  template <class W>
+  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
+  template <class X, class W>
+  ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
-    T gx[kDim], gy[kDim], r[kDim], y[kDim];
-    const T vx = ambient_potential_grad(model, p.kappa, x, gx);
-    normals<T, kDim>(key, kStreamLangevin, chain, n, r);
-    euler_maruyama_move(x, gx, r, p.h, p.beta, y);
-    const T vy = ambient_potential_grad(model, p.kappa, y, gy);
+    const int d = model.layout.dim();
+    auto gx = w.vec(0);
+    auto gy = w.vec(1);
+    auto r = w.vec(2);
+    auto y = w.vec(3);
+    const T vx = ambient_potential_grad(model, p.kappa, x, gx, w.model_ws());
+    normals(key, kStreamLangevin, chain, n, d, r);
+    euler_maruyama_move(d, x, gx, r, p.h, p.beta, y);
+    const T vy = ambient_potential_grad(model, p.kappa, y, gy, w.model_ws());
     // log q(x | y) − log q(y | x) with q(b | a) ∝ exp(−β |b − a + h∇V(a)|² / (4h)).
     T fwd = T(0), bwd = T(0);
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) {
+    for (int k = 0; k < d; ++k) {
       const T a = y[k] - x[k] + p.h * gx[k];
       const T b = x[k] - y[k] + p.h * gy[k];
       fwd += a * a;
@@ -105,8 +118,8 @@ struct AmbientMALA {
     const T log_alpha = -p.beta * (vy - vx) - p.beta * (bwd - fwd) / (T(4) * p.h);
     const T u = uniform01<T>(key, kStreamAccept, chain, n);
     if (om::finite(log_alpha) && om::log(u) < log_alpha) {
-      commit_or_diverge(x, y, p.bound, c);
-    } else if (state_is_sane(x, p.bound, c)) {  // a non-finite proposal is rejected
+      commit_or_diverge(d, x, y, p.bound, c);
+    } else if (state_is_sane(d, x, p.bound, c)) {  // a non-finite proposal is rejected
       ++c.rejected;
     }
   }

@@ -16,64 +16,71 @@ namespace orbitmc {
 template <class Model>
 struct ConstrainedMetropolis {
   using T = typename Model::Scalar;
-  using L = typename Model::Layout;
-  static constexpr int kDim = Model::kDim;
+  static constexpr int kVectors = 4;  // tangent move v, proposal y, reverse move w, return point
   Model model;
   SamplerParams<T> p;
 
   // log π(x) = −βL(x) − (c/2) log det G(x)  (G = K on the slice).
-  ORBITMC_HD T log_target(const T* x) const {
-    return -p.beta * model.loss(x) - T(0.5) * p.c * geometry::log_det_gram<L>(x);
+  template <class X, class W>
+  ORBITMC_HD T log_target(const X& x, W ws) const {
+    return -p.beta * model.loss(x, ws) - T(0.5) * p.c * geometry::log_det_gram(model.layout, x);
   }
 
   // Relative tolerance for the reverse projection to count as landing on x.
   static ORBITMC_HD constexpr T reverse_tolerance() { return sizeof(T) == 4 ? T(1e-3) : T(1e-7); }
 
-  struct Carry {};
-  ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}
-  ORBITMC_HD void step(T (&x)[kDim], Carry&, ChainCounters& c, NoiseKey key, uint32_t chain,
+  template <class W>
+  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
+  template <class X, class W>
+  ORBITMC_HD void step(X x, W& work, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
-    T v[kDim], y[kDim], w[kDim], back[kDim];
-    normals<T, kDim>(key, kStreamLangevin, chain, n, v);
+    const auto& l = model.layout;
+    const int d = l.dim();
+    auto v = work.vec(0);
+    auto y = work.vec(1);
+    auto w = work.vec(2);
+    auto back = work.vec(3);
+    normals(key, kStreamLangevin, chain, n, d, v);
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) v[k] *= p.h;
-    geometry::project_tangent<L>(x, v);
+    for (int k = 0; k < d; ++k) v[k] *= p.h;
+    geometry::project_tangent(l, x, v);
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) y[k] = x[k] + v[k];
-    if (!geometry::project<L>(x, y, y)) {
-      if (state_is_sane(x, p.bound, c)) ++c.failed;  // a NaN state must not pass as a failure
+    for (int k = 0; k < d; ++k) y[k] = x[k] + v[k];
+    if (!geometry::project(l, x, y, y)) {
+      if (state_is_sane(d, x, p.bound, c)) ++c.failed;  // a NaN state must not pass as a failure
       return;
     }
     // Reverse move: tangent at y pointing to x, then the projection along ∇F(y).
     T xx = T(0);
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) {
+    for (int k = 0; k < d; ++k) {
       w[k] = x[k] - y[k];
       xx += x[k] * x[k];
     }
-    geometry::project_tangent<L>(y, w);
+    geometry::project_tangent(l, y, w);
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) back[k] = y[k] + w[k];
+    for (int k = 0; k < d; ++k) back[k] = y[k] + w[k];
     T miss = T(0);
-    const bool back_ok = geometry::project<L>(y, back, back);
+    const bool back_ok = geometry::project(l, y, back, back);
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) miss += (back[k] - x[k]) * (back[k] - x[k]);
+    for (int k = 0; k < d; ++k) miss += (back[k] - x[k]) * (back[k] - x[k]);
     const T tol = reverse_tolerance();
     if (!back_ok || !(miss <= tol * tol * (T(1) + xx))) {
-      if (state_is_sane(x, p.bound, c)) ++c.failed;  // a NaN state must not pass as a failure
+      if (state_is_sane(d, x, p.bound, c)) ++c.failed;  // a NaN state must not pass as a failure
       return;
     }
     T vv = T(0), ww = T(0);
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) {
+    for (int k = 0; k < d; ++k) {
       vv += v[k] * v[k];
       ww += w[k] * w[k];
     }
-    const T log_alpha = log_target(y) - log_target(x) - (ww - vv) / (T(2) * p.h * p.h);
+    const T log_alpha = log_target(y, work.model_ws()) - log_target(x, work.model_ws()) -
+                        (ww - vv) / (T(2) * p.h * p.h);
     const T u = uniform01<T>(key, kStreamAccept, chain, n);
     if (om::finite(log_alpha) && om::log(u) < log_alpha) {
-      commit_or_diverge(x, y, p.bound, c);
-    } else if (state_is_sane(x, p.bound, c)) {
+      commit_or_diverge(d, x, y, p.bound, c);
+    } else if (state_is_sane(d, x, p.bound, c)) {
       ++c.rejected;
     }
   }

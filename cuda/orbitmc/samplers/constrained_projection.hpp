@@ -15,23 +15,26 @@ namespace orbitmc {
 template <class Model>
 struct ConstrainedProjection {
   using T = typename Model::Scalar;
-  using L = typename Model::Layout;
-  static constexpr int kDim = Model::kDim;
+  static constexpr int kVectors = 3;  // ∇V, R, unconstrained move
   Model model;
   SamplerParams<T> p;
 
-  struct Carry {};
-  ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}
-  ORBITMC_HD void step(T (&x)[kDim], Carry&, ChainCounters& c, NoiseKey key, uint32_t chain,
+  template <class W>
+  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
+  template <class X, class W>
+  ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
-    T g[kDim], r[kDim], xt[kDim];
-    model.loss_grad(x, g);
-    geometry::add_log_det_gram_grad<L>(x, p.c / (T(2) * p.beta), g);
-    normals<T, kDim>(key, kStreamLangevin, chain, n, r);
-    euler_maruyama_move(x, g, r, p.h, p.beta, xt);
-    if (geometry::project<L>(x, xt, xt)) {
-      commit_or_diverge(x, xt, p.bound, c);
-    } else if (state_is_sane(x, p.bound, c)) {  // a NaN state must not pass as a failure
+    const int d = model.layout.dim();
+    auto g = w.vec(0);
+    auto r = w.vec(1);
+    auto xt = w.vec(2);
+    model.loss_grad(x, g, w.model_ws());
+    geometry::add_log_det_gram_grad(model.layout, x, p.c / (T(2) * p.beta), g);
+    normals(key, kStreamLangevin, chain, n, d, r);
+    euler_maruyama_move(d, x, g, r, p.h, p.beta, xt);
+    if (geometry::project(model.layout, x, xt, xt)) {
+      commit_or_diverge(d, x, xt, p.bound, c);
+    } else if (state_is_sane(d, x, p.bound, c)) {  // a NaN state must not pass as a failure
       ++c.failed;
     }
   }

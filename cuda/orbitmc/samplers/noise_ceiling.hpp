@@ -12,19 +12,20 @@ namespace orbitmc {
 template <class Model>
 struct NoiseCeiling {
   using T = typename Model::Scalar;
-  static constexpr int kDim = Model::kDim;
+  static constexpr int kVectors = 1;  // R
   Model model;
   SamplerParams<T> p;
-  struct Carry {};
 
-  ORBITMC_HD void begin(Carry&, NoiseKey, uint32_t, uint64_t) const {}
-  ORBITMC_HD void step(T (&x)[kDim], Carry&, ChainCounters&, NoiseKey key, uint32_t chain,
-                       uint64_t n) const {
-    T r[kDim];
-    normals<T, kDim>(key, kStreamLangevin, chain, n, r);
+  template <class W>
+  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
+  template <class X, class W>
+  ORBITMC_HD void step(X x, W& w, ChainCounters&, NoiseKey key, uint32_t chain, uint64_t n) const {
+    const int d = model.layout.dim();
+    auto r = w.vec(0);
+    normals(key, kStreamLangevin, chain, n, d, r);
     const T s = om::sqrt(T(2) * p.h / p.beta);
 #pragma unroll
-    for (int k = 0; k < kDim; ++k) x[k] = T(0.999) * x[k] + s * r[k];
+    for (int k = 0; k < d; ++k) x[k] = T(0.999) * x[k] + s * r[k];
   }
 };
 

@@ -14,6 +14,10 @@ enum class SamplerKind : int {
   kNoiseCeiling = 5,           // benchmark ceiling: the noise of an EM step, trivial update
 };
 
+// The model type of a sampler type S (every sampler holds its model as member `model`).
+template <class S>
+using model_of = decltype(S::model);
+
 template <class T>
 struct SamplerParams {
   T beta = T(1);     // inverse temperature

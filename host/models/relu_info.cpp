@@ -1,0 +1,31 @@
+// Teacher data set of model `relu`.
+#include "models/relu_info.hpp"
+
+#include "models/model_data.hpp"
+
+namespace orbitmc {
+
+std::vector<double> ModelInfo<ReluModel>::data(const ModelSpec& s) {
+  const int P = s.units, D = s.input_dim, N = s.points;
+  std::vector<double> out(static_cast<size_t>(N) * D + N);
+  uint32_t k = 0;
+  std::vector<double> a(P), w(static_cast<size_t>(P) * D), xi(D);
+  for (int j = 0; j < P; ++j) {
+    a[j] = data_normal(s.data_seed, k++);
+    for (int d = 0; d < D; ++d) w[j * D + d] = data_normal(s.data_seed, k++);
+  }
+  for (int i = 0; i < N; ++i) {
+    for (int d = 0; d < D; ++d) xi[d] = data_normal(s.data_seed, k++);
+    double f = 0;
+    for (int j = 0; j < P; ++j) {
+      double z = 0;
+      for (int d = 0; d < D; ++d) z += w[j * D + d] * xi[d];
+      f += a[j] * (z > 0 ? z : 0);
+    }
+    for (int d = 0; d < D; ++d) out[static_cast<size_t>(i) * D + d] = xi[d];
+    out[static_cast<size_t>(N) * D + i] = f + 0.1 * data_normal(s.data_seed, k++);
+  }
+  return out;
+}
+
+}  // namespace orbitmc
