@@ -8,6 +8,7 @@
 
 #include "case_file.hpp"
 #include "gpu_support.hpp"
+#include "model_presets.hpp"
 #include "run_engine.hpp"
 #include "validate_case.hpp"
 
@@ -16,7 +17,7 @@ namespace {
 
 RunSpec spec_for(SamplerKind kind, bool dbl, const std::string& model) {
   RunSpec s;
-  s.model.name = model;
+  s.model = testing::model_preset(model);
   s.sampler = kind;
   s.use_double = dbl;
   s.h = kind == SamplerKind::kConstrainedMetropolis ? 0.2 : 1e-3;
@@ -66,14 +67,20 @@ TEST_P(GpuOneStep, MatchesCpuWithinAFewUlp) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllSamplers, GpuOneStep,
-    ::testing::Values(Case{SamplerKind::kAmbientEM, false, "block"},
-                      Case{SamplerKind::kAmbientEM, true, "block"},
-                      Case{SamplerKind::kAmbientLM, false, "relu"},
-                      Case{SamplerKind::kAmbientMALA, true, "block"},
-                      Case{SamplerKind::kConstrainedProjection, false, "block"},
-                      Case{SamplerKind::kConstrainedProjection, true, "matfac"},
-                      Case{SamplerKind::kConstrainedMetropolis, true, "block"},
-                      Case{SamplerKind::kConstrainedMetropolis, false, "scalar"}),
+    ::testing::Values(Case{SamplerKind::kAmbientEM, false, "block_1_3"},
+                      Case{SamplerKind::kAmbientEM, true, "block_1_3"},
+                      Case{SamplerKind::kAmbientLM, false, "relu_3_3"},
+                      Case{SamplerKind::kAmbientMALA, true, "block_1_3"},
+                      Case{SamplerKind::kConstrainedProjection, false, "block_1_3"},
+                      Case{SamplerKind::kConstrainedProjection, true, "matfac_3_3_2"},
+                      Case{SamplerKind::kConstrainedMetropolis, true, "block_1_3"},
+                      Case{SamplerKind::kConstrainedMetropolis, false, "scalar"},
+                      // The general path (sizes not compiled in), the paper's sizes included.
+                      Case{SamplerKind::kAmbientEM, false, "block_4_7"},
+                      Case{SamplerKind::kAmbientLM, false, "relu_16_3"},
+                      Case{SamplerKind::kAmbientMALA, true, "matfac_20_20_20"},
+                      Case{SamplerKind::kConstrainedProjection, false, "hadamard_64_cosine"},
+                      Case{SamplerKind::kConstrainedMetropolis, true, "hadamard_200_cumsum"}),
     [](const ::testing::TestParamInfo<Case>& i) {
       return std::string(sampler_name(i.param.kind)) + "_" + i.param.model + "_" +
              (i.param.dbl ? "double" : "float");
@@ -84,7 +91,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(GpuHistograms, SameSeedSameCountsAsCpu) {
   ORBITMC_REQUIRE_GPU_OR_SKIP();
   for (bool dbl : {false, true}) {
-    RunSpec spec = spec_for(SamplerKind::kConstrainedProjection, dbl, "block");
+    RunSpec spec = spec_for(SamplerKind::kConstrainedProjection, dbl, "block_1_3");
     spec.chains = 20000;
     spec.schedule = Schedule{100, 10, 600};
     auto cpu = make_cpu_backend();

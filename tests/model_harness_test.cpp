@@ -10,6 +10,7 @@
 #include <functional>
 #include <vector>
 
+#include "model_presets.hpp"
 #include "models/model_registry.hpp"
 #include "orbitmc/philox_noise.hpp"
 #include "sampler_dispatch.hpp"
@@ -22,44 +23,12 @@ struct HarnessCase {
   ModelSpec spec;
 };
 
-ModelSpec spec_of(const char* name) {
-  ModelSpec s;
-  s.name = name;
-  return s;
-}
-
 std::vector<HarnessCase> harness_cases() {
   std::vector<HarnessCase> c;
-  auto add = [&](const char* label, ModelSpec s) { c.push_back({label, s}); };
-  ModelSpec b = spec_of("block");
-  for (auto nm : {std::pair<int, int>{1, 1}, {1, 3}, {2, 3}, {2, 4}, {4, 7}}) {
-    b.n = nm.first;
-    b.m = nm.second;
-    add(nm.first == 4 ? "block_4_7" : nm.second == 4 ? "block_2_4" : "block_small", b);
-  }
-  add("scalar", spec_of("scalar"));
-  ModelSpec r = spec_of("relu");
-  add("relu_3_3", r);
-  r.units = 16;  // the paper's network: 16 units on R³ (64 parameters)
-  r.points = 8;
-  add("relu_16_3", r);
-  ModelSpec m = spec_of("matfac");
-  add("matfac_3_3_2", m);
-  m.rows = m.cols = m.rank = 20;  // the paper's P, Q of 20×20 (800 parameters)
-  m.observed = 0.2;
-  m.width = 3.0;
-  add("matfac_20_20_20", m);
-  ModelSpec h = spec_of("hadamard");
-  h.points = 12;
-  add("hadamard_8_identity", h);
-  h.coefficients = 64;  // experiment 4: 64 cosine features, 32 points
-  h.points = 32;
-  h.basis = "cosine";
-  add("hadamard_64_cosine", h);
-  h.coefficients = 200;  // experiment 5: 60 × 200 Gaussian design, cumulative sum
-  h.points = 60;
-  h.basis = "cumsum";
-  add("hadamard_200_cumsum", h);
+  for (const char* name : {"block_1_1", "block_1_3", "block_2_3", "block_2_4", "block_4_7",
+                           "scalar", "relu_3_3", "relu_16_3", "matfac_3_3_2", "matfac_20_20_20",
+                           "hadamard_8_identity", "hadamard_64_cosine", "hadamard_200_cumsum"})
+    c.push_back({name, testing::model_preset(name)});
   return c;
 }
 
@@ -201,9 +170,7 @@ TEST_P(ModelHarness, ConstraintGramEqualsOrbitGram) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ModelHarness, ::testing::ValuesIn(harness_cases()),
-                         [](const auto& info) {
-                           return std::string(info.param.label) + "_" + std::to_string(info.index);
-                         });
+                         [](const auto& info) { return std::string(info.param.label); });
 
 // Every registered model has a harness case.
 TEST(ModelHarnessCoverage, EveryRegisteredModelIsTested) {

@@ -1,0 +1,55 @@
+// Model specs the tests share: the small sizes and the paper's sizes (THEORY §8) by name.
+#pragma once
+
+#include <string>
+
+#include "run_spec.hpp"
+
+namespace orbitmc::testing {
+
+// "block_1_3", "block_2_4", "block_4_7", "scalar", "relu_3_3", "relu_16_3" (the paper's network,
+// 64 parameters), "matfac_3_3_2", "matfac_20_20_20" (the paper's P, Q: 800 parameters),
+// "hadamard_8_identity", "hadamard_64_cosine" (experiment 4), "hadamard_200_cumsum"
+// (experiment 5).
+inline ModelSpec model_preset(const std::string& name) {
+  ModelSpec s;
+  if (name.rfind("block_", 0) == 0) {
+    s.name = "block";
+    s.n = name[6] - '0';
+    s.m = name[8] - '0';
+  } else if (name == "scalar") {
+    s.name = "scalar";
+  } else if (name == "relu_3_3" || name == "relu_16_3") {
+    s.name = "relu";
+    s.units = name == "relu_16_3" ? 16 : 3;
+    s.width = 1.5;
+    s.ridge = 1.0;
+  } else if (name == "matfac_3_3_2" || name == "matfac_20_20_20") {
+    s.name = "matfac";
+    if (name == "matfac_20_20_20") {
+      s.rows = s.cols = s.rank = 20;
+      s.observed = 0.2;
+      s.width = 3.0;
+    }
+  } else if (name.rfind("hadamard_", 0) == 0) {
+    s.name = "hadamard";
+    s.ridge = 1.0;
+    s.width = 3.0;  // the cumulative-sum design is stiff: |DᵀD|/s² stays ~10³ at 200
+    if (name == "hadamard_8_identity") {
+      s.points = 12;
+    } else if (name == "hadamard_64_cosine") {
+      s.coefficients = 64;
+      s.points = 32;
+      s.basis = "cosine";
+    } else {
+      s.coefficients = 200;
+      s.points = 60;
+      s.basis = "cumsum";
+    }
+  } else {
+    s.name = "unknown preset " + name;
+  }
+  return s;
+}
+
+}  // namespace orbitmc::testing
