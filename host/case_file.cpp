@@ -196,9 +196,9 @@ std::string get_name(const json& j, const std::string& key, const std::string& w
 }
 
 ModelSpec parse_model(const json& j, const std::string& w) {
-  check_keys(j, w,
-             {"name", "n", "m", "sigma0", "width", "target", "units", "input_dim", "points", "rows",
-              "cols", "rank", "observed", "coefficients", "basis", "ridge", "data_seed"});
+  check_keys(j, w, {"name",      "n",      "m",    "sigma0",   "width", "target",   "units",
+                    "input_dim", "points", "rows", "cols",     "rank",  "observed", "coefficients",
+                    "basis",     "embed",  "head", "sequence", "ridge", "data_seed"});
   ModelSpec m;
   m.name = get_string(j, "name", w, "");
   if (!with_model_template(m.name, [](auto) {}))
@@ -217,6 +217,9 @@ ModelSpec parse_model(const json& j, const std::string& w) {
   m.observed = get_number(j, "observed", w, m.observed);
   m.coefficients = get_size(j, "coefficients", w, m.coefficients, 1);
   m.basis = get_string(j, "basis", w, m.basis);
+  m.embed = get_size(j, "embed", w, m.embed, 1);
+  m.head = get_size(j, "head", w, m.head, 1);
+  m.sequence = get_size(j, "sequence", w, m.sequence, 1);
   m.ridge = get_number(j, "ridge", w, m.ridge);
   if (!(m.ridge >= 0)) bad_input(w + ".ridge", m.ridge, "must be >= 0");
   m.data_seed = get_seed(j, "data_seed", w, m.data_seed);

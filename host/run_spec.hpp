@@ -33,6 +33,8 @@ struct ModelSpec {
   // hadamard: p coefficients c = u ⊙ v, `points` observations, basis identity | cumsum | cosine
   int coefficients = 8;
   std::string basis = "identity";
+  // attention: W_Q, W_K, W_V of embed × head on `points` sequences of `sequence` tokens
+  int embed = 4, head = 2, sequence = 4;
   double ridge = 0.1;  // relu, matfac, hadamard: (ρ/2) Σ_b σ_b², an invariant prior
   uint64_t data_seed = 1;
 };

@@ -275,6 +275,9 @@ nlohmann::json case_result_json(const CaseResult& r) {
                 {"observed", m.observed},
                 {"coefficients", m.coefficients},
                 {"basis", m.basis},
+                {"embed", m.embed},
+                {"head", m.head},
+                {"sequence", m.sequence},
                 {"ridge", m.ridge},
                 {"data_seed", m.data_seed}};
   j["beta"] = r.spec.samplers.front().spec.beta;

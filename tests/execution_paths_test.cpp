@@ -95,7 +95,7 @@ TEST_P(PathsAgree, SizesNotCompiledInRunOnTheGeneralPath) {
   const RunSpec reg = spec_for("block_2_4", SamplerKind::kAmbientEM, ExecutionPath::kRegister);
   EXPECT_THROW(advance(GetParam(), reg, 1), InputError);
   for (const char* preset : {"block_2_4", "block_4_7", "relu_16_3", "matfac_20_20_20",
-                             "hadamard_64_cosine", "hadamard_200_cumsum"}) {
+                             "hadamard_64_cosine", "hadamard_200_cumsum", "attention_16_8"}) {
     RunSpec s = spec_for(preset, SamplerKind::kConstrainedProjection, ExecutionPath::kAuto);
     s.h = 1e-4;
     s.chains = 64;

@@ -80,7 +80,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{SamplerKind::kAmbientLM, false, "relu_16_3"},
                       Case{SamplerKind::kAmbientMALA, true, "matfac_20_20_20"},
                       Case{SamplerKind::kConstrainedProjection, false, "hadamard_64_cosine"},
-                      Case{SamplerKind::kConstrainedMetropolis, true, "hadamard_200_cumsum"}),
+                      Case{SamplerKind::kConstrainedMetropolis, true, "hadamard_200_cumsum"},
+                      Case{SamplerKind::kAmbientLM, false, "attention_16_8"}),
     [](const ::testing::TestParamInfo<Case>& i) {
       return std::string(sampler_name(i.param.kind)) + "_" + i.param.model + "_" +
              (i.param.dbl ? "double" : "float");

@@ -25,9 +25,10 @@ struct HarnessCase {
 
 std::vector<HarnessCase> harness_cases() {
   std::vector<HarnessCase> c;
-  for (const char* name : {"block_1_1", "block_1_3", "block_2_3", "block_2_4", "block_4_7",
-                           "scalar", "relu_3_3", "relu_16_3", "matfac_3_3_2", "matfac_20_20_20",
-                           "hadamard_8_identity", "hadamard_64_cosine", "hadamard_200_cumsum"})
+  for (const char* name :
+       {"block_1_1", "block_1_3", "block_2_3", "block_2_4", "block_4_7", "scalar", "relu_3_3",
+        "relu_16_3", "matfac_3_3_2", "matfac_20_20_20", "hadamard_8_identity", "hadamard_64_cosine",
+        "hadamard_200_cumsum", "attention_small", "attention_16_8"})
     c.push_back({name, testing::model_preset(name)});
   return c;
 }

@@ -10,7 +10,7 @@ namespace orbitmc::testing {
 // "block_1_3", "block_2_4", "block_4_7", "scalar", "relu_3_3", "relu_16_3" (the paper's network,
 // 64 parameters), "matfac_3_3_2", "matfac_20_20_20" (the paper's P, Q: 800 parameters),
 // "hadamard_8_identity", "hadamard_64_cosine" (experiment 4), "hadamard_200_cumsum"
-// (experiment 5).
+// (experiment 5), "attention_small", "attention_16_8" (experiment 2: 384 parameters).
 inline ModelSpec model_preset(const std::string& name) {
   ModelSpec s;
   if (name.rfind("block_", 0) == 0) {
@@ -45,6 +45,16 @@ inline ModelSpec model_preset(const std::string& name) {
       s.coefficients = 200;
       s.points = 60;
       s.basis = "cumsum";
+    }
+  } else if (name == "attention_small" || name == "attention_16_8") {
+    s.name = "attention";
+    s.width = 1.0;
+    s.ridge = 1.0;
+    if (name == "attention_16_8") {  // experiment 2: W_Q, W_K, W_V of 16 × 8, 8 tokens
+      s.embed = 16;
+      s.head = 8;
+      s.sequence = 8;
+      s.points = 16;
     }
   } else {
     s.name = "unknown preset " + name;

@@ -8,6 +8,7 @@
 // these lists, so an entry added here runs everywhere.
 #pragma once
 
+#include "models/attention.hpp"
 #include "models/block_sigma.hpp"
 #include "models/hadamard.hpp"
 #include "models/matfac.hpp"
@@ -24,7 +25,8 @@
   X(::orbitmc::ScalarModel)                \
   X(::orbitmc::ReluModel)                  \
   X(::orbitmc::MatfacModel)                \
-  X(::orbitmc::HadamardModel)
+  X(::orbitmc::HadamardModel)              \
+  X(::orbitmc::AttentionModel)
 
 // X(model type) for every model at run-time sizes with scalar type T (the general path).
 // Expanded with X(M) for each template: the caller's X forms M<T, RuntimeLayout> itself.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/attention_info.hpp"
 #include "models/block_info.hpp"
 #include "models/hadamard_info.hpp"
 #include "models/matfac_info.hpp"

@@ -1,0 +1,39 @@
+// Teacher data set of model `attention`: the teacher is the model itself at fixed weights, so
+// its outputs come from the same per-chain code (in double).
+#include "models/attention_info.hpp"
+
+#include <cmath>
+
+#include "models/model_data.hpp"
+
+namespace orbitmc {
+
+std::vector<double> ModelInfo<AttentionModel>::data(const ModelSpec& s) {
+  const RuntimeLayout l = layout(s);
+  const size_t x_words = size_t(s.points) * s.sequence * s.embed;
+  std::vector<double> out(x_words + size_t(s.points) * s.sequence * s.head, 0.0);
+  uint32_t k = 0;
+  std::vector<double> teacher(l.dim());
+  for (auto& w : teacher) w = 0.75 * data_normal(s.data_seed, k++);
+  const double boost = 4 + 4 * std::fabs(data_normal(s.data_seed, k++));
+  for (int j = 0; j < l.blocks(); ++j)
+    for (int i = 0; i < l.n(); ++i) teacher[l.u(j, i)] *= boost;
+  for (size_t w = 0; w < x_words; ++w) out[w] = data_normal(s.data_seed, k++);
+  // The teacher's outputs: residuals against Y = 0 with s = 1 are the outputs themselves.
+  AttentionModel<double, RuntimeLayout> m = build<double>(s, l);
+  m.width = 1;
+  m.data = out.data();
+  std::vector<double> ws(m.scratch_words());
+  const int nt = s.sequence, H = s.head;
+  for (int p = 0; p < s.points; ++p) {
+    double* q = ws.data();
+    m.forward(teacher.data(), p, q, q + nt * H, q + 2 * nt * H, q + 4 * nt * H, q + 3 * nt * H,
+              1.0);
+    double* y = out.data() + x_words + size_t(p) * nt * H;
+    for (int w = 0; w < nt * H; ++w)
+      y[w] = q[3 * nt * H + w] + 0.02 * data_normal(s.data_seed, k++);
+  }
+  return out;
+}
+
+}  // namespace orbitmc
