@@ -10,7 +10,7 @@
 #include "analysis/goodness_of_fit.hpp"
 #include "backend_param.hpp"
 #include "input_error.hpp"
-#include "model_presets.hpp"
+#include "models/model_presets.hpp"
 #include "run_engine.hpp"
 
 namespace orbitmc {
@@ -20,7 +20,7 @@ using testing::BackendKind;
 
 RunSpec spec_for(const std::string& preset, SamplerKind kind, ExecutionPath path) {
   RunSpec s;
-  s.model = testing::model_preset(preset);
+  s.model = model_preset(preset);
   s.sampler = kind;
   s.path = path;
   s.h = kind == SamplerKind::kConstrainedMetropolis ? 0.2 : 1e-3;

@@ -8,7 +8,7 @@
 
 #include "case_file.hpp"
 #include "gpu_support.hpp"
-#include "model_presets.hpp"
+#include "models/model_presets.hpp"
 #include "run_engine.hpp"
 #include "validate_case.hpp"
 
@@ -17,7 +17,7 @@ namespace {
 
 RunSpec spec_for(SamplerKind kind, bool dbl, const std::string& model) {
   RunSpec s;
-  s.model = testing::model_preset(model);
+  s.model = model_preset(model);
   s.sampler = kind;
   s.use_double = dbl;
   s.h = kind == SamplerKind::kConstrainedMetropolis ? 0.2 : 1e-3;

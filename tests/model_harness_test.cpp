@@ -10,7 +10,7 @@
 #include <functional>
 #include <vector>
 
-#include "model_presets.hpp"
+#include "models/model_presets.hpp"
 #include "models/model_registry.hpp"
 #include "orbitmc/philox_noise.hpp"
 #include "sampler_dispatch.hpp"
@@ -29,7 +29,7 @@ std::vector<HarnessCase> harness_cases() {
        {"block_1_1", "block_1_3", "block_2_3", "block_2_4", "block_4_7", "scalar", "relu_3_3",
         "relu_16_3", "matfac_3_3_2", "matfac_20_20_20", "hadamard_8_identity", "hadamard_64_cosine",
         "hadamard_200_cumsum", "attention_small", "attention_16_8"})
-    c.push_back({name, testing::model_preset(name)});
+    c.push_back({name, model_preset(name)});
   return c;
 }
 

@@ -1,11 +1,12 @@
-// Model specs the tests share: the small sizes and the paper's sizes (THEORY §8) by name.
+// Named model sizes shared by the tests and the benchmark: the validation's small sizes and the
+// paper's (THEORY §8).
 #pragma once
 
 #include <string>
 
 #include "run_spec.hpp"
 
-namespace orbitmc::testing {
+namespace orbitmc {
 
 // "block_1_3", "block_2_4", "block_4_7", "scalar", "relu_3_3", "relu_16_3" (the paper's network,
 // 64 parameters), "matfac_3_3_2", "matfac_20_20_20" (the paper's P, Q: 800 parameters),
@@ -62,4 +63,4 @@ inline ModelSpec model_preset(const std::string& name) {
   return s;
 }
 
-}  // namespace orbitmc::testing
+}  // namespace orbitmc
