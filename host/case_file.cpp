@@ -428,9 +428,7 @@ void apply_overrides(CaseSpec& c, const CaseOverrides& o) {
 }
 
 void refine(RunSpec& spec, uint64_t k) {
-  if (k <= 1 || spec.sampler == SamplerKind::kConstrainedMetropolis ||
-      spec.sampler == SamplerKind::kAmbientMALA)
-    return;
+  if (k <= 1 || is_exact(spec.sampler)) return;  // exact samplers have no step bias to refine
   spec.h /= static_cast<double>(k);
   spec.kappa *= static_cast<double>(k);  // stiffer penalty, same h·κ: the O(1/κ) bias shrinks too
   spec.schedule.steps *= k;

@@ -9,22 +9,64 @@
 namespace orbitmc {
 
 namespace {
-const char* const kSamplerNames[] = {"ambient_em",
-                                     "ambient_lm",
-                                     "ambient_mala",
-                                     "constrained_projection",
-                                     "constrained_metropolis",
-                                     "noise_ceiling"};
+// Calls f(traits of sampler type S) for every registered sampler; the traits do not depend on
+// the model, so any model type serves.
+template <class F>
+void for_each_sampler(F&& f) {
+  using AnyModel = BlockSigmaModel<double, FixedLayout<1, 1, 1>>;
+#define ORBITMC_VISIT_SAMPLER(...) f(__VA_ARGS__{});
+  ORBITMC_FOR_EACH_SAMPLER(ORBITMC_VISIT_SAMPLER, AnyModel)
+#undef ORBITMC_VISIT_SAMPLER
+}
+}  // namespace
+
+const char* sampler_name(SamplerKind k) {
+  const char* name = "unknown";
+  for_each_sampler([&](auto s) {
+    if (decltype(s)::kKind == k) name = decltype(s)::kName;
+  });
+  return name;
 }
 
-const char* sampler_name(SamplerKind k) { return kSamplerNames[static_cast<int>(k)]; }
+bool is_constrained(SamplerKind k) {
+  bool c = false;
+  for_each_sampler(
+      [&](auto s) { c = c || (decltype(s)::kKind == k && decltype(s)::kConstrained); });
+  return c;
+}
+
+bool is_exact(SamplerKind k) {
+  bool e = false;
+  for_each_sampler([&](auto s) { e = e || (decltype(s)::kKind == k && decltype(s)::kExact); });
+  return e;
+}
+
+std::string sampler_names() {
+  std::string out;
+  for_each_sampler(
+      [&](auto s) { out += (out.empty() ? "" : ", ") + std::string(decltype(s)::kName); });
+  return out;
+}
+
+std::string sampler_catalogue() {
+  std::string out;
+  for_each_sampler([&](auto s) {
+    out += std::string("  ") + decltype(s)::kName + ": " + decltype(s)::kHelp + "\n";
+  });
+  return out;
+}
 
 SamplerKind parse_sampler(const std::string& name, const std::string& field) {
-  for (int i = 0; i < 6; ++i)
-    if (name == kSamplerNames[i]) return static_cast<SamplerKind>(i);
-  bad_input(field, name,
-            "allowed: ambient_em, ambient_lm, ambient_mala, constrained_projection, "
-            "constrained_metropolis, noise_ceiling");
+  bool found = false;
+  SamplerKind k{};
+  for_each_sampler([&](auto s) {
+    if (!found && name == decltype(s)::kName) {
+      found = true;
+      k = decltype(s)::kKind;
+    }
+  });
+  if (!found) bad_input(field, name, "allowed: " + sampler_names());
+  return k;
 }
 
 ExecutionPath parse_path(const std::string& name, const std::string& field) {

@@ -59,13 +59,17 @@ struct RunSpec {
   ExecutionPath path = ExecutionPath::kAuto;
 };
 
+// From the samplers' own registrations (kName, kHelp, kConstrained, kExact in each sampler's
+// header, listed by ORBITMC_FOR_EACH_SAMPLER):
 const char* sampler_name(SamplerKind k);
 // True for the samplers that move on the slice (projection, constrained Metropolis).
-inline bool is_constrained(SamplerKind k) {
-  return k == SamplerKind::kConstrainedProjection || k == SamplerKind::kConstrainedMetropolis;
-}
-// Parses a sampler name (ambient_em, ambient_lm, ambient_mala, constrained_projection,
-// constrained_metropolis); throws InputError naming `field` otherwise.
+bool is_constrained(SamplerKind k);
+// True for the samplers that are unbiased for any step (MALA, constrained Metropolis).
+bool is_exact(SamplerKind k);
+// Every sampler name, comma-separated; one help line per sampler.
+std::string sampler_names();
+std::string sampler_catalogue();
+// Parses a sampler name; throws InputError naming `field` otherwise.
 SamplerKind parse_sampler(const std::string& name, const std::string& field);
 // Checks every field of the spec (β > 0, finite h > 0, κ ≥ 0, chains > 0, bins ≥ 1, lo < hi,
 // model sizes within limits, …); throws InputError naming the field, prefixed by `where` for the

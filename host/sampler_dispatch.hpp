@@ -31,20 +31,10 @@ void visit_sampler(const RunSpec& spec, const Model& model,
                    const std::vector<typename Model::Scalar>& data, Visitor&& visit) {
   Model m = model;
   m.data = data.empty() ? nullptr : data.data();
-  switch (spec.sampler) {
-    case SamplerKind::kAmbientEM:
-      return visit(make_sampler<AmbientEM<Model>>(spec, m), data);
-    case SamplerKind::kAmbientLM:
-      return visit(make_sampler<AmbientLM<Model>>(spec, m), data);
-    case SamplerKind::kAmbientMALA:
-      return visit(make_sampler<AmbientMALA<Model>>(spec, m), data);
-    case SamplerKind::kConstrainedProjection:
-      return visit(make_sampler<ConstrainedProjection<Model>>(spec, m), data);
-    case SamplerKind::kConstrainedMetropolis:
-      return visit(make_sampler<ConstrainedMetropolis<Model>>(spec, m), data);
-    case SamplerKind::kNoiseCeiling:
-      return visit(make_sampler<NoiseCeiling<Model>>(spec, m), data);
-  }
+#define ORBITMC_TRY_SAMPLER(...) \
+  if (spec.sampler == __VA_ARGS__::kKind) return visit(make_sampler<__VA_ARGS__>(spec, m), data);
+  ORBITMC_FOR_EACH_SAMPLER(ORBITMC_TRY_SAMPLER, Model)
+#undef ORBITMC_TRY_SAMPLER
   bad_input("sampler", static_cast<int>(spec.sampler), "unknown sampler kind");
 }
 

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "input_error.hpp"
 #include "orbitmc/catalog.hpp"
 #include "orbitmc/chain_runner.hpp"
+#include "run_spec.hpp"
 
 namespace orbitmc {
 namespace {
@@ -60,6 +62,30 @@ TEST(InitChain, FiniteAndOnTheSlice) {
       ASSERT_GE(uu, 0.2f * (1 - 1e-5f));
     }
   }
+}
+
+}  // namespace
+}  // namespace orbitmc
+
+namespace orbitmc {
+namespace {
+
+// Names and traits come from each sampler's registration: every kind round-trips through its
+// name, and the traits say what THEORY §3 says of each sampler.
+TEST(SamplerRegistry, NamesRoundTripAndTraitsMatchTheTheory) {
+  for (int i = 0; i <= static_cast<int>(SamplerKind::kNoiseCeiling); ++i) {
+    const auto k = static_cast<SamplerKind>(i);
+    EXPECT_EQ(parse_sampler(sampler_name(k), "kind"), k) << sampler_name(k);
+  }
+  EXPECT_STREQ(sampler_name(SamplerKind::kAmbientLM), "ambient_lm");
+  EXPECT_TRUE(is_constrained(SamplerKind::kConstrainedProjection));
+  EXPECT_TRUE(is_constrained(SamplerKind::kConstrainedMetropolis));
+  EXPECT_FALSE(is_constrained(SamplerKind::kAmbientMALA));
+  EXPECT_TRUE(is_exact(SamplerKind::kAmbientMALA));
+  EXPECT_TRUE(is_exact(SamplerKind::kConstrainedMetropolis));
+  EXPECT_FALSE(is_exact(SamplerKind::kAmbientLM));
+  EXPECT_FALSE(is_exact(SamplerKind::kConstrainedProjection));
+  EXPECT_THROW(parse_sampler("ambient", "kind"), InputError);
 }
 
 }  // namespace

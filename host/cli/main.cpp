@@ -17,13 +17,11 @@
 namespace {
 
 void print_models() {
-  std::cout
-      << "models (case-file keys in each line; any size runs):\n"
-      << orbitmc::model_catalogue()
-      << "sizes compiled into the register path (faster, chosen automatically):\n"
-      << orbitmc::compiled_sizes()
-      << "samplers: ambient_em, ambient_lm, ambient_mala (h, kappa), constrained_projection,\n"
-         "          constrained_metropolis (h, c)\n";
+  std::cout << "models (case-file keys in each line; any size runs):\n"
+            << orbitmc::model_catalogue()
+            << "sizes compiled into the register path (faster, chosen automatically):\n"
+            << orbitmc::compiled_sizes() << "samplers:\n"
+            << orbitmc::sampler_catalogue();
 }
 
 // CLI11 converts leniently: "" becomes 0, "nan" and "1e309" become non-finite doubles, an

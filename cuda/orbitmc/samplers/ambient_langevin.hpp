@@ -30,6 +30,12 @@ ORBITMC_HD ORBITMC_FORCEINLINE void euler_maruyama_move(int d, const X& x, const
 
 template <class Model>
 struct AmbientEM {
+  // Registration: the case-file name, help, and traits every listing and check reads.
+  static constexpr SamplerKind kKind = SamplerKind::kAmbientEM;
+  static constexpr const char* kName = "ambient_em";
+  static constexpr const char* kHelp = "Euler-Maruyama on L + (kappa/2)|F|^2 (keys h, kappa)";
+  static constexpr bool kConstrained = false;  // moves on the slice (uses c, not kappa)
+  static constexpr bool kExact = false;        // unbiased for any step
   using T = typename Model::Scalar;
   static constexpr int kVectors = 3;  // ∇V, R, candidate
   Model model;
@@ -53,6 +59,13 @@ struct AmbientEM {
 
 template <class Model>
 struct AmbientLM {
+  // Registration: the case-file name, help, and traits every listing and check reads.
+  static constexpr SamplerKind kKind = SamplerKind::kAmbientLM;
+  static constexpr const char* kName = "ambient_lm";
+  static constexpr const char* kHelp =
+      "Leimkuhler-Matthews on L + (kappa/2)|F|^2, O(h^2) bias at EM cost (keys h, kappa)";
+  static constexpr bool kConstrained = false;  // moves on the slice (uses c, not kappa)
+  static constexpr bool kExact = false;        // unbiased for any step
   using T = typename Model::Scalar;
   // ∇V, R_{n+1}, candidate, and R_n carried from the previous step: each step draws one noise
   // vector. R_n is a pure function of the step, so begin() rebuilds it after any segment
@@ -87,6 +100,13 @@ struct AmbientLM {
 
 template <class Model>
 struct AmbientMALA {
+  // Registration: the case-file name, help, and traits every listing and check reads.
+  static constexpr SamplerKind kKind = SamplerKind::kAmbientMALA;
+  static constexpr const char* kName = "ambient_mala";
+  static constexpr const char* kHelp =
+      "Metropolis-adjusted Langevin on L + (kappa/2)|F|^2, exact at finite kappa (keys h, kappa)";
+  static constexpr bool kConstrained = false;  // moves on the slice (uses c, not kappa)
+  static constexpr bool kExact = true;         // unbiased for any step
   using T = typename Model::Scalar;
   static constexpr int kVectors = 4;  // ∇V(x), ∇V(y), R, proposal y
   Model model;

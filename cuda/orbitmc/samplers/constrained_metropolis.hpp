@@ -15,6 +15,14 @@ namespace orbitmc {
 
 template <class Model>
 struct ConstrainedMetropolis {
+  // Registration: the case-file name, help, and traits every listing and check reads.
+  static constexpr SamplerKind kKind = SamplerKind::kConstrainedMetropolis;
+  static constexpr const char* kName = "constrained_metropolis";
+  static constexpr const char* kHelp =
+      "exact Metropolis on the slice (Zappa et al. 2018), law exp(-beta L) det G^(-c/2) (keys h, "
+      "c)";
+  static constexpr bool kConstrained = true;  // moves on the slice (uses c, not kappa)
+  static constexpr bool kExact = true;        // unbiased for any step
   using T = typename Model::Scalar;
   static constexpr int kVectors = 4;  // tangent move v, proposal y, reverse move w, return point
   Model model;

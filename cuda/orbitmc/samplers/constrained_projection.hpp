@@ -14,6 +14,14 @@ namespace orbitmc {
 
 template <class Model>
 struct ConstrainedProjection {
+  // Registration: the case-file name, help, and traits every listing and check reads.
+  static constexpr SamplerKind kKind = SamplerKind::kConstrainedProjection;
+  static constexpr const char* kName = "constrained_projection";
+  static constexpr const char* kHelp =
+      "Langevin on the slice with projection, law exp(-beta L) det G^(-c/2) with O(h) bias (keys "
+      "h, c)";
+  static constexpr bool kConstrained = true;  // moves on the slice (uses c, not kappa)
+  static constexpr bool kExact = false;       // unbiased for any step
   using T = typename Model::Scalar;
   static constexpr int kVectors = 3;  // ∇V, R, unconstrained move
   Model model;

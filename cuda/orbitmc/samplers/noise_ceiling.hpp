@@ -11,6 +11,13 @@ namespace orbitmc {
 
 template <class Model>
 struct NoiseCeiling {
+  // Registration: the case-file name, help, and traits every listing and check reads.
+  static constexpr SamplerKind kKind = SamplerKind::kNoiseCeiling;
+  static constexpr const char* kName = "noise_ceiling";
+  static constexpr const char* kHelp =
+      "benchmark ceiling: the noise of an EM step with a trivial update; samples no law";
+  static constexpr bool kConstrained = false;  // moves on the slice (uses c, not kappa)
+  static constexpr bool kExact = false;        // unbiased for any step
   using T = typename Model::Scalar;
   static constexpr int kVectors = 1;  // R
   Model model;
