@@ -12,6 +12,7 @@
 
 #include "input_error.hpp"
 #include "models/model_registry.hpp"
+#include "models/npy_file.hpp"
 
 namespace orbitmc {
 
@@ -196,9 +197,9 @@ std::string get_name(const json& j, const std::string& key, const std::string& w
 }
 
 ModelSpec parse_model(const json& j, const std::string& w) {
-  check_keys(j, w, {"name",      "n",      "m",    "sigma0",   "width", "target",   "units",
-                    "input_dim", "points", "rows", "cols",     "rank",  "observed", "coefficients",
-                    "basis",     "embed",  "head", "sequence", "ridge", "data_seed"});
+  check_keys(j, w, {"name",      "n",      "m",    "sigma0",   "width", "target",    "units",
+                    "input_dim", "points", "rows", "cols",     "rank",  "observed",  "coefficients",
+                    "basis",     "embed",  "head", "sequence", "ridge", "data_seed", "data_file"});
   ModelSpec m;
   m.name = get_string(j, "name", w, "");
   if (!with_model_template(m.name, [](auto) {}))
@@ -223,7 +224,22 @@ ModelSpec parse_model(const json& j, const std::string& w) {
   m.ridge = get_number(j, "ridge", w, m.ridge);
   if (!(m.ridge >= 0)) bad_input(w + ".ridge", m.ridge, "must be >= 0");
   m.data_seed = get_seed(j, "data_seed", w, m.data_seed);
+  m.data_file = get_string(j, "data_file", w, "");
   return m;
+}
+
+// Reads model.data_file (relative to the case file's folder) into model.data, checked against
+// the size the model's parameters give. The sizes are checked first, so a huge model is refused
+// before any file is read.
+void read_data_file(ModelSpec& m, const std::string& case_file, const std::string& w) {
+  if (m.data_file.empty()) return;
+  const std::string field = w + ".model.data_file";
+  check_run_spec_model(m, w + ".");
+  const int64_t words = model_data_words(m);
+  if (words == 0) bad_input(field, m.data_file, "model " + m.name + " has no data set");
+  std::filesystem::path p(m.data_file);
+  if (p.is_relative()) p = std::filesystem::path(case_file).parent_path() / p;
+  m.data = std::make_shared<const std::vector<double>>(read_npy_words(p.string(), words, field));
 }
 
 std::vector<HistogramSpec> parse_observe(const json& j, const std::string& w) {
@@ -266,6 +282,7 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   if (!j.contains("model")) bad_input(w + ".model", "(missing)", "every case needs a model");
   RunSpec base;
   base.model = parse_model(j.at("model"), w + ".model");
+  read_data_file(base.model, file, w);
   if (c.kind == "theory" && !model_has_closed_form(base.model.name))
     bad_input(w + ".kind", c.kind, "theory cases need model block or scalar (closed-form density)");
   base.beta = get_number(j, "beta", w, base.beta);

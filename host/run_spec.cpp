@@ -90,7 +90,9 @@ namespace {
 constexpr int64_t kMaxDimension = 1 << 20;
 constexpr int64_t kMaxDataWords = 1 << 24;
 
-void check_model(const ModelSpec& m, const std::string& w) {
+}  // namespace
+
+void check_run_spec_model(const ModelSpec& m, const std::string& w) {
   const RuntimeLayout l = model_layout(m);  // InputError for an unknown name
   const int64_t dim =
       static_cast<int64_t>(l.blocks()) * (static_cast<int64_t>(l.n()) + l.m()) + l.free_dim();
@@ -110,14 +112,13 @@ void check_model(const ModelSpec& m, const std::string& w) {
               "its data set would hold " + std::to_string(data) + " numbers; at most " +
                   std::to_string(kMaxDataWords));
 }
-}  // namespace
 
 void check_run_spec(const RunSpec& s, const std::string& where, const std::string& sampler_where) {
   const std::string w = where.empty() ? "" : where + ".";
   const std::string ws = sampler_where.empty() ? "" : sampler_where + ".";
   int ncoord = 0;
   try {
-    check_model(s.model, "");
+    check_run_spec_model(s.model, "");
     ncoord = model_coordinate_count(s.model);
   } catch (const InputError& e) {
     throw InputError(w + e.what());  // name the file the model came from

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct ModelSpec {
   int embed = 4, head = 2, sequence = 4;
   double ridge = 0.1;  // relu, matfac, hadamard: (ρ/2) Σ_b σ_b², an invariant prior
   uint64_t data_seed = 1;
+  // The data set read from a .npy file (case-file key data_file, resolved next to the case file)
+  // instead of generated from data_seed; empty: generated.
+  std::string data_file;
+  std::shared_ptr<const std::vector<double>> data;
 };
 
 struct HistogramSpec {
@@ -76,6 +81,9 @@ SamplerKind parse_sampler(const std::string& name, const std::string& field);
 // model, ensemble and observation fields and by `sampler_where` for the sampler's own fields.
 void check_run_spec(const RunSpec& spec, const std::string& where,
                     const std::string& sampler_where);
+// Checks a model's name, sizes (parameters per chain, data-set size) and its own fields;
+// throws InputError naming the field, prefixed by `where`.
+void check_run_spec_model(const ModelSpec& model, const std::string& where);
 // Number of parameters of one chain (the model's dimension).
 int model_dimension(const ModelSpec& model);
 // Parses "auto", "register" or "general"; throws InputError naming `field` otherwise.

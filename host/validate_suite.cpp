@@ -78,15 +78,24 @@ std::string utc_now() {
   return buf;
 }
 
-// Identifies a run for --resume: the case files' text, every override that changes numbers
-// (doubles by their exact bits, as hexadecimal floats), the backend and the version. FNV-1a
+// Identifies a run for --resume: the case files' text and data sets, every override that changes
+// numbers (doubles by their exact bits, as hexadecimal floats), the backend and the version. FNV-1a
 // 64, so the value is the same for every build and platform.
-std::string run_fingerprint(const std::vector<std::string>& files, const SuiteOptions& opt,
+std::string run_fingerprint(const std::vector<std::string>& files,
+                            const std::vector<CaseSpec>& cases, const SuiteOptions& opt,
                             const std::string& backend) {
   std::ostringstream os;
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
     os << f << '\n' << in.rdbuf() << '\n';
+  }
+  // Data sets read from .npy files change the numbers as much as the case files do.
+  for (const auto& c : cases) {
+    const auto& data = c.samplers.front().spec.model.data;
+    if (!data) continue;
+    const std::string bytes(reinterpret_cast<const char*>(data->data()),
+                            data->size() * sizeof(double));
+    os << "data " << std::hex << fnv1a64(bytes, bytes.size()) << std::dec << '\n';
   }
   const CaseOverrides& o = opt.overrides;
   os << std::hexfloat << "quick " << o.quick << " c " << o.has_correction_scale << ' '
@@ -173,7 +182,7 @@ int run_validation_suite(const SuiteOptions& given) {
     const uint64_t memory = physical_memory_bytes();
     for (const auto& c : cases) check_case_fits(c, checkpointing, memory, *backend);
   }
-  const std::string fingerprint = run_fingerprint(files, opt, backend->name());
+  const std::string fingerprint = run_fingerprint(files, cases, opt, backend->name());
   Checkpoint ck;
   ck.completed_cases = nlohmann::json::array();
   if (!opt.resume.empty()) {

@@ -64,9 +64,16 @@ RuntimeLayout model_layout(const ModelSpec& s) {
 }
 
 std::vector<double> model_data(const ModelSpec& s) {
+  if (s.data) return *s.data;
   std::vector<double> d;
   with_model(s, [&](auto info, const auto&) { d = decltype(info)::data(s); });
   return d;
+}
+
+int64_t model_data_words(const ModelSpec& s) {
+  int64_t n = 0;
+  with_model(s, [&](auto info, const auto&) { n = decltype(info)::data_words(s); });
+  return n;
 }
 
 int model_coordinate_count(const ModelSpec& s) {

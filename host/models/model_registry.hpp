@@ -54,8 +54,11 @@ std::string compiled_sizes();
 bool model_has_closed_form(const std::string& name);
 // The run-time layout of a spec's model (InputError naming model.name for an unknown model).
 RuntimeLayout model_layout(const ModelSpec& s);
-// The model's data set in double (empty for models without one).
+// The model's data set in double (empty for models without one): s.data when it was read from
+// a file, else generated from s.data_seed.
 std::vector<double> model_data(const ModelSpec& s);
+// Numbers in the model's data set (known before it is generated or read).
+int64_t model_data_words(const ModelSpec& s);
 // Number of orbit coordinates the model exposes and the scratch words one chain needs.
 int model_coordinate_count(const ModelSpec& s);
 int model_scratch_words(const ModelSpec& s);
