@@ -11,7 +11,7 @@
 #include "backend/backend.hpp"
 #include "input_error.hpp"
 #include "models/model_presets.hpp"
-#include "run_spec.hpp"
+#include "run/run_spec.hpp"
 
 namespace {
 

@@ -1,9 +1,11 @@
 // A named phase of a run (set-up, reduction, report) for profilers: an NVTX range in CUDA
-// builds, nothing otherwise. The kernels mark burn-in and sampling themselves.
+// builds, nothing otherwise. NVTX 3 is a header-only C API (no CUDA runtime header), so host
+// code marks its phases directly; the kernels' drivers mark upload, burn-in, sampling and
+// download themselves.
 #pragma once
 
 #if ORBITMC_HAVE_CUDA
-#include "kernels/run_chains.cuh"
+#include <nvtx3/nvToolsExt.h>
 #endif
 
 namespace orbitmc {
@@ -12,14 +14,14 @@ class ProfileRange {
  public:
   explicit ProfileRange(const char* name) {
 #if ORBITMC_HAVE_CUDA
-    cuda::push_range(name);
+    nvtxRangePushA(name);
 #else
     (void)name;
 #endif
   }
   ~ProfileRange() {
 #if ORBITMC_HAVE_CUDA
-    cuda::pop_range();
+    nvtxRangePop();
 #endif
   }
   ProfileRange(const ProfileRange&) = delete;

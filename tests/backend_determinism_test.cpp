@@ -6,7 +6,7 @@
 #include <tuple>
 
 #include "backend_param.hpp"
-#include "run_engine.hpp"
+#include "run/run_engine.hpp"
 
 namespace orbitmc {
 namespace {

@@ -1,7 +1,7 @@
 // Inputs that parse but cannot be analysed (issue 9, class 6) are refused up front as bad input
 // naming the field, every shipped and test case passes that check, and a study whose runs
 // diverge is reported and fails its case instead of stopping the analysis.
-#include "case_checks.hpp"
+#include "validate/case_checks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "backend_param.hpp"
-#include "case_file.hpp"
 #include "input_error.hpp"
-#include "validate_case.hpp"
+#include "validate/case_file.hpp"
+#include "validate/validate_case.hpp"
 
 namespace orbitmc {
 namespace {

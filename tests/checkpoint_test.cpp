@@ -2,7 +2,7 @@
 // is caught by its checksum, a well-formed file whose fields or sizes do not fit the run is
 // refused before anything uses it, and the CLI answers both with exit code 2 naming --resume,
 // never with a crash or a resumed run that gives other numbers.
-#include "checkpoint.hpp"
+#include "io/checkpoint.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "backend/backend.hpp"
-#include "case_file.hpp"
 #include "cli_support.hpp"
 #include "input_error.hpp"
+#include "validate/case_file.hpp"
 
 namespace orbitmc {
 namespace {

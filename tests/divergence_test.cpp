@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "backend_param.hpp"
-#include "case_file.hpp"
-#include "validate_case.hpp"
+#include "validate/case_file.hpp"
+#include "validate/validate_case.hpp"
 
 namespace orbitmc {
 namespace {

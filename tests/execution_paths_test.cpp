@@ -11,7 +11,7 @@
 #include "backend_param.hpp"
 #include "input_error.hpp"
 #include "models/model_presets.hpp"
-#include "run_engine.hpp"
+#include "run/run_engine.hpp"
 
 namespace orbitmc {
 namespace {

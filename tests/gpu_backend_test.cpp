@@ -6,11 +6,11 @@
 #include <cmath>
 #include <limits>
 
-#include "case_file.hpp"
 #include "gpu_support.hpp"
 #include "models/model_presets.hpp"
-#include "run_engine.hpp"
-#include "validate_case.hpp"
+#include "run/run_engine.hpp"
+#include "validate/case_file.hpp"
+#include "validate/validate_case.hpp"
 
 namespace orbitmc {
 namespace {

@@ -1,6 +1,6 @@
 // A case whose chain states cannot fit in memory is refused before it runs, naming the chain
 // count and the limit (exit 2 from the CLI), instead of failing later with bad_alloc.
-#include "memory_budget.hpp"
+#include "run/memory_budget.hpp"
 
 #include <gtest/gtest.h>
 

@@ -13,7 +13,7 @@
 #include "models/model_presets.hpp"
 #include "models/model_registry.hpp"
 #include "orbitmc/philox_noise.hpp"
-#include "sampler_dispatch.hpp"
+#include "run/sampler_dispatch.hpp"
 
 namespace orbitmc {
 namespace {

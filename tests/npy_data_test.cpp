@@ -6,10 +6,10 @@
 #include <cstring>
 #include <fstream>
 
-#include "case_file.hpp"
 #include "cli_support.hpp"
 #include "input_error.hpp"
 #include "models/model_registry.hpp"
+#include "validate/case_file.hpp"
 
 namespace orbitmc {
 namespace {

@@ -14,9 +14,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "atomic_file.hpp"
 #include "cli_support.hpp"
-#include "memory_budget.hpp"
+#include "io/atomic_file.hpp"
+#include "run/memory_budget.hpp"
 
 extern char** environ;
 

@@ -8,7 +8,7 @@
 #include "input_error.hpp"
 #include "orbitmc/catalog.hpp"
 #include "orbitmc/chain_runner.hpp"
-#include "run_spec.hpp"
+#include "run/run_spec.hpp"
 
 namespace orbitmc {
 namespace {

@@ -37,10 +37,6 @@ struct AdvanceArgs {
   double* kernel_seconds = nullptr;     // out (optional): device time of the chain kernels
 };
 
-// NVTX range around host work (set-up, reduction, report), shown by Nsight Systems.
-void push_range(const char* name);
-void pop_range();
-
 // Number of CUDA devices, or 0 with the reason in *why.
 int device_count(std::string* why);
 

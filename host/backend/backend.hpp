@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "ensemble_state.hpp"
-#include "run_spec.hpp"
+#include "run/ensemble_state.hpp"
+#include "run/run_spec.hpp"
 
 namespace orbitmc {
 
@@ -48,5 +48,7 @@ std::unique_ptr<Backend> make_backend(const std::string& name);
 
 // Lays out an empty state for the spec (sizes only; the backend fills in initial positions).
 void allocate_state(const RunSpec& spec, EnsembleState& state);
+// Numbers one chain's state holds (positions and split moments), for the memory checks.
+uint64_t state_words_per_chain(const RunSpec& spec);
 
 }  // namespace orbitmc

@@ -9,9 +9,9 @@
 
 #include "backend/backend.hpp"
 #include "input_error.hpp"
-#include "observation_spec.hpp"
 #include "orbitmc/chain_runner.hpp"
-#include "sampler_dispatch.hpp"
+#include "run/observation_spec.hpp"
+#include "run/sampler_dispatch.hpp"
 
 namespace orbitmc {
 namespace {
@@ -135,6 +135,11 @@ class CpuBackend : public Backend {
 }  // namespace
 
 std::unique_ptr<Backend> make_cpu_backend() { return std::make_unique<CpuBackend>(); }
+
+uint64_t state_words_per_chain(const RunSpec& spec) {
+  return static_cast<uint64_t>(model_dimension(spec.model)) +
+         spec.observe.size() * EnsembleState::kMomentWords;
+}
 
 void allocate_state(const RunSpec& spec, EnsembleState& st) {
   st.chains = spec.chains;

@@ -8,9 +8,8 @@
 #include <cstdio>
 
 #include "kernels/run_chains.cuh"
-#include "memory_budget.hpp"
-#include "observation_spec.hpp"
-#include "sampler_dispatch.hpp"
+#include "run/observation_spec.hpp"
+#include "run/sampler_dispatch.hpp"
 #endif
 
 namespace orbitmc {

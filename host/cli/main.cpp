@@ -7,12 +7,12 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "case_file.hpp"
 #include "input_error.hpp"
-#include "interrupt.hpp"
+#include "io/interrupt.hpp"
 #include "models/model_registry.hpp"
-#include "report_renderer.hpp"
-#include "validate_suite.hpp"
+#include "report/report_renderer.hpp"
+#include "validate/case_file.hpp"
+#include "validate/validate_suite.hpp"
 
 namespace {
 

@@ -17,6 +17,10 @@ struct ModelInfo<BlockSigmaModel> {
       "one rank-one block (u in R^n, v in R^m), loss (sigma - sigma0)^2 / (2 width^2) of "
       "sigma = |u||v| only: the closed-form case. Keys: n, m, sigma0, width";
   static constexpr bool kClosedForm = true;  // theory cases may use it
+  static ClosedFormLaw closed_form(const ModelSpec& s) {
+    const double s0 = s.sigma0, w = s.width;
+    return {s.n, s.m, [=](double x) { return (x - s0) * (x - s0) / (2 * w * w); }};
+  }
   static void check(const ModelSpec&, const std::string&) {}
   // Numbers in the data set, known before it is generated (for the size limit).
   static int64_t data_words(const ModelSpec&) { return 0; }

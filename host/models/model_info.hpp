@@ -4,14 +4,22 @@
 // and the construction of the per-chain struct.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "orbitmc/block_layout.hpp"
-#include "run_spec.hpp"
+#include "run/run_spec.hpp"
 
 namespace orbitmc {
 
 template <template <class, class> class M>
 struct ModelInfo;
+
+// What a closed-form model (kClosedForm) tells the theory (THEORY §4): its loss depends on one
+// rank-one block (n, m) only through the orbit coordinate, loss(σ).
+struct ClosedFormLaw {
+  int n = 1, m = 1;
+  std::function<double(double)> loss;
+};
 
 }  // namespace orbitmc

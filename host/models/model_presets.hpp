@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "run_spec.hpp"
+#include "run/run_spec.hpp"
 
 namespace orbitmc {
 

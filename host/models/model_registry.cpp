@@ -57,6 +57,20 @@ bool model_has_closed_form(const std::string& name) {
   return closed;
 }
 
+ClosedFormLaw model_closed_form(const ModelSpec& s) {
+  ClosedFormLaw law;
+  bool closed = false;
+  with_model(s, [&](auto info, const auto&) {
+    using Info = decltype(info);
+    if constexpr (Info::kClosedForm) {
+      law = Info::closed_form(s);
+      closed = true;
+    }
+  });
+  if (!closed) bad_input("model.name", s.name, "has no closed-form law (theory cases need one)");
+  return law;
+}
+
 RuntimeLayout model_layout(const ModelSpec& s) {
   RuntimeLayout l;
   with_model(s, [&](auto info, const auto&) { l = decltype(info)::layout(s); });

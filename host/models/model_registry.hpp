@@ -52,6 +52,8 @@ std::string model_catalogue();
 std::string compiled_sizes();
 // True when the named model's orbit-coordinate law has a closed form (theory cases).
 bool model_has_closed_form(const std::string& name);
+// The closed-form law of a model with kClosedForm (InputError otherwise).
+ClosedFormLaw model_closed_form(const ModelSpec& s);
 // The run-time layout of a spec's model (InputError naming model.name for an unknown model).
 RuntimeLayout model_layout(const ModelSpec& s);
 // The model's data set in double (empty for models without one): s.data when it was read from

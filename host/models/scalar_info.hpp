@@ -16,6 +16,10 @@ struct ModelInfo<ScalarModel> {
       "f = u*v with loss (u*v - target)^2 / (2 width^2); theory on a window away from 0. "
       "Keys: target, width";
   static constexpr bool kClosedForm = true;
+  static ClosedFormLaw closed_form(const ModelSpec& s) {
+    const double y = s.target, w = s.width;
+    return {1, 1, [=](double x) { return (x - y) * (x - y) / (2 * w * w); }};
+  }
   static void check(const ModelSpec&, const std::string&) {}
   // Numbers in the data set, known before it is generated (for the size limit).
   static int64_t data_words(const ModelSpec&) { return 0; }

@@ -9,13 +9,10 @@
 #include <vector>
 
 #include "backend/backend.hpp"
-#include "case_file.hpp"
+#include "validate/case_file.hpp"
 
 namespace orbitmc {
 
-// Numbers each chain of a run keeps besides its counters: positions and split moments (held
-// as double on the host, in the chains' precision on the GPU).
-uint64_t state_words_per_chain(const RunSpec& spec);
 
 // Host bytes of one run's EnsembleState (positions, counters, split moments).
 uint64_t host_state_bytes(const RunSpec& spec);

@@ -1,5 +1,5 @@
 // Memory needed by a case's chain states, against the machine's memory.
-#include "memory_budget.hpp"
+#include "run/memory_budget.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -9,15 +9,10 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "ensemble_state.hpp"
+#include "run/ensemble_state.hpp"
 #include "input_error.hpp"
 
 namespace orbitmc {
-
-uint64_t state_words_per_chain(const RunSpec& spec) {
-  return static_cast<uint64_t>(model_dimension(spec.model)) +
-         spec.observe.size() * EnsembleState::kMomentWords;
-}
 
 uint64_t host_state_bytes(const RunSpec& spec) {
   // Chain counts are < 2^32 (case_file.cpp, the CLI), so this cannot overflow.

@@ -1,5 +1,5 @@
 // Output locations checked and claimed before a run starts.
-#include "output_folder.hpp"
+#include "io/output_folder.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -9,7 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "input_error.hpp"
 
 namespace orbitmc {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "orbitmc/observation.hpp"
-#include "run_spec.hpp"
+#include "run/run_spec.hpp"
 
 namespace orbitmc {
 

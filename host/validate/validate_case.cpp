@@ -1,5 +1,5 @@
 // Validation of one case: run every sampler, compute its statistics, decide the verdict.
-#include "validate_case.hpp"
+#include "validate/validate_case.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -12,23 +12,9 @@
 #include "analysis/reference_density.hpp"
 #include "input_error.hpp"
 #include "profile_range.hpp"
+#include "validate/theory_density.hpp"
 
 namespace orbitmc {
-
-std::function<double(double, double)> theory_log_density(const RunSpec& spec) {
-  const ModelSpec m = spec.model;
-  const double beta = spec.beta;
-  int n = 1, mm = 1;
-  std::function<double(double)> loss;
-  if (m.name == "block") {
-    n = m.n;
-    mm = m.m;
-    loss = [m](double s) { return (s - m.sigma0) * (s - m.sigma0) / (2 * m.width * m.width); };
-  } else {
-    loss = [m](double w) { return (w - m.target) * (w - m.target) / (2 * m.width * m.width); };
-  }
-  return [=](double x, double c) { return analysis::log_sigma_density(x, beta, loss, n, mm, c); };
-}
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "case_file.hpp"
+#include "validate/case_file.hpp"
 
 namespace orbitmc {
 

@@ -1,5 +1,5 @@
 // The validation suite driver and its table.
-#include "validate_suite.hpp"
+#include "validate/validate_suite.hpp"
 
 #include <unistd.h>
 
@@ -14,17 +14,17 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "backend/backend.hpp"
-#include "case_checks.hpp"
-#include "checkpoint.hpp"
+#include "validate/case_checks.hpp"
+#include "io/checkpoint.hpp"
 #include "input_error.hpp"
-#include "interrupt.hpp"
-#include "memory_budget.hpp"
-#include "output_folder.hpp"
+#include "io/interrupt.hpp"
+#include "run/memory_budget.hpp"
+#include "io/output_folder.hpp"
 #include "profile_range.hpp"
-#include "report_renderer.hpp"
-#include "validate_case.hpp"
+#include "report/report_renderer.hpp"
+#include "validate/validate_case.hpp"
 
 namespace orbitmc {
 

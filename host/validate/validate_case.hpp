@@ -10,9 +10,9 @@
 #include "analysis/exponent_fit.hpp"
 #include "analysis/test_result.hpp"
 #include "backend/backend.hpp"
-#include "case_file.hpp"
-#include "run_engine.hpp"
-#include "validate_studies.hpp"
+#include "validate/case_file.hpp"
+#include "run/run_engine.hpp"
+#include "validate/validate_studies.hpp"
 
 namespace orbitmc {
 
@@ -55,10 +55,6 @@ struct CaseResult {
   BalanceStudy balance;
   analysis::CorrectionScan scan;
 };
-
-// Unnormalised log density of the observed coordinate for a theory case, as a function of
-// (x, c): THEORY §4 with the case's loss, β and block sizes.
-std::function<double(double, double)> theory_log_density(const RunSpec& spec);
 
 // Where a case stands: the states of the samplers already run (in case order) and the sampler
 // in progress. run_case continues from it (resume) and keeps it up to date.

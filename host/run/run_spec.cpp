@@ -1,10 +1,10 @@
 // Names, sizes and the field-by-field checks of a RunSpec.
-#include "run_spec.hpp"
+#include "run/run_spec.hpp"
 
 #include <cmath>
 
 #include "input_error.hpp"
-#include "sampler_dispatch.hpp"
+#include "run/sampler_dispatch.hpp"
 
 namespace orbitmc {
 

@@ -1,5 +1,5 @@
 // The signal watcher thread (see interrupt.hpp).
-#include "interrupt.hpp"
+#include "io/interrupt.hpp"
 
 #include <pthread.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 // The report renderer as a child process: posix_spawn with an argument vector.
-#include "report_renderer.hpp"
+#include "report/report_renderer.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "input_error.hpp"
-#include "interrupt.hpp"
+#include "io/interrupt.hpp"
 
 extern char** environ;
 

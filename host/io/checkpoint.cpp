@@ -1,6 +1,6 @@
 // CBOR serialisation of checkpoints (doubles are stored exactly), the checksummed file format
 // and the checks that keep a damaged or hand-made checkpoint from being resumed.
-#include "checkpoint.hpp"
+#include "io/checkpoint.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -9,9 +9,9 @@
 #include <limits>
 #include <sstream>
 
-#include "atomic_file.hpp"
+#include "io/atomic_file.hpp"
 #include "input_error.hpp"
-#include "memory_budget.hpp"
+#include "run/memory_budget.hpp"
 
 namespace orbitmc {
 

@@ -1,6 +1,6 @@
 // Atomic file replacement: exclusive temporary in the same folder, fsync, rename(2), fsync of
 // the folder (so the rename itself survives a power cut).
-#include "atomic_file.hpp"
+#include "io/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 // Stiffness limit and balance-over-time studies, and the JSON of all three studies.
-#include "validate_studies.hpp"
+#include "validate/validate_studies.hpp"
 
 #include <cmath>
 #include <sstream>
@@ -8,8 +8,8 @@
 #include "analysis/exponent_fit.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "input_error.hpp"
-#include "run_engine.hpp"
-#include "validate_case.hpp"
+#include "run/run_engine.hpp"
+#include "validate/theory_density.hpp"
 
 namespace orbitmc {
 

@@ -1,10 +1,10 @@
 // Segmenting driver and the final-state observations (computed on the host with the same
 // model code the chains ran).
-#include "run_engine.hpp"
+#include "run/run_engine.hpp"
 
 #include <chrono>
 
-#include "sampler_dispatch.hpp"
+#include "run/sampler_dispatch.hpp"
 
 namespace orbitmc {
 
