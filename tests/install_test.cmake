@@ -10,6 +10,7 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed: ${rc}")
 endif()
 foreach(f bin/orbitmc share/orbitmc/validation/render_report.py
+          share/orbitmc/validation/orbitmc_report/cli.py
           share/orbitmc/validation/block_1_3.json)
   if(NOT EXISTS ${prefix}/${f})
     message(FATAL_ERROR "not installed: ${f}")

@@ -1,0 +1,77 @@
+"""The command line: render a report into a folder (exit status: see render_report.py)."""
+
+import argparse
+import os
+import signal
+import sys
+
+from .figures import case_figures, import_plotting
+from .files import write_text_atomic
+from .load import ReportError, load_report
+from .page import case_section, figure_html, page, run_status, status_text
+from .text import INSTALL_HINT, esc, visible
+
+def render(report, outdir, want_figures):
+    """Writes index.html (and figures) into outdir. Returns the figure error messages."""
+    reason = import_plotting() if want_figures else None
+    draw = want_figures and reason is None
+    if not want_figures:
+        banner = ('<p class="note">Figures were not drawn (--no-figures). To get them, re-run '
+                  "this script without --no-figures; it needs Matplotlib and NumPy (%s).</p>"
+                  % esc(INSTALL_HINT))
+    elif reason:
+        banner = ('<p class="note">Figures were not drawn: Matplotlib/NumPy could not be imported '
+                  "(%s). To get them: %s.</p>" % (esc(reason), esc(INSTALL_HINT)))
+    else:
+        banner = ""
+    sections, errors = [], []
+    for i, case in enumerate(report["cases"]):
+        figs_html = ""
+        if draw:
+            figures, errs = case_figures(i, case, outdir)
+            errors += errs
+            figs_html = "<h3>Figures</h3>\n" + "\n".join(figure_html(f) for f in figures)
+            figs_html += "".join('<p class="warn">Figure not drawn: %s</p>' % esc(e) for e in errs)
+        sections.append(case_section(i, case, figs_html))
+    write_text_atomic(os.path.join(outdir, "index.html"), page(report, sections, banner))
+    if want_figures and reason:
+        print("render_report: figures skipped (%s); %s" % (reason, INSTALL_HINT), file=sys.stderr)
+    return errors
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="Render an orbitmc report.json as HTML + figures.")
+    p.add_argument("report", help="path to report.json")
+    p.add_argument("--out", help="output folder (default: 'report' next to report.json)")
+    p.add_argument("--no-figures", action="store_true", help="write the HTML tables only")
+    return p.parse_args(argv)
+
+
+def _exit_on_sigterm(signum, frame):
+    # orbitmc stops the renderer with SIGTERM when it is interrupted: raise SystemExit so that
+    # write_atomic's cleanup removes the temporary being written.
+    sys.exit(128 + signum)
+
+
+def main(argv=None):
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    args = parse_args(argv)
+    try:
+        report = load_report(args.report)
+    except ReportError as e:
+        print("render_report: error: %s" % e, file=sys.stderr)
+        return 2
+    outdir = args.out or os.path.join(os.path.dirname(os.path.abspath(args.report)), "report")
+    try:
+        os.makedirs(outdir, exist_ok=True)
+        errors = render(report, outdir, not args.no_figures)
+    except OSError as e:
+        print("render_report: error: cannot write to %s: %s" % (outdir, e), file=sys.stderr)
+        return 1
+    for e in errors:
+        print("render_report: figure not drawn: %s" % visible(e), file=sys.stderr)
+    if not run_status(report)["complete"]:
+        print("render_report: the run did not finish: %s; the page says INCOMPLETE"
+              % visible(status_text(report)), file=sys.stderr)
+    print("render_report: wrote %s" % os.path.join(outdir, "index.html"))
+    return 1 if errors else 0
