@@ -63,7 +63,7 @@ cuobjdump -res-usage build-gpu/cuda/liborbitmc_cuda.a >"$out/resources.txt" 2>&1
 python3 bench/sass_hot_path.py build-gpu/cuda/liborbitmc_cuda.a >>"$out/resources.txt" 2>&1
 # Most informative first: if the lease ends early, what ran already came back.
 ORBITMC_REQUIRE_GPU=1 phase gpu-tests 240 ctest-gpu.log ctest --test-dir build-gpu -L gpu --output-on-failure
-phase bench 120 summary.txt build-gpu/orbitmc_bench --backend cuda --repeats 2 --json "$out/bench.json"
+phase bench 150 summary.txt build-gpu/orbitmc_bench --backend cuda --steps 1000 --repeats 2 --json "$out/bench.json"
 phase validate 200 validate.txt build-gpu/orbitmc validate --backend cuda --gpu-scale \
   --quiet --no-html --out "$out/validation"
 # Out-of-bounds accesses and shared-memory races in the kernels, on a small run of one case
