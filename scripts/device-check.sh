@@ -64,6 +64,8 @@ python3 bench/sass_hot_path.py build-gpu/cuda/liborbitmc_cuda.a >>"$out/resource
 # Most informative first: if the lease ends early, what ran already came back.
 ORBITMC_REQUIRE_GPU=1 phase gpu-tests 240 ctest-gpu.log ctest --test-dir build-gpu -L gpu --output-on-failure
 phase bench 150 summary.txt build-gpu/orbitmc_bench --backend cuda --steps 1000 --repeats 2 --json "$out/bench.json"
+# Shared-matrix candidates (hadamard): the per-chain kernel against cuBLAS GEMMs (bench/NOTES.md).
+phase shared-matrix 40 summary.txt build-gpu/orbitmc_shared_matrix_bench_gpu
 phase validate 200 validate.txt build-gpu/orbitmc validate --backend cuda --gpu-scale \
   --quiet --no-html --out "$out/validation"
 # Out-of-bounds accesses and shared-memory races in the kernels, on a small run of one case
