@@ -9,6 +9,7 @@
 #include "cli_support.hpp"
 #include "input_error.hpp"
 #include "models/model_registry.hpp"
+#include "run/run_spec.hpp"
 #include "validate/case_file.hpp"
 
 namespace orbitmc {
@@ -108,6 +109,33 @@ TEST(NpyData, WrongFilesAreRefusedNamingTheField) {
   }
   std::filesystem::remove(dir / "data.npy");
   EXPECT_THROW(load_case_file((dir / "case.json").string()), InputError);
+}
+
+}  // namespace
+}  // namespace orbitmc
+
+namespace orbitmc {
+namespace {
+
+// Sizes whose products would overflow int (attention's W_V and scratch) are refused by the
+// model's own check before its layout is formed.
+TEST(ModelSizes, ProductsOfHugeSizesAreRefusedBeforeTheLayout) {
+  ModelSpec s;
+  s.name = "attention";
+  s.embed = 1 << 20;
+  s.head = 1 << 20;
+  try {
+    check_run_spec_model(s, "case.json.");
+    ADD_FAILURE() << "accepted embed x head = 2^40";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("case.json.model.embed"), std::string::npos) << e.what();
+  }
+  s.embed = 4;
+  s.head = 2;
+  s.sequence = 1 << 20;
+  EXPECT_THROW(check_run_spec_model(s, ""), InputError);
+  s.sequence = 8;
+  EXPECT_NO_THROW(check_run_spec_model(s, ""));
 }
 
 }  // namespace

@@ -146,6 +146,8 @@ void allocate_state(const RunSpec& spec, EnsembleState& st) {
   st.dim = model_dimension(spec.model);
   st.observed = static_cast<int>(spec.observe.size());
   st.next_step = 0;
+  st.device.reset();  // a device copy of an earlier run in this object is not this run's
+  st.host_current = true;
   st.x.assign(st.chains * st.dim, 0.0);
   st.counters.assign(st.chains, ChainCounters{});
   st.moments.assign(st.chains * st.observed * EnsembleState::kMomentWords, 0.0);

@@ -4,9 +4,22 @@
 
 #include <cmath>
 
+#include "input_error.hpp"
 #include "models/model_data.hpp"
 
 namespace orbitmc {
+
+void ModelInfo<AttentionModel>::check(const ModelSpec& s, const std::string& where) {
+  const int64_t free = int64_t(s.embed) * s.head;
+  if (free > (1 << 20))
+    bad_input(where + "embed", s.embed,
+              "embed x head = " + std::to_string(free) + " value weights; at most 1048576");
+  const int64_t scratch = 4 * int64_t(s.sequence) * s.head + 2 * int64_t(s.sequence) * s.sequence;
+  if (scratch > (1 << 24))
+    bad_input(where + "sequence", s.sequence,
+              "a chain's scratch (4 sequence head + 2 sequence^2 = " + std::to_string(scratch) +
+                  " numbers) must be at most 16777216");
+}
 
 std::vector<double> ModelInfo<AttentionModel>::data(const ModelSpec& s) {
   const RuntimeLayout l = layout(s);

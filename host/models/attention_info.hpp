@@ -18,7 +18,9 @@ struct ModelInfo<AttentionModel> {
       "sequences of `sequence` tokens in R^embed; the column pairs of W_Q, W_K are the blocks, "
       "W_V is free. Keys: embed, head, sequence, points, width, ridge, data_seed";
   static constexpr bool kClosedForm = false;
-  static void check(const ModelSpec&, const std::string&) {}
+  // W_V's size and a chain's scratch (4·sequence·head + 2·sequence²) must fit the limits of
+  // every model before the layout is formed (they are products of sizes up to 2^20 each).
+  static void check(const ModelSpec& s, const std::string& where);
   static int64_t data_words(const ModelSpec& s) {
     return int64_t(s.points) * s.sequence * (int64_t(s.embed) + s.head);
   }

@@ -93,20 +93,22 @@ constexpr int64_t kMaxDataWords = 1 << 24;
 }  // namespace
 
 void check_run_spec_model(const ModelSpec& m, const std::string& w) {
-  const RuntimeLayout l = model_layout(m);  // InputError for an unknown name
+  // The model's own checks first: they bound the products of sizes that its layout forms.
+  int64_t data = 0;
+  const bool known = with_model_template(m.name, [&](auto tag) {
+    using Info =
+        typename info_of<typename decltype(tag)::template type<double, RuntimeLayout>>::type;
+    Info::check(m, w + "model.");
+    data = Info::data_words(m);
+  });
+  if (!known) bad_input(w + "model.name", m.name, "allowed: " + model_names());
+  const RuntimeLayout l = model_layout(m);
   const int64_t dim =
       static_cast<int64_t>(l.blocks()) * (static_cast<int64_t>(l.n()) + l.m()) + l.free_dim();
   if (dim > kMaxDimension)
     bad_input(w + "model", describe_layout(l),
               "has " + std::to_string(dim) + " parameters per chain; at most " +
                   std::to_string(kMaxDimension));
-  int64_t data = 0;
-  with_model_template(m.name, [&](auto tag) {
-    using Info =
-        typename info_of<typename decltype(tag)::template type<double, RuntimeLayout>>::type;
-    Info::check(m, w + "model.");
-    data = Info::data_words(m);
-  });
   if (data > kMaxDataWords)
     bad_input(w + "model", m.name,
               "its data set would hold " + std::to_string(data) + " numbers; at most " +
