@@ -9,8 +9,8 @@
 #include <limits>
 #include <sstream>
 
-#include "io/atomic_file.hpp"
 #include "input_error.hpp"
+#include "io/atomic_file.hpp"
 #include "run/memory_budget.hpp"
 
 namespace orbitmc {

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "validate/case_file.hpp"
 #include "run/ensemble_state.hpp"
+#include "validate/case_file.hpp"
 
 namespace orbitmc {
 

@@ -9,8 +9,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "io/atomic_file.hpp"
 #include "input_error.hpp"
+#include "io/atomic_file.hpp"
 
 namespace orbitmc {
 

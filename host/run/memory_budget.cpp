@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "run/ensemble_state.hpp"
 #include "input_error.hpp"
+#include "run/ensemble_state.hpp"
 
 namespace orbitmc {
 

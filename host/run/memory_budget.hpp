@@ -13,7 +13,6 @@
 
 namespace orbitmc {
 
-
 // Host bytes of one run's EnsembleState (positions, counters, split moments).
 uint64_t host_state_bytes(const RunSpec& spec);
 

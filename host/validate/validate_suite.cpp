@@ -14,16 +14,16 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "io/atomic_file.hpp"
 #include "backend/backend.hpp"
-#include "validate/case_checks.hpp"
-#include "io/checkpoint.hpp"
 #include "input_error.hpp"
+#include "io/atomic_file.hpp"
+#include "io/checkpoint.hpp"
 #include "io/interrupt.hpp"
-#include "run/memory_budget.hpp"
 #include "io/output_folder.hpp"
 #include "profile_range.hpp"
 #include "report/report_renderer.hpp"
+#include "run/memory_budget.hpp"
+#include "validate/case_checks.hpp"
 #include "validate/validate_case.hpp"
 
 namespace orbitmc {
