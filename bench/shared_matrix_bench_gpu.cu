@@ -74,10 +74,10 @@ int main(int argc, char** argv) {
     const std::vector<float> data(words.begin(), words.end());
     const int d = m.layout.dim(), p = m.layout.blocks(), n = m.points;
     std::vector<float> hx(chains * d);
+    std::vector<float> z(d);
     for (uint64_t i = 0; i < chains; ++i) {
-      float z[512];
       orbitmc::normals(orbitmc::NoiseKey{7}, orbitmc::kStreamInit, static_cast<uint32_t>(i), 0, d,
-                       z);
+                       z.data());
       for (int k = 0; k < d; ++k) hx[k * chains + i] = z[k];
     }
     DeviceBuffer<float> dd(data.size()), dx(hx.size()), g1(hx.size()), g2(hx.size());

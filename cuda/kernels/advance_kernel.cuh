@@ -139,6 +139,11 @@ void advance(const S& sampler, const std::vector<typename S::T>& data,
 
   const unsigned grid = static_cast<unsigned>((n + kBlockThreads - 1) / kBlockThreads);
   const size_t shmem = dev->hist_layout.slots * sizeof(unsigned int);
+  // Four coordinates of 4096 bins need 64 KiB: above 48 KiB a kernel must opt in (Hopper
+  // allows up to 227 KiB per block).
+  if (shmem > 48 * 1024)
+    ORBITMC_CUDA_CHECK(cudaFuncSetAttribute(
+        advance_kernel<S>, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(shmem)));
   // Launches of bounded length keep shared-memory counts far from 2^32 and let a long segment
   // be split without changing any chain's noise (it depends on the step index only). A launch
   // never straddles the end of burn-in, so the profiler's "burn-in" and "sampling" ranges

@@ -1,4 +1,5 @@
 // Download of a device ensemble into the host arrays (device SoA T → host AoS double).
+#include <stdexcept>
 #include <vector>
 
 #include "device_ensemble.cuh"
@@ -33,7 +34,11 @@ void download_typed(DeviceEnsemble& dev, const AdvanceArgs& a) {
 
 void download(const std::shared_ptr<void>& handle, const AdvanceArgs& a) {
   auto* dev = static_cast<DeviceEnsemble*>(handle.get());
-  if (!dev) return;
+  // Only the state the copy was made for, at the step it has reached, may take it: a copy of a
+  // state (sharing the handle) would otherwise take the other's counts or a later step.
+  if (!dev || dev->owner != a.owner || dev->step != a.n1 || dev->chains != a.chains ||
+      dev->dim != a.dim)
+    throw std::logic_error("cuda download: the device copy does not belong to this state");
   NvtxRange range("download");
   if (dev->word_bytes == sizeof(float))
     download_typed<float>(*dev, a);

@@ -53,6 +53,7 @@ void advance(const S& sampler, const std::vector<typename S::T>& data,
 
 // Copies the device state of `device` into the host arrays of args (positions, moments,
 // counters) and adds the histogram counts gathered since the last download to args.pooled.
+// args.owner and args.n1 (the state's next step) must be those of the copy (else logic_error).
 void download(const std::shared_ptr<void>& device, const AdvanceArgs& args);
 
 }  // namespace cuda

@@ -3,6 +3,7 @@
 // histograms are integer counts, so results are identical for any thread count.
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -110,6 +111,8 @@ class CpuBackend : public Backend {
   }
 
   void advance_on_device(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
+    if (!st.host_current)
+      throw std::logic_error("cpu advance: the state's newest copy is on a device; sync() first");
     if (!st.initialised()) allocate_state(spec, st);
     const auto t0 = std::chrono::steady_clock::now();
     const uint64_t nthreads = thread_count(spec);

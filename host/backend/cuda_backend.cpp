@@ -44,14 +44,16 @@ class CudaBackend : public Backend {
 
   void sync(EnsembleState& st) override {
     if (st.host_current) return;
-    cuda::download(st.device, host_arrays(st));
+    cuda::AdvanceArgs a = host_arrays(st);
+    a.n1 = st.next_step;
+    cuda::download(st.device, a);
     st.host_current = true;
   }
 
   // The device holds positions, split moments (in the chains' precision), counters and, on the
   // general path, each sampler's scratch vectors; a run that cannot fit is refused with the
-  // limit instead of failing in cudaMalloc (64 MiB are left for the allocator's rounding, the
-  // data set and the histograms).
+  // limit instead of failing in cudaMalloc (with the data set, and 64 MiB for the allocator's
+  // rounding and the histograms).
   void check_fits(const RunSpec& spec) const override {
     const uint64_t word = spec.use_double ? 8 : 4;
     uint64_t per_chain = state_words_per_chain(spec) * word + sizeof(ChainCounters);
@@ -64,7 +66,8 @@ class CudaBackend : public Backend {
             (static_cast<uint64_t>(S::kVectors) * s.model.layout.dim() + s.model.scratch_words()) *
             word;
     });
-    const uint64_t need = spec.chains * per_chain + (64u << 20);
+    const uint64_t need = spec.chains * per_chain +
+                          static_cast<uint64_t>(model_data_words(spec.model)) * word + (64u << 20);
     uint64_t free_bytes = 0, total = 0;
     cuda::device_memory(&free_bytes, &total);
     if (need > free_bytes) {

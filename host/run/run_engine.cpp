@@ -26,6 +26,9 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
     if (control.on_segment) control.on_segment(control.label, to, total, dt);
     if (control.on_state) control.on_state(state);
   }
+  // A finished run keeps no device memory: the next run (or study) of the case needs it.
+  backend.sync(state);
+  state.device.reset();
   if (seconds)
     *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

@@ -15,6 +15,7 @@ struct AttentionModel {
   using Scalar = T;
   using Layout = L;                   // (H column pairs of (E, E), E·H free: W_V row-major)
   static constexpr int kScratch = 0;  // sequence-sized scratch: general path only
+  static_assert(!L::kFixed, "attention's scratch is sized at run time: general path only");
 
   L layout;
   int points;               // sequences in the data set

@@ -15,6 +15,7 @@ struct HadamardModel {
   using Scalar = T;
   using Layout = L;                   // (p, 1, 1)
   static constexpr int kScratch = 0;  // the residual needs `points` words: general path only
+  static_assert(!L::kFixed, "hadamard's scratch is sized at run time: general path only");
 
   L layout;
   int points;
