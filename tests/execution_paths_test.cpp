@@ -94,8 +94,9 @@ TEST_P(PathsAgree, SizesNotCompiledInRunOnTheGeneralPath) {
   ORBITMC_SKIP_UNLESS_BACKEND_USABLE(GetParam());
   const RunSpec reg = spec_for("block_2_4", SamplerKind::kAmbientEM, ExecutionPath::kRegister);
   EXPECT_THROW(advance(GetParam(), reg, 1), InputError);
-  for (const char* preset : {"block_2_4", "block_4_7", "relu_16_3", "matfac_20_20_20",
-                             "hadamard_64_cosine", "hadamard_200_cumsum", "attention_16_8"}) {
+  for (const char* preset :
+       {"block_2_4", "block_4_7", "relu_16_3", "relu_16_3_batch8", "matfac_20_20_20",
+        "hadamard_64_cosine", "hadamard_200_cumsum", "attention_16_8"}) {
     RunSpec s = spec_for(preset, SamplerKind::kConstrainedProjection, ExecutionPath::kAuto);
     s.h = 1e-4;
     s.chains = 64;

@@ -27,8 +27,8 @@ std::vector<HarnessCase> harness_cases() {
   std::vector<HarnessCase> c;
   for (const char* name :
        {"block_1_1", "block_1_3", "block_2_3", "block_2_4", "block_4_7", "scalar", "relu_3_3",
-        "relu_16_3", "matfac_3_3_2", "matfac_20_20_20", "hadamard_8_identity", "hadamard_64_cosine",
-        "hadamard_200_cumsum", "attention_small", "attention_16_8"})
+        "relu_16_3", "relu_16_3_batch8", "matfac_3_3_2", "matfac_20_20_20", "hadamard_8_identity",
+        "hadamard_64_cosine", "hadamard_200_cumsum", "attention_small", "attention_16_8"})
     c.push_back({name, model_preset(name)});
   return c;
 }
@@ -71,6 +71,7 @@ TEST_P(ModelHarness, LossGradientMatchesFiniteDifferences) {
   with_model(GetParam().spec, [](const auto& m, const auto& l) {
     const int d = l.dim();
     std::vector<double> ws(m.scratch_words() + 1), g(d);
+    m.prepare(NoiseKey{31}, 0, 5, ws.data());  // this step's minibatch, for models with one
     for (int trial = 0; trial < 3; ++trial) {
       std::vector<double> x = point(trial, d);
       const double loss = m.loss_grad(x.data(), g.data(), ws.data());
@@ -111,6 +112,7 @@ TEST_P(ModelHarness, LossIsInvariantAndOrthogonalToGenerators) {
   with_model(GetParam().spec, [](const auto& m, const auto& l) {
     const int d = l.dim();
     std::vector<double> ws(m.scratch_words() + 1), g(d), xi(d);
+    m.prepare(NoiseKey{31}, 0, 5, ws.data());
     std::vector<double> x = point(3, d);
     const double l0 = m.loss_grad(x.data(), g.data(), ws.data());
     for (int b = 0; b < l.blocks(); ++b) {
@@ -182,6 +184,52 @@ TEST(ModelHarnessCoverage, EveryRegisteredModelIsTested) {
       << ModelInfo<__VA_ARGS__>::kName;
   ORBITMC_FOR_EACH_MODEL_TEMPLATE(ORBITMC_CHECK_TESTED)
 #undef ORBITMC_CHECK_TESTED
+}
+
+}  // namespace
+}  // namespace orbitmc
+
+namespace orbitmc {
+namespace {
+
+// relu with minibatches: each step's points are a pure function of (seed, chain, step), inputs
+// are N(0, 1) and targets are the teacher's output plus 0.1·N(0, 1).
+TEST(ReluMinibatch, FreshTeacherPointsEveryStepFromTheChainsNoise) {
+  const ModelSpec s = model_preset("relu_16_3_batch8");
+  const std::vector<double> teacher = model_data(s);
+  ASSERT_EQ(teacher.size(), 16u * 4u);  // a (16), then w (16 × 3)
+  auto m = ModelInfo<ReluModel>::build<double>(s, ModelInfo<ReluModel>::layout(s));
+  m.data = teacher.data();
+  const int P = 16, d = 3, b = 8;
+  std::vector<double> ws(m.scratch_words()), again(ws.size()), other(ws.size());
+  m.prepare(NoiseKey{9}, 4, 100, ws.data());
+  m.prepare(NoiseKey{9}, 4, 100, again.data());
+  m.prepare(NoiseKey{9}, 4, 101, other.data());
+  EXPECT_EQ(ws, again);
+  EXPECT_NE(std::vector<double>(ws.begin() + P, ws.end()),
+            std::vector<double>(other.begin() + P, other.end()));
+  double n = 0, sum = 0, sum2 = 0, xs2 = 0;
+  for (uint64_t step = 0; step < 2000; ++step) {
+    m.prepare(NoiseKey{9}, 4, step, ws.data());
+    for (int i = 0; i < b; ++i) {
+      double f = 0;
+      for (int j = 0; j < P; ++j) {
+        double z = 0;
+        for (int k = 0; k < d; ++k) z += teacher[P + j * d + k] * ws[P + i * d + k];
+        f += teacher[j] * (z > 0 ? z : 0);
+      }
+      const double e = ws[P + b * d + i] - f;
+      n += 1;
+      sum += e;
+      sum2 += e * e;
+      for (int k = 0; k < d; ++k) xs2 += ws[P + i * d + k] * ws[P + i * d + k];
+    }
+  }
+  // 16000 noise draws of sd 0.1: the mean within 5 standard errors, the sd within 3 %; the
+  // inputs' second moment (48000 draws of N(0, 1)) within 3 %.
+  EXPECT_NEAR(sum / n, 0.0, 5 * 0.1 / std::sqrt(n));
+  EXPECT_NEAR(std::sqrt(sum2 / n), 0.1, 0.003);
+  EXPECT_NEAR(xs2 / (n * d), 1.0, 0.03);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ enum NoiseStream : uint32_t {
   kStreamAccept = 1,    // Metropolis accept/reject uniforms
   kStreamInit = 2,      // initial states
   kStreamData = 3,      // data sets of the models (chain = index / 2, step 0), drawn on the host
+  kStreamBatch = 4,     // a chain's fresh minibatch of each step (relu with batch > 0)
 };
 
 struct NoiseKey {

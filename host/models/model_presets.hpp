@@ -9,9 +9,10 @@
 namespace orbitmc {
 
 // "block_1_3", "block_2_4", "block_4_7", "scalar", "relu_3_3", "relu_16_3" (the paper's network,
-// 64 parameters), "matfac_3_3_2", "matfac_20_20_20" (the paper's P, Q: 800 parameters),
-// "hadamard_8_identity", "hadamard_64_cosine" (experiment 4), "hadamard_200_cumsum"
-// (experiment 5), "attention_small", "attention_16_8" (experiment 2: 384 parameters).
+// 64 parameters), "relu_16_3_batch8" (the same with a fresh minibatch of 8 points per step),
+// "matfac_3_3_2", "matfac_20_20_20" (the paper's P, Q: 800 parameters), "hadamard_8_identity",
+// "hadamard_64_cosine" (experiment 4), "hadamard_200_cumsum" (experiment 5), "attention_small",
+// "attention_16_8" (experiment 2: 384 parameters).
 inline ModelSpec model_preset(const std::string& name) {
   ModelSpec s;
   if (name.rfind("block_", 0) == 0) {
@@ -20,9 +21,10 @@ inline ModelSpec model_preset(const std::string& name) {
     s.m = name[8] - '0';
   } else if (name == "scalar") {
     s.name = "scalar";
-  } else if (name == "relu_3_3" || name == "relu_16_3") {
+  } else if (name == "relu_3_3" || name == "relu_16_3" || name == "relu_16_3_batch8") {
     s.name = "relu";
-    s.units = name == "relu_16_3" ? 16 : 3;
+    s.units = name == "relu_3_3" ? 3 : 16;
+    s.batch = name == "relu_16_3_batch8" ? 8 : 0;  // experiment 1: a fresh batch of 8 per step
     s.width = 1.5;
     s.ridge = 1.0;
   } else if (name == "matfac_3_3_2" || name == "matfac_20_20_20") {

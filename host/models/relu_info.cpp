@@ -1,19 +1,30 @@
 // Teacher data set of model `relu`.
 #include "models/relu_info.hpp"
 
+#include "input_error.hpp"
 #include "models/model_data.hpp"
 
 namespace orbitmc {
 
+void ModelInfo<ReluModel>::check(const ModelSpec& s, const std::string& where) {
+  if (s.batch < 0 || s.batch > (1 << 16))
+    bad_input(where + "batch", s.batch, "must be in 0..65536 (0: the fixed data set of `points`)");
+}
+
 std::vector<double> ModelInfo<ReluModel>::data(const ModelSpec& s) {
   const int P = s.units, D = s.input_dim, N = s.points;
-  std::vector<double> out(static_cast<size_t>(N) * D + N);
   uint32_t k = 0;
   std::vector<double> a(P), w(static_cast<size_t>(P) * D), xi(D);
   for (int j = 0; j < P; ++j) {
     a[j] = data_normal(s.data_seed, k++);
     for (int d = 0; d < D; ++d) w[j * D + d] = data_normal(s.data_seed, k++);
   }
+  if (s.batch > 0) {  // the chains draw their points from the teacher
+    std::vector<double> teacher(a);
+    teacher.insert(teacher.end(), w.begin(), w.end());
+    return teacher;
+  }
+  std::vector<double> out(static_cast<size_t>(N) * D + N);
   for (int i = 0; i < N; ++i) {
     for (int d = 0; d < D; ++d) xi[d] = data_normal(s.data_seed, k++);
     double f = 0;

@@ -28,6 +28,8 @@ struct ModelSpec {
   double target = 1.0;
   // relu: units, input dimension, data points (teacher-generated, data_seed)
   int units = 3, input_dim = 3, points = 8;
+  // relu: 0, the fixed data set of `points`; > 0, a fresh minibatch of this many points per step
+  int batch = 0;
   // matfac: rows × cols target of the given rank, entries observed with probability `observed`
   int rows = 3, cols = 3, rank = 2;
   double observed = 0.7;

@@ -55,12 +55,15 @@ void visit_typed(const RunSpec& spec, Visitor&& visit) {
   const std::vector<T> data(words.begin(), words.end());
   bool found = false;
   if (spec.path != ExecutionPath::kGeneral) {
-#define ORBITMC_TRY_FIXED(...)                                                                     \
-  if (!found && fixed_size_matches<__VA_ARGS__>(spec.model)) {                                     \
-    found = true;                                                                                  \
-    using Info = typename info_of<__VA_ARGS__>::type;                                              \
-    visit_sampler(spec, Info::template build<T>(spec.model, typename __VA_ARGS__::Layout{}), data, \
-                  visit);                                                                          \
+#define ORBITMC_TRY_FIXED(...)                                                              \
+  if (!found && fixed_size_matches<__VA_ARGS__>(spec.model)) {                              \
+    using Info = typename info_of<__VA_ARGS__>::type;                                       \
+    const auto model = Info::template build<T>(spec.model, typename __VA_ARGS__::Layout{}); \
+    /* Run-time scratch (e.g. a minibatch) that the registers cannot hold: general path */  \
+    if (model.scratch_words() <= __VA_ARGS__::kScratch) {                                   \
+      found = true;                                                                         \
+      visit_sampler(spec, model, data, visit);                                              \
+    }                                                                                       \
   }
     ORBITMC_FOR_EACH_FIXED_MODEL(ORBITMC_TRY_FIXED, T)
 #undef ORBITMC_TRY_FIXED

@@ -199,7 +199,8 @@ std::string get_name(const json& j, const std::string& key, const std::string& w
 ModelSpec parse_model(const json& j, const std::string& w) {
   check_keys(j, w, {"name",      "n",      "m",    "sigma0",   "width", "target",    "units",
                     "input_dim", "points", "rows", "cols",     "rank",  "observed",  "coefficients",
-                    "basis",     "embed",  "head", "sequence", "ridge", "data_seed", "data_file"});
+                    "basis",     "embed",  "head", "sequence", "ridge", "data_seed", "data_file",
+                    "batch"});
   ModelSpec m;
   m.name = get_string(j, "name", w, "");
   if (!with_model_template(m.name, [](auto) {}))
@@ -212,6 +213,7 @@ ModelSpec parse_model(const json& j, const std::string& w) {
   m.units = get_size(j, "units", w, m.units, 1);
   m.input_dim = get_size(j, "input_dim", w, m.input_dim, 1);
   m.points = get_size(j, "points", w, m.points, 1);
+  m.batch = get_size(j, "batch", w, m.batch, 0);
   m.rows = get_size(j, "rows", w, m.rows, 1);
   m.cols = get_size(j, "cols", w, m.cols, 1);
   m.rank = get_size(j, "rank", w, m.rank, 1);

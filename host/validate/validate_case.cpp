@@ -255,6 +255,7 @@ nlohmann::json case_result_json(const CaseResult& r) {
                 {"units", m.units},
                 {"input_dim", m.input_dim},
                 {"points", m.points},
+                {"batch", m.batch},
                 {"rows", m.rows},
                 {"cols", m.cols},
                 {"rank", m.rank},

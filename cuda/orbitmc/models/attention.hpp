@@ -29,6 +29,9 @@ struct AttentionModel {
   // q, k, v and the output gradient (4·T·H), attention weights and logit gradients (2·T²).
   ORBITMC_HD int scratch_words() const { return 4 * sequence * head() + 2 * sequence * sequence; }
   ORBITMC_HD int coords() const { return head() + 1; }
+  // Per-step data (a fresh minibatch): none for this model.
+  template <class W>
+  ORBITMC_HD void prepare(NoiseKey, uint32_t, uint64_t, W) const {}
   ORBITMC_HD const T* tokens(int p) const { return data + p * sequence * embed(); }
   ORBITMC_HD const T* targets(int p) const {
     return data + points * sequence * embed() + p * sequence * head();

@@ -25,6 +25,9 @@ struct HadamardModel {
 
   ORBITMC_HD int scratch_words() const { return points; }
   ORBITMC_HD int coords() const { return layout.blocks() + 1; }
+  // Per-step data (a fresh minibatch): none for this model.
+  template <class W>
+  ORBITMC_HD void prepare(NoiseKey, uint32_t, uint64_t, W) const {}
   ORBITMC_HD T design(int i, int k) const { return data[i * layout.blocks() + k]; }
   ORBITMC_HD T output(int i) const { return data[points * layout.blocks() + i]; }
 

@@ -23,6 +23,9 @@ struct MatfacModel {
 
   ORBITMC_HD int scratch_words() const { return 0; }
   ORBITMC_HD int coords() const { return layout.blocks() + 1; }
+  // Per-step data (a fresh minibatch): none for this model.
+  template <class W>
+  ORBITMC_HD void prepare(NoiseKey, uint32_t, uint64_t, W) const {}
   ORBITMC_HD T target(int i, int j) const { return data[i * layout.m() + j]; }
   ORBITMC_HD T mask(int i, int j) const {
     return data[layout.n() * layout.m() + i * layout.m() + j];

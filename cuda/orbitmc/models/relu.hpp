@@ -1,8 +1,11 @@
 // Model `relu`: P ReLU units f(x) = Σ_j a_j relu(w_j · x), w_j ∈ R^d, with the least-squares
-// loss L = Σ_i (f(x_i) − y_i)² / (2 s²) + (ρ/2) Σ_j σ_j² on a fixed data set (inputs x_i, targets
-// y_i in device memory, generated on the host from data_seed). Unit j is the block
-// (u = a_j, v = w_j): (a, w) → (g a, w / g) leaves f unchanged.
-// Orbit coordinates: σ_j = |a_j||w_j| for each unit, then f(x_0) on the first data point.
+// loss L = Σ_i (f(x_i) − y_i)² / (2 s²) + (ρ/2) Σ_j σ_j². Unit j is the block (u = a_j, v = w_j):
+// (a, w) → (g a, w / g) leaves f unchanged. The points are either a fixed data set (inputs and
+// targets in device memory, generated on the host from data_seed) or, with batch > 0, a fresh
+// minibatch every step: x ~ N(0, I_d), y = teacher(x) + 0.1·N(0, 1), drawn by prepare() from
+// the chain's own noise (stream kStreamBatch at (chain, step)) with the teacher's weights in
+// device memory — the SGD noise of THEORY §8, experiment 1.
+// Orbit coordinates: σ_j = |a_j||w_j| for each unit, then (fixed data set only) f(x_0).
 #pragma once
 
 #include "../block_geometry.hpp"
@@ -13,77 +16,116 @@ template <class T, class L = RuntimeLayout>
 struct ReluModel {
   using Scalar = T;
   using Layout = L;                            // (units, 1, input dimension)
-  static constexpr int kScratch = L::kBlocks;  // pre-activations of one data point
+  static constexpr int kScratch = L::kBlocks;  // pre-activations of one point (fixed data set)
 
   L layout;
-  int points;
-  T width;  // s
-  T ridge;  // ρ of the invariant prior (ρ/2) Σ_b σ_b², which keeps the law normalisable
-  const T* data = nullptr;  // x: points × d, row-major; then y: points
+  int points;     // fixed data set: its size; minibatches: unused
+  T width;        // s
+  T ridge;        // ρ of the invariant prior (ρ/2) Σ_b σ_b², which keeps the law normalisable
+  int batch = 0;  // 0: the fixed data set; > 0: a fresh minibatch of this many points per step
+  // Fixed data set: x (points × d, row-major), then y (points). Minibatches: the teacher's
+  // a (units), then its w (units × d, row-major).
+  const T* data = nullptr;
 
-  ORBITMC_HD int scratch_words() const { return layout.blocks(); }
-  ORBITMC_HD int coords() const { return layout.blocks() + 1; }
-  ORBITMC_HD const T* input(int i) const { return data + i * layout.m(); }
-  ORBITMC_HD T output(int i) const { return data[points * layout.m() + i]; }
+  ORBITMC_HD int units() const { return layout.blocks(); }
+  ORBITMC_HD int dim_in() const { return layout.m(); }
+  // z (one point's pre-activations), then the minibatch: x (batch × d), then y (batch).
+  ORBITMC_HD int scratch_words() const {
+    return units() + (batch > 0 ? batch * (dim_in() + 1) : 0);
+  }
+  ORBITMC_HD int coords() const { return units() + (batch > 0 ? 0 : 1); }
+  // Minibatches run on the general path only (the dispatch sends a run whose scratch exceeds
+  // kScratch there): a compiled-in layout never reads them, so its scratch stays in registers.
+  ORBITMC_HD bool minibatch() const { return !L::kFixed && batch > 0; }
+  ORBITMC_HD int point_count() const { return minibatch() ? batch : points; }
 
-  template <class V>
-  ORBITMC_HD T predict(const V& th, const T* xi) const {
+  // Draws this step's minibatch into the scratch (nothing for a fixed data set).
+  template <class W>
+  ORBITMC_HD void prepare(NoiseKey key, uint32_t chain, uint64_t step, W ws) const {
+    if (!minibatch()) return;
+    const int d = dim_in(), P = units();
+    W xb = ws + P;
+    normals(key, kStreamBatch, chain, step, batch * (d + 1), xb);
+    for (int i = 0; i < batch; ++i) {
+      T f = T(0);
+      for (int j = 0; j < P; ++j) {
+        T z = T(0);
+        for (int k = 0; k < d; ++k) z += data[P + j * d + k] * xb[i * d + k];
+        f += data[j] * (z > T(0) ? z : T(0));
+      }
+      xb[batch * d + i] = f + T(0.1) * xb[batch * d + i];  // the noise normal, replaced by y_i
+    }
+  }
+
+  // Input k of point i and its target, from the data set or the prepared minibatch.
+  template <class W>
+  ORBITMC_HD T input(int i, int k, const W& ws) const {
+    return minibatch() ? ws[units() + i * dim_in() + k] : data[i * dim_in() + k];
+  }
+  template <class W>
+  ORBITMC_HD T output(int i, const W& ws) const {
+    return minibatch() ? ws[units() + batch * dim_in() + i] : data[points * dim_in() + i];
+  }
+
+  template <class V, class W>
+  ORBITMC_HD T predict(const V& th, int i, const W& ws) const {
     T f = T(0);
 #pragma unroll
-    for (int j = 0; j < layout.blocks(); ++j) {
+    for (int j = 0; j < units(); ++j) {
       T z = T(0);
 #pragma unroll
-      for (int k = 0; k < layout.m(); ++k) z += th[layout.v(j, k)] * xi[k];
+      for (int k = 0; k < dim_in(); ++k) z += th[layout.v(j, k)] * input(i, k, ws);
       f += th[layout.u(j, 0)] * (z > T(0) ? z : T(0));
     }
     return f;
   }
   template <class V, class W>
-  ORBITMC_HD T loss(const V& th, W) const {
+  ORBITMC_HD T loss(const V& th, W ws) const {
     T l = T(0);
-    for (int i = 0; i < points; ++i) {
-      const T r = predict(th, input(i)) - output(i);
+    for (int i = 0; i < point_count(); ++i) {
+      const T r = predict(th, i, ws) - output(i, ws);
       l += r * r;
     }
     return l / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
   }
-  // z (scratch) holds one point's pre-activations between the forward and backward pass.
+  // ws[0..units) holds one point's pre-activations between the forward and backward pass.
   template <class V, class G, class W>
-  ORBITMC_HD T loss_grad(const V& th, G g, W z) const {
+  ORBITMC_HD T loss_grad(const V& th, G g, W ws) const {
 #pragma unroll
     for (int k = 0; k < layout.dim(); ++k) g[k] = T(0);
     const T inv_s2 = T(1) / (width * width);
     T l = T(0);
-    for (int i = 0; i < points; ++i) {
-      const T* xi = input(i);
+    for (int i = 0; i < point_count(); ++i) {
       T f = T(0);
 #pragma unroll
-      for (int j = 0; j < layout.blocks(); ++j) {
+      for (int j = 0; j < units(); ++j) {
         T zj = T(0);
 #pragma unroll
-        for (int k = 0; k < layout.m(); ++k) zj += th[layout.v(j, k)] * xi[k];
-        z[j] = zj;
+        for (int k = 0; k < dim_in(); ++k) zj += th[layout.v(j, k)] * input(i, k, ws);
+        ws[j] = zj;
         f += th[layout.u(j, 0)] * (zj > T(0) ? zj : T(0));
       }
-      const T r = f - output(i);
+      const T r = f - output(i, ws);
       l += r * r;
       const T rs = r * inv_s2;
 #pragma unroll
-      for (int j = 0; j < layout.blocks(); ++j) {
-        const T zj = z[j];
+      for (int j = 0; j < units(); ++j) {
+        const T zj = ws[j];
         if (zj > T(0)) {
           g[layout.u(j, 0)] += rs * zj;
           const T ra = rs * th[layout.u(j, 0)];
 #pragma unroll
-          for (int k = 0; k < layout.m(); ++k) g[layout.v(j, k)] += ra * xi[k];
+          for (int k = 0; k < dim_in(); ++k) g[layout.v(j, k)] += ra * input(i, k, ws);
         }
       }
     }
     return T(0.5) * l * inv_s2 + geometry::add_scale_ridge_grad(layout, th, ridge, g);
   }
+  // σ_j, then f(x_0) on the first point of the fixed data set.
   template <class V>
   ORBITMC_HD T coord(const V& th, int k) const {
-    return k < layout.blocks() ? geometry::sigma(layout, th, k) : predict(th, input(0));
+    return k < units() ? geometry::sigma(layout, th, k)
+                       : predict(th, 0, static_cast<const T*>(nullptr));
   }
 };
 

@@ -20,6 +20,9 @@ struct ScalarModel {
 
   ORBITMC_HD int scratch_words() const { return 0; }
   ORBITMC_HD int coords() const { return 1; }  // w = u·v (signed)
+  // Per-step data (a fresh minibatch): none for this model.
+  template <class W>
+  ORBITMC_HD void prepare(NoiseKey, uint32_t, uint64_t, W) const {}
 
   template <class V, class W>
   ORBITMC_HD T loss(const V& th, W) const {

@@ -46,6 +46,7 @@ struct AmbientEM {
   template <class X, class W>
   ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
+    model.prepare(key, chain, n, w.model_ws());  // this step's minibatch, if any
     const int d = model.layout.dim();
     auto g = w.vec(0);
     auto r = w.vec(1);
@@ -81,6 +82,7 @@ struct AmbientLM {
   template <class X, class W>
   ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
+    model.prepare(key, chain, n, w.model_ws());  // this step's minibatch, if any
     const int d = model.layout.dim();
     auto g = w.vec(0);
     auto r1 = w.vec(1);
@@ -117,6 +119,7 @@ struct AmbientMALA {
   template <class X, class W>
   ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
+    model.prepare(key, chain, n, w.model_ws());  // this step's minibatch, if any
     const int d = model.layout.dim();
     auto gx = w.vec(0);
     auto gy = w.vec(1);

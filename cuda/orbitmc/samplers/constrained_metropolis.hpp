@@ -42,6 +42,7 @@ struct ConstrainedMetropolis {
   template <class X, class W>
   ORBITMC_HD void step(X x, W& work, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
+    model.prepare(key, chain, n, work.model_ws());  // this step's minibatch, if any
     const auto& l = model.layout;
     const int d = l.dim();
     auto v = work.vec(0);

@@ -32,6 +32,7 @@ struct ConstrainedProjection {
   template <class X, class W>
   ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
+    model.prepare(key, chain, n, w.model_ws());  // this step's minibatch, if any
     const int d = model.layout.dim();
     auto g = w.vec(0);
     auto r = w.vec(1);
