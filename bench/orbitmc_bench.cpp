@@ -35,6 +35,7 @@ std::vector<Workload> workloads() {
           {"matfac_3_3_2", P::kGeneral},
           {"block_4_7", P::kGeneral},
           {"relu_16_3", P::kGeneral},
+          {"relu_16_3_batch8", P::kGeneral},
           {"matfac_20_20_20", P::kGeneral},
           {"hadamard_64_cosine", P::kGeneral},
           {"hadamard_200_cumsum", P::kGeneral},

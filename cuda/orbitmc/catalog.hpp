@@ -19,7 +19,7 @@
 #include "samplers/constrained_projection.hpp"
 #include "samplers/noise_ceiling.hpp"
 
-// X(model template) for every model.
+// X(model template) for every model; the general path is M<T, RuntimeLayout> of each.
 #define ORBITMC_FOR_EACH_MODEL_TEMPLATE(X) \
   X(::orbitmc::BlockSigmaModel)            \
   X(::orbitmc::ScalarModel)                \
@@ -27,9 +27,6 @@
   X(::orbitmc::MatfacModel)                \
   X(::orbitmc::HadamardModel)              \
   X(::orbitmc::AttentionModel)
-
-// X(model type) for every model at run-time sizes with scalar type T (the general path).
-// Expanded with X(M) for each template: the caller's X forms M<T, RuntimeLayout> itself.
 
 // X(model type) for every size compiled into the register path with scalar type T.
 #define ORBITMC_FOR_EACH_FIXED_MODEL(X, T)                          \
