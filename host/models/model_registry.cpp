@@ -96,12 +96,6 @@ int model_coordinate_count(const ModelSpec& s) {
   return n;
 }
 
-int model_scratch_words(const ModelSpec& s) {
-  int n = 0;
-  with_model(s, [&](auto, const auto& m) { n = m.scratch_words(); });
-  return n;
-}
-
 std::string describe_layout(const RuntimeLayout& l) {
   std::string out = "(" + std::to_string(l.blocks()) + " block" + (l.blocks() == 1 ? "" : "s") +
                     " of (" + std::to_string(l.n()) + ", " + std::to_string(l.m()) + ")";

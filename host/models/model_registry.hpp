@@ -61,9 +61,8 @@ RuntimeLayout model_layout(const ModelSpec& s);
 std::vector<double> model_data(const ModelSpec& s);
 // Numbers in the model's data set (known before it is generated or read).
 int64_t model_data_words(const ModelSpec& s);
-// Number of orbit coordinates the model exposes and the scratch words one chain needs.
+// Number of orbit coordinates the model exposes.
 int model_coordinate_count(const ModelSpec& s);
-int model_scratch_words(const ModelSpec& s);
 // "(blocks B of (n, m), E free)" for messages.
 std::string describe_layout(const RuntimeLayout& l);
 
