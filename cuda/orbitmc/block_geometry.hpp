@@ -8,7 +8,6 @@
 
 #include "block_layout.hpp"
 #include "hd.hpp"
-#include "philox_noise.hpp"
 #include "vector_view.hpp"
 
 namespace orbitmc {

@@ -69,13 +69,6 @@ SamplerKind parse_sampler(const std::string& name, const std::string& field) {
   return k;
 }
 
-ExecutionPath parse_path(const std::string& name, const std::string& field) {
-  if (name == "auto") return ExecutionPath::kAuto;
-  if (name == "register") return ExecutionPath::kRegister;
-  if (name == "general") return ExecutionPath::kGeneral;
-  bad_input(field, name, "allowed: auto, register, general");
-}
-
 const char* path_name(ExecutionPath p) {
   return p == ExecutionPath::kRegister  ? "register"
          : p == ExecutionPath::kGeneral ? "general"

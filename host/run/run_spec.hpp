@@ -88,8 +88,7 @@ void check_run_spec(const RunSpec& spec, const std::string& where,
 void check_run_spec_model(const ModelSpec& model, const std::string& where);
 // Number of parameters of one chain (the model's dimension).
 int model_dimension(const ModelSpec& model);
-// Parses "auto", "register" or "general"; throws InputError naming `field` otherwise.
-ExecutionPath parse_path(const std::string& name, const std::string& field);
+// "auto", "register" or "general" (benchmark output).
 const char* path_name(ExecutionPath p);
 
 }  // namespace orbitmc

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "../block_geometry.hpp"
+#include "../philox_noise.hpp"  // NoiseKey of prepare()
 
 namespace orbitmc {
 
