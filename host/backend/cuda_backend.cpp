@@ -57,11 +57,9 @@ class CudaBackend : public Backend {
   void check_fits(const RunSpec& spec) const override {
     const uint64_t word = spec.use_double ? 8 : 4;
     uint64_t per_chain = state_words_per_chain(spec) * word + sizeof(ChainCounters);
-    bool general = true;
     dispatch(spec, [&](const auto& s, const auto&) {
       using S = std::decay_t<decltype(s)>;
-      general = !model_of<S>::Layout::kFixed;
-      if (general)
+      if constexpr (!model_of<S>::Layout::kFixed)
         per_chain +=
             (static_cast<uint64_t>(S::kVectors) * s.model.layout.dim() + s.model.scratch_words()) *
             word;

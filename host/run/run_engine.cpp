@@ -19,9 +19,9 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
     const uint64_t from = state.initialised() ? state.next_step : 0;
     const uint64_t to = std::min(total, from + seg);
     // The ensemble stays on the device between segments; it comes back for checkpoints and at
-    // the end.
+    // the end (below).
     backend.advance_on_device(spec, state, to);
-    if (control.on_state || to >= total) backend.sync(state);
+    if (control.on_state) backend.sync(state);
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (control.on_segment) control.on_segment(control.label, to, total, dt);
     if (control.on_state) control.on_state(state);
