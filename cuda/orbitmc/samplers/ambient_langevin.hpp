@@ -6,7 +6,7 @@
 #include "../block_geometry.hpp"
 #include "../chain_state.hpp"
 #include "../philox_noise.hpp"
-#include "sampler_params.hpp"
+#include "sampler_base.hpp"
 
 namespace orbitmc {
 
@@ -29,20 +29,17 @@ ORBITMC_HD ORBITMC_FORCEINLINE void euler_maruyama_move(int d, const X& x, const
 }
 
 template <class Model>
-struct AmbientEM {
-  // Registration: the case-file name, help, and traits every listing and check reads.
+struct AmbientEM : SamplerBase<Model> {
   static constexpr SamplerKind kKind = SamplerKind::kAmbientEM;
   static constexpr const char* kName = "ambient_em";
   static constexpr const char* kHelp = "Euler-Maruyama on L + (kappa/2)|F|^2 (keys h, kappa)";
-  static constexpr bool kConstrained = false;  // moves on the slice (uses c, not kappa)
-  static constexpr bool kExact = false;        // unbiased for any step
-  using T = typename Model::Scalar;
+  static constexpr bool kConstrained = false;
+  static constexpr bool kExact = false;
+  using typename SamplerBase<Model>::T;
+  using SamplerBase<Model>::model;
+  using SamplerBase<Model>::p;
   static constexpr int kVectors = 3;  // ∇V, R, candidate
-  Model model;
-  SamplerParams<T> p;
 
-  template <class W>
-  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
   template <class X, class W>
   ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {
@@ -59,21 +56,20 @@ struct AmbientEM {
 };
 
 template <class Model>
-struct AmbientLM {
-  // Registration: the case-file name, help, and traits every listing and check reads.
+struct AmbientLM : SamplerBase<Model> {
   static constexpr SamplerKind kKind = SamplerKind::kAmbientLM;
   static constexpr const char* kName = "ambient_lm";
   static constexpr const char* kHelp =
       "Leimkuhler-Matthews on L + (kappa/2)|F|^2, O(h^2) bias at EM cost (keys h, kappa)";
-  static constexpr bool kConstrained = false;  // moves on the slice (uses c, not kappa)
-  static constexpr bool kExact = false;        // unbiased for any step
-  using T = typename Model::Scalar;
+  static constexpr bool kConstrained = false;
+  static constexpr bool kExact = false;
+  using typename SamplerBase<Model>::T;
+  using SamplerBase<Model>::model;
+  using SamplerBase<Model>::p;
   // ∇V, R_{n+1}, candidate, and R_n carried from the previous step: each step draws one noise
   // vector. R_n is a pure function of the step, so begin() rebuilds it after any segment
   // boundary or resume.
   static constexpr int kVectors = 4;
-  Model model;
-  SamplerParams<T> p;
 
   template <class W>
   ORBITMC_HD void begin(W& w, NoiseKey key, uint32_t chain, uint64_t n) const {
@@ -101,21 +97,18 @@ struct AmbientLM {
 };
 
 template <class Model>
-struct AmbientMALA {
-  // Registration: the case-file name, help, and traits every listing and check reads.
+struct AmbientMALA : SamplerBase<Model> {
   static constexpr SamplerKind kKind = SamplerKind::kAmbientMALA;
   static constexpr const char* kName = "ambient_mala";
   static constexpr const char* kHelp =
       "Metropolis-adjusted Langevin on L + (kappa/2)|F|^2, exact at finite kappa (keys h, kappa)";
-  static constexpr bool kConstrained = false;  // moves on the slice (uses c, not kappa)
-  static constexpr bool kExact = true;         // unbiased for any step
-  using T = typename Model::Scalar;
+  static constexpr bool kConstrained = false;
+  static constexpr bool kExact = true;
+  using typename SamplerBase<Model>::T;
+  using SamplerBase<Model>::model;
+  using SamplerBase<Model>::p;
   static constexpr int kVectors = 4;  // ∇V(x), ∇V(y), R, proposal y
-  Model model;
-  SamplerParams<T> p;
 
-  template <class W>
-  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
   template <class X, class W>
   ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {

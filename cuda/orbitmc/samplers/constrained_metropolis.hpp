@@ -9,24 +9,23 @@
 #include "../block_geometry.hpp"
 #include "../chain_state.hpp"
 #include "../philox_noise.hpp"
-#include "sampler_params.hpp"
+#include "sampler_base.hpp"
 
 namespace orbitmc {
 
 template <class Model>
-struct ConstrainedMetropolis {
-  // Registration: the case-file name, help, and traits every listing and check reads.
+struct ConstrainedMetropolis : SamplerBase<Model> {
   static constexpr SamplerKind kKind = SamplerKind::kConstrainedMetropolis;
   static constexpr const char* kName = "constrained_metropolis";
   static constexpr const char* kHelp =
       "exact Metropolis on the slice (Zappa et al. 2018), law exp(-beta L) det G^(-c/2) (keys h, "
       "c)";
-  static constexpr bool kConstrained = true;  // moves on the slice (uses c, not kappa)
-  static constexpr bool kExact = true;        // unbiased for any step
-  using T = typename Model::Scalar;
+  static constexpr bool kConstrained = true;
+  static constexpr bool kExact = true;
+  using typename SamplerBase<Model>::T;
+  using SamplerBase<Model>::model;
+  using SamplerBase<Model>::p;
   static constexpr int kVectors = 4;  // tangent move v, proposal y, reverse move w, return point
-  Model model;
-  SamplerParams<T> p;
 
   // log π(x) = −βL(x) − (c/2) log det G(x)  (G = K on the slice).
   template <class X, class W>
@@ -37,8 +36,6 @@ struct ConstrainedMetropolis {
   // Relative tolerance for the reverse projection to count as landing on x.
   static ORBITMC_HD constexpr T reverse_tolerance() { return sizeof(T) == 4 ? T(1e-3) : T(1e-7); }
 
-  template <class W>
-  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
   template <class X, class W>
   ORBITMC_HD void step(X x, W& work, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {

@@ -8,27 +8,24 @@
 #include "../chain_state.hpp"
 #include "../philox_noise.hpp"
 #include "ambient_langevin.hpp"
-#include "sampler_params.hpp"
+#include "sampler_base.hpp"
 
 namespace orbitmc {
 
 template <class Model>
-struct ConstrainedProjection {
-  // Registration: the case-file name, help, and traits every listing and check reads.
+struct ConstrainedProjection : SamplerBase<Model> {
   static constexpr SamplerKind kKind = SamplerKind::kConstrainedProjection;
   static constexpr const char* kName = "constrained_projection";
   static constexpr const char* kHelp =
       "Langevin on the slice with projection, law exp(-beta L) det G^(-c/2) with O(h) bias (keys "
       "h, c)";
-  static constexpr bool kConstrained = true;  // moves on the slice (uses c, not kappa)
-  static constexpr bool kExact = false;       // unbiased for any step
-  using T = typename Model::Scalar;
+  static constexpr bool kConstrained = true;
+  static constexpr bool kExact = false;
+  using typename SamplerBase<Model>::T;
+  using SamplerBase<Model>::model;
+  using SamplerBase<Model>::p;
   static constexpr int kVectors = 3;  // ∇V, R, unconstrained move
-  Model model;
-  SamplerParams<T> p;
 
-  template <class W>
-  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
   template <class X, class W>
   ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
                        uint64_t n) const {

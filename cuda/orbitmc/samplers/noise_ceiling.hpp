@@ -5,26 +5,23 @@
 
 #include "../chain_state.hpp"
 #include "../philox_noise.hpp"
-#include "sampler_params.hpp"
+#include "sampler_base.hpp"
 
 namespace orbitmc {
 
 template <class Model>
-struct NoiseCeiling {
-  // Registration: the case-file name, help, and traits every listing and check reads.
+struct NoiseCeiling : SamplerBase<Model> {
   static constexpr SamplerKind kKind = SamplerKind::kNoiseCeiling;
   static constexpr const char* kName = "noise_ceiling";
   static constexpr const char* kHelp =
       "benchmark ceiling: the noise of an EM step with a trivial update; samples no law";
-  static constexpr bool kConstrained = false;  // moves on the slice (uses c, not kappa)
-  static constexpr bool kExact = false;        // unbiased for any step
-  using T = typename Model::Scalar;
+  static constexpr bool kConstrained = false;
+  static constexpr bool kExact = false;
+  using typename SamplerBase<Model>::T;
+  using SamplerBase<Model>::model;
+  using SamplerBase<Model>::p;
   static constexpr int kVectors = 1;  // R
-  Model model;
-  SamplerParams<T> p;
 
-  template <class W>
-  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
   template <class X, class W>
   ORBITMC_HD void step(X x, W& w, ChainCounters&, NoiseKey key, uint32_t chain, uint64_t n) const {
     const int d = model.layout.dim();

@@ -1,0 +1,29 @@
+// The members every sampler has: its model, its parameters, the scalar type, and a begin()
+// that rebuilds nothing. A sampler that carries state from one step to the next (LM's R_n)
+// declares its own begin(); the others inherit this one.
+//
+// A sampler's registration is its own: kKind, kName, kHelp, and the traits kConstrained (moves
+// on the slice, reads c rather than kappa) and kExact (unbiased for any step, so --refine does
+// not apply). Derived templates name the base's members with using-declarations, since members
+// of a dependent base are not found by unqualified lookup.
+#pragma once
+
+#include <cstdint>
+
+#include "../hd.hpp"
+#include "../philox_noise.hpp"
+#include "sampler_params.hpp"
+
+namespace orbitmc {
+
+template <class Model>
+struct SamplerBase {
+  using T = typename Model::Scalar;
+  Model model;
+  SamplerParams<T> p;
+
+  template <class W>
+  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
+};
+
+}  // namespace orbitmc
