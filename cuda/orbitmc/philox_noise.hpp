@@ -37,7 +37,9 @@ enum NoiseStream : uint32_t {
   kStreamAccept = 1,    // Metropolis accept/reject uniforms
   kStreamInit = 2,      // initial states
   kStreamData = 3,      // data sets of the models (chain = index / 2, step 0), drawn on the host
-  kStreamBatch = 4,     // a chain's fresh minibatch of each step (relu with batch > 0)
+  kStreamBatch = 4,     // a chain's per-step data: fresh minibatch, drawn points, kept entries
+  kStreamProblem = 5,   // an experiment training's problem and start (chain = seed, step =
+                        // purpose), drawn on the host
 };
 
 struct NoiseKey {

@@ -4,11 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
-#include <system_error>
-#include <thread>
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "backend/cpu_threads.hpp"
 #include "input_error.hpp"
 #include "orbitmc/chain_runner.hpp"
 #include "run/observation_spec.hpp"
@@ -76,29 +75,7 @@ void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t 
 }
 
 // Threads for a run: --threads (0: every hardware thread), never more than chains.
-uint64_t thread_count(const RunSpec& spec) {
-  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-  return std::min<uint64_t>(spec.threads > 0 ? spec.threads : hw,
-                            std::max<uint64_t>(1, spec.chains));
-}
-
-// Runs body(t) for t < n on n threads and joins them. When a thread cannot be started (thread
-// limits, an address-space limit too small for n stacks) the started ones are joined (a
-// joinable std::thread destroyed would terminate the process) and InputError names --threads.
-template <class F>
-void run_on_threads(uint64_t n, F&& body) {
-  std::vector<std::thread> pool;
-  pool.reserve(n);  // no reallocation (and no bad_alloc) while threads are running
-  try {
-    for (uint64_t t = 0; t < n; ++t) pool.emplace_back([&body, t] { body(t); });
-  } catch (const std::exception& e) {  // std::system_error, or bad_alloc for a thread's state
-    for (auto& th : pool) th.join();
-    bad_input("--threads", n,
-              "only " + std::to_string(pool.size()) + " threads could be started here (" +
-                  e.what() + "); use fewer");
-  }
-  for (auto& th : pool) th.join();
-}
+uint64_t thread_count(const RunSpec& spec) { return cpu_thread_count(spec.threads, spec.chains); }
 
 class CpuBackend : public Backend {
  public:

@@ -1,5 +1,6 @@
-// The `orbitmc` command line: validate (the validation suite), run (one case file), models
-// (the catalogue). Bad input exits 2 with one line naming the value and what is allowed.
+// The `orbitmc` command line: validate (the validation suite), run (one case file), experiment
+// (an ensemble of trainings of the paper's experiments), models (the catalogue). Bad input exits 2
+// with one line naming the value and what is allowed.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
@@ -7,6 +8,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "experiment/experiment_command.hpp"
+#include "experiment/experiment_registry.hpp"
 #include "input_error.hpp"
 #include "io/interrupt.hpp"
 #include "models/model_registry.hpp"
@@ -110,6 +113,54 @@ int main(int argc, char** argv) {
   run->add_option("case", run_case_path, "case file (JSON)")->required();
   app.add_subcommand("models", "list models, parameters and samplers");
 
+  orbitmc::ExperimentOptions xo;
+  std::string x_target, x_noise;
+  std::vector<std::string> x_set;
+  uint64_t x_steps = 0, x_log_every = 0, x_batch = 0;
+  double x_eta = 0;
+  bool x_quiet = false, x_no_html = false;
+  auto* experiment =
+      app.add_subcommand("experiment",
+                         "train an ensemble of one of the paper's experiments under several noise "
+                         "models:\n" +
+                             orbitmc::experiment_catalogue() + "  or FILE.json");
+  experiment->add_option("experiment", x_target, "relu, matcomp, spectral, tv, or FILE.json")
+      ->required();
+  experiment->add_option("--seeds", xo.spec.seeds, "independent trainings (default 16)")
+      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 24));
+  experiment->add_option("--noise", x_noise, "noise models side by side: sgd,gd,langevin");
+  experiment->add_option("--beta", xo.spec.beta, "inverse temperature of langevin (default 1e4)")
+      ->check(kFiniteNumber & CLI::PositiveNumber);
+  experiment->add_option("--steps", x_steps, "training steps (setting steps)")
+      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  experiment->add_option("--log-every", x_log_every, "steps between log points (setting log_every)")
+      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  experiment->add_option("--batch", x_batch, "sgd batch (setting batch)")
+      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 16));
+  experiment->add_option("--eta", x_eta, "learning rate (setting eta)")
+      ->check(kFiniteNumber & CLI::PositiveNumber);
+  experiment->add_option("--set", x_set, "KEY=VALUE: any setting of the experiment (repeatable)");
+  experiment->add_option("--seed", xo.spec.seed, "key of every draw (1..2^64-1)")
+      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, UINT64_MAX));
+  experiment
+      ->add_option("--seed-offset", xo.spec.seed_offset,
+                   "global index of the first seed (continues an ensemble)")
+      ->check(kUnsigned64 & CLI::Range(uint64_t{0}, uint64_t{0xffffffff}));
+  experiment
+      ->add_option("--max-log-points", xo.spec.max_log_points,
+                   "at most this many log points (the interval grows in multiples of "
+                   "log_every)")
+      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{100000}));
+  experiment->add_option("--backend", xo.spec.backend, "cpu or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  experiment->add_option("--threads", xo.spec.threads, "CPU threads (0: all hardware threads)")
+      ->check(kUnsigned64 & CLI::Range(0u, kMaxThreads));
+  experiment->add_option("--out", xo.spec.out_dir, "output folder (experiment.json, page/)");
+  experiment->add_flag("--save-states", xo.save_states,
+                       "also write states/*.npy: problems, first and last states of every run");
+  experiment->add_flag("--quiet", x_quiet, "no progress output");
+  experiment->add_flag("--no-html", x_no_html, "write experiment.json only");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -121,6 +172,40 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("models")) {
       print_models();
       return 0;
+    }
+    if (app.got_subcommand("experiment")) {
+      orbitmc::ExperimentSpec& xs = xo.spec;
+      const uint64_t seeds = xs.seeds, seed = xs.seed;
+      const uint32_t offset = xs.seed_offset;
+      const double beta = xs.beta;
+      const bool is_file = x_target.size() > 5 && x_target.substr(x_target.size() - 5) == ".json";
+      if (is_file) {
+        orbitmc::read_experiment_file(x_target, xs);
+      } else {
+        const auto& e = orbitmc::find_experiment(x_target, "experiment");
+        xs.name = e.name;
+        xs.settings = orbitmc::Settings(e.defaults());
+      }
+      // Flags override the file.
+      if (experiment->count("--seeds")) xs.seeds = seeds;
+      if (experiment->count("--seed")) xs.seed = seed;
+      if (experiment->count("--seed-offset")) xs.seed_offset = offset;
+      if (experiment->count("--beta")) xs.beta = beta;
+      if (experiment->count("--noise")) xs.noises = orbitmc::parse_noise_list(x_noise, "--noise");
+      if (experiment->count("--steps")) xs.settings.set("steps", x_steps, "--steps");
+      if (experiment->count("--log-every"))
+        xs.settings.set("log_every", x_log_every, "--log-every");
+      if (experiment->count("--batch")) xs.settings.set("batch", x_batch, "--batch");
+      if (experiment->count("--eta")) xs.settings.set("eta", x_eta, "--eta");
+      for (const auto& a : x_set) xs.settings.set_text(a, "--set");
+      if (xs.seed_offset + (xs.seeds - 1) > 0xffffffffull)
+        orbitmc::bad_input("--seed-offset", xs.seed_offset,
+                           "seed indices are 32-bit: offset + seeds - 1 must stay below 2^32");
+      if (xs.out_dir.empty()) orbitmc::bad_input("--out", "\"\"", "name a folder");
+      xs.command_line = opt.command_line;
+      xo.progress = !x_quiet;
+      xo.html = !x_no_html;
+      return orbitmc::run_experiment_command(xo);
     }
     auto* sub = app.got_subcommand("validate") ? validate : run;
     if (sub->count("--correction-scale")) {

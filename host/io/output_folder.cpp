@@ -92,9 +92,10 @@ void check_output_plan(const std::string& out_dir, const std::string& ck_flag,
   }
 }
 
-OutputFolder::OutputFolder(const std::string& dir) {
+OutputFolder::OutputFolder(const std::string& dir, const std::string& report_file,
+                           const std::string& page_folder) {
   create_folder("--out", dir, dir);
-  const fs::path report = fs::path(dir) / "report.json";
+  const fs::path report = fs::path(dir) / report_file;
   check_can_write("--out", dir, report.string());
   fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd_ < 0) bad_input("--out", dir, std::string("cannot be opened: ") + std::strerror(errno));
@@ -109,8 +110,8 @@ OutputFolder::OutputFolder(const std::string& dir) {
   // A previous run's page and log would show its verdict beside this run's report.
   std::error_code ec;
   fs::remove(fs::path(dir) / "render.log", ec);
-  fs::remove(fs::path(dir) / "report" / "index.html", ec);
-  for (const auto& e : fs::directory_iterator(fs::path(dir) / "report", ec))
+  fs::remove(fs::path(dir) / page_folder / "index.html", ec);
+  for (const auto& e : fs::directory_iterator(fs::path(dir) / page_folder, ec))
     if (e.path().filename().string().rfind(".tmp-", 0) == 0)  // the renderer's, cut short
       fs::remove(e.path(), ec);
 }

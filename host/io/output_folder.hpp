@@ -21,10 +21,12 @@ void check_output_plan(const std::string& out_dir, const std::string& ck_flag,
 // is written) until the object is destroyed. A second run on the same folder is refused.
 class OutputFolder {
  public:
-  // Creates `dir` if needed; throws InputError naming --out when it cannot hold the report or
-  // is locked by another run. Removes stale temporaries of dead runs and the previous run's
-  // render.log and report/index.html, so no stale verdict sits beside the new report.
-  explicit OutputFolder(const std::string& dir);
+  // Creates `dir` if needed; throws InputError naming --out when it cannot hold the report
+  // (`report_file`) or is locked by another run. Removes stale temporaries of dead runs and the
+  // previous run's render.log and PAGE_FOLDER/index.html, so no stale verdict sits beside the
+  // new report.
+  explicit OutputFolder(const std::string& dir, const std::string& report_file = "report.json",
+                        const std::string& page_folder = "report");
   ~OutputFolder();
   OutputFolder(const OutputFolder&) = delete;
   OutputFolder& operator=(const OutputFolder&) = delete;

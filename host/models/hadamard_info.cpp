@@ -24,20 +24,6 @@ std::vector<double> sparse_truth(uint64_t seed, int p, uint32_t& k) {
   return c;
 }
 
-// The piecewise-constant signal of experiment 5, segments stretched to length p.
-std::vector<double> piecewise_signal(int p) {
-  const double value[] = {1.0, -1.5, 0.5, 2.0};
-  const double end[] = {50, 120, 160, 200};  // cumulative segment ends out of 200
-  std::vector<double> w(p);
-  for (int i = 0; i < p; ++i) {
-    const double at = (i + 0.5) * 200.0 / p;
-    int seg = 0;
-    while (seg < 3 && at >= end[seg]) ++seg;
-    w[i] = value[seg];
-  }
-  return w;
-}
-
 }  // namespace
 
 void ModelInfo<HadamardModel>::check(const ModelSpec& s, const std::string& where) {

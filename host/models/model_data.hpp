@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace orbitmc {
 
@@ -11,5 +12,9 @@ namespace orbitmc {
 double data_normal(uint64_t seed, uint32_t index);
 // Uniform in (0, 1) from data_normal (its normal CDF), so every data set uses one stream.
 double data_uniform(uint64_t seed, uint32_t index);
+
+// The piecewise-constant signal of THEORY §8, experiment 5: values 1.0, −1.5, 0.5, 2.0 over
+// segments of 50, 70, 40 and 40 out of 200, stretched to `length`.
+std::vector<double> piecewise_signal(int length);
 
 }  // namespace orbitmc

@@ -83,27 +83,36 @@ int spawn_and_wait(const std::vector<std::string>& args, const std::string& log)
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-}  // namespace
-
-bool render_report(const std::string& out_dir) {
+// Runs SCRIPT (beside the shipped cases) on OUT_DIR/JSON_NAME, writing OUT_DIR/PAGE_FOLDER.
+bool render_page(const std::string& script_name, const std::string& json_name,
+                 const std::string& page_folder, const std::string& out_dir) {
   const std::string folder = shipped_data_folder();
-  const std::string script = folder.empty() ? "" : folder + "/render_report.py";
-  const std::string json = out_dir + "/report.json";
-  const int rc =
-      script.empty()
-          ? -1
-          : spawn_and_wait({python_interpreter(), script, json, "--out", out_dir + "/report"},
-                           out_dir + "/render.log");
+  const std::string script = folder.empty() ? "" : folder + "/" + script_name;
+  const std::string json = out_dir + "/" + json_name;
+  const int rc = script.empty() ? -1
+                                : spawn_and_wait({python_interpreter(), script, json, "--out",
+                                                  out_dir + "/" + page_folder},
+                                                 out_dir + "/render.log");
   if (rc == 0) return true;
   if (script.empty())
-    std::printf("note: the report renderer (render_report.py) was not found beside orbitmc\n");
+    std::printf("note: the page renderer (%s) was not found beside orbitmc\n", script_name.c_str());
   else
     std::printf(
-        "note: the HTML report could not be rendered (see %s/render.log); run\n"
+        "note: the HTML page could not be rendered (see %s/render.log); run\n"
         "  python3 %s %s\n",
         printable(out_dir, 4096).c_str(), printable(script, 4096).c_str(),
         printable(json, 4096).c_str());
   return false;
+}
+
+}  // namespace
+
+bool render_report(const std::string& out_dir) {
+  return render_page("render_report.py", "report.json", "report", out_dir);
+}
+
+bool render_experiment_page(const std::string& out_dir) {
+  return render_page("render_experiment.py", "experiment.json", "page", out_dir);
 }
 
 }  // namespace orbitmc

@@ -17,4 +17,7 @@ std::string shipped_data_folder();
 // false, after printing how to render by hand, when it could not be started or failed.
 bool render_report(const std::string& out_dir);
 
+// Renders OUT_DIR/experiment.json into OUT_DIR/page/ (render_experiment.py), the same way.
+bool render_experiment_page(const std::string& out_dir);
+
 }  // namespace orbitmc

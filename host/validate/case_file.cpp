@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "input_error.hpp"
+#include "io/json_file.hpp"
 #include "models/model_registry.hpp"
 #include "models/npy_file.hpp"
 
@@ -20,9 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-// Case files nest a few levels; anything deeper is not a case file (and a value nested 10^5
-// deep must never reach a recursive dump or destructor).
-constexpr int kMaxJsonDepth = 32;
 // Integer limits checked in 64 bits before any narrowing to int: sizes of models and
 // histograms, and step counts that stay far from overflow after --refine and --longer (1000 each).
 constexpr int64_t kMaxSize = 1 << 20;
@@ -65,47 +63,6 @@ const char* type_name(const json& v) {
       return "null";
     default:
       return "a number";
-  }
-}
-
-// Parses JSON refusing what nlohmann accepts silently: nesting deeper than kMaxJsonDepth and
-// duplicate keys (where the last one would win).
-json parse_strict(const std::string& text, const std::string& file) {
-  std::vector<std::set<std::string>> keys;  // one set per open object
-  std::vector<std::string> path;            // keys of the open objects, for the message
-  auto cb = [&](int depth, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        if (depth >= kMaxJsonDepth)
-          bad_input(file, "(file contents)",
-                    "nested deeper than " + std::to_string(kMaxJsonDepth) +
-                        " levels; a case file is a few levels deep");
-        if (event == json::parse_event_t::object_start) keys.emplace_back();
-        break;
-      case json::parse_event_t::object_end:
-        if (!keys.empty()) keys.pop_back();
-        break;
-      case json::parse_event_t::key: {
-        const std::string& k = parsed.get_ref<const std::string&>();
-        if (!keys.empty() && !keys.back().insert(k).second)
-          bad_input(file + ": key \"" + k + "\"", "(repeated)",
-                    "each key may appear once per object (a repeated key would silently "
-                    "override the first)");
-        break;
-      }
-      default:
-        break;
-    }
-    return true;
-  };
-  try {
-    return json::parse(text, cb);
-  } catch (const json::out_of_range& e) {
-    // JSON has no non-finite numbers: an overflowing literal such as 1e999 lands here.
-    bad_input(file, "(file contents)", std::string("numbers must be finite: ") + e.what());
-  } catch (const json::exception& e) {
-    bad_input(file, "(file contents)", std::string("not valid JSON: ") + e.what());
   }
 }
 
@@ -407,21 +364,7 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
 }
 
 CaseSpec load_case_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::is_directory(path, ec))
-    bad_input("case file", path, "is a folder; give a case file (*.json), or use validate --cases");
-  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec))
-    bad_input("case file", path, "is not a regular file (a device or pipe is never a case file)");
-  if (fs::exists(path, ec) && fs::file_size(path, ec) > kMaxCaseFileBytes)
-    bad_input("case file", path,
-              "is larger than " + std::to_string(kMaxCaseFileBytes >> 20) +
-                  " MiB; a case file is a few kilobytes");
-  std::ifstream in(path);
-  if (!in) bad_input("case file", path, "cannot be opened for reading");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_case_text(ss.str(), path);
+  return parse_case_text(read_small_file(path, "case file", kMaxCaseFileBytes), path);
 }
 
 void apply_overrides(CaseSpec& c, const CaseOverrides& o) {

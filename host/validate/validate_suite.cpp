@@ -20,6 +20,7 @@
 #include "io/checkpoint.hpp"
 #include "io/interrupt.hpp"
 #include "io/output_folder.hpp"
+#include "io/report_writer.hpp"
 #include "profile_range.hpp"
 #include "report/report_renderer.hpp"
 #include "run/memory_budget.hpp"
@@ -106,48 +107,6 @@ std::string run_fingerprint(const std::vector<std::string>& files,
   hex << std::hex << std::setw(16) << std::setfill('0') << fnv1a64(text, text.size());
   return hex.str();
 }
-
-// The report of a run, rewritten after every case. Shared with the interrupt watcher, which
-// marks it incomplete: every write (report or checkpoint) holds the mutex, so the watcher
-// waits for a write in progress and never leaves a temporary behind.
-class ReportWriter {
- public:
-  ReportWriter(nlohmann::json report, std::string path)
-      : report_(std::move(report)), path_(std::move(path)) {}
-
-  // Applies `edit` to the report and writes it.
-  template <class F>
-  void update(F&& edit) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    edit(report_);
-    write_locked();
-  }
-  // The last write of an interrupted process: like update, but the mutex stays locked, so no
-  // other write (a checkpoint) can start before the watcher exits and be cut short.
-  template <class F>
-  void final_update(F&& edit) {
-    mutex_.lock();
-    edit(report_);
-    write_locked();
-  }
-  // Runs `write` (a checkpoint) under the same mutex, with the report as it stands.
-  template <class F>
-  void exclusive(F&& write) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    write(static_cast<const nlohmann::json&>(report_));
-  }
-  nlohmann::json snapshot() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return report_;
-  }
-
- private:
-  void write_locked() { write_file_atomically(path_, report_.dump(1) + "\n"); }
-
-  std::mutex mutex_;
-  nlohmann::json report_;
-  std::string path_;
-};
 
 // One progress line on a terminal: steps, chain-steps/s, time left.
 void show_progress(const std::string& what, uint64_t chains, uint64_t done, uint64_t total,

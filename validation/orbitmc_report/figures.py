@@ -61,6 +61,12 @@ def to_array(seq):
     return np.array([np.nan if v is None else float(v) for v in seq], dtype=float)
 
 
+def to_array_2d(rows):
+    """JSON list of lists (nulls allowed) → 2-D float array with NaN for null."""
+    return np.array([[np.nan if v is None else float(v) for v in row] for row in rows],
+                    dtype=float).reshape(len(rows), -1)
+
+
 def save_figure(fig, outdir, filename):
     fig.tight_layout()
     write_atomic(os.path.join(outdir, filename),

@@ -1,9 +1,14 @@
 // Model `hadamard`: coefficients c = u ⊙ v (p blocks of size (1, 1)), predictions ŷ = D c for a
 // design D ∈ R^{points×p} shared by every chain, and the least-squares loss
-// L = |D c − y|² / (2 s²) + (ρ/2) Σ_k c_k². The operator B of THEORY §5 (w = B c: identity,
+// L = Σ_i (D c − y)_i² / (2 s²) + (ρ/2) Σ_k c_k². The operator B of THEORY §5 (w = B c: identity,
 // cumulative sum, cosine synthesis) is folded into D on the host (D = A·B), so the per-chain
 // work is one product with a shared matrix. Block k is (u_k, v_k): (g u_k, v_k / g) keeps c.
 // Orbit coordinates: c_k = u_k v_k for k < p, then the data term |D c − y|² / points.
+//
+// The experiments (THEORY §8, 4 and 5) also train the baselines with the same data term: a
+// layout with no blocks and p free parameters makes the coefficients plain (c = θ), with an
+// optional L1 penalty λ Σ|c_k| (its subgradient λ·sign(c_k)); and batch > 0 makes each step's
+// sum run over `batch` points drawn with replacement (prepare(), stream kStreamBatch).
 #pragma once
 
 #include "../block_geometry.hpp"
@@ -14,7 +19,7 @@ namespace orbitmc {
 template <class T, class L = RuntimeLayout>
 struct HadamardModel {
   using Scalar = T;
-  using Layout = L;                   // (p, 1, 1)
+  using Layout = L;                   // (p, 1, 1), or (0, ·, ·) with p free: plain coefficients
   static constexpr int kScratch = 0;  // the residual needs `points` words: general path only
   static_assert(!L::kFixed, "hadamard's scratch is sized at run time: general path only");
 
@@ -23,20 +28,39 @@ struct HadamardModel {
   T width;                  // s
   T ridge;                  // ρ of the invariant prior (ρ/2) Σ_k c_k²
   const T* data = nullptr;  // D: points × p, row-major; then y: points
+  T l1 = T(0);              // λ of λ Σ|c_k| (plain coefficients only)
+  int batch = 0;            // 0: every point each step; > 0: points drawn per step
 
-  ORBITMC_HD int scratch_words() const { return points; }
-  ORBITMC_HD int coords() const { return layout.blocks() + 1; }
-  // Per-step data (a fresh minibatch): none for this model.
+  ORBITMC_HD bool factored() const { return layout.blocks() > 0; }
+  ORBITMC_HD int coefficients() const { return factored() ? layout.blocks() : layout.free_dim(); }
+  ORBITMC_HD int terms() const { return batch > 0 ? batch : points; }  // points per step
+  // Residuals of the step's points, then (batch > 0) the indices of those points.
+  ORBITMC_HD int scratch_words() const { return batch > 0 ? 2 * batch : points; }
+  ORBITMC_HD int coords() const { return coefficients() + 1; }
+  // Draws this step's points (indices, stored as T: exact below 2^24) when batch > 0.
   template <class W>
-  ORBITMC_HD void prepare(NoiseKey, uint32_t, uint64_t, W) const {}
-  ORBITMC_HD T design(int i, int k) const { return data[i * layout.blocks() + k]; }
-  ORBITMC_HD T output(int i) const { return data[points * layout.blocks() + i]; }
+  ORBITMC_HD void prepare(NoiseKey key, uint32_t chain, uint64_t step, W ws) const {
+    for (int i = 0; i < batch; ++i) {
+      const int at = static_cast<int>(uniform01<T>(key, kStreamBatch, chain, step, i) * points);
+      ws[batch + i] = static_cast<T>(at < points ? at : points - 1);  // u01 may give exactly 1
+    }
+  }
+  ORBITMC_HD T design(int i, int k) const { return data[i * coefficients() + k]; }
+  ORBITMC_HD T output(int i) const { return data[points * coefficients() + i]; }
+  // The data point behind term t of this step.
+  template <class W>
+  ORBITMC_HD int point(int t, const W& ws) const {
+    return batch > 0 ? static_cast<int>(ws[batch + t]) : t;
+  }
+  template <class V>
+  ORBITMC_HD T coef(const V& th, int k) const {
+    return factored() ? th[layout.u(k, 0)] * th[layout.v(k, 0)] : th[layout.free(k)];
+  }
 
   template <class V>
   ORBITMC_HD T residual(const V& th, int i) const {
     T f = T(0);
-    for (int k = 0; k < layout.blocks(); ++k)
-      f += design(i, k) * th[layout.u(k, 0)] * th[layout.v(k, 0)];
+    for (int k = 0; k < coefficients(); ++k) f += design(i, k) * coef(th, k);
     return f - output(i);
   }
   template <class V>
@@ -48,33 +72,46 @@ struct HadamardModel {
     }
     return l;
   }
+  template <class V>
+  ORBITMC_HD T l1_term(const V& th) const {
+    T a = T(0);
+    if (!factored() && l1 != T(0))
+      for (int k = 0; k < coefficients(); ++k) a += om::fabs(th[layout.free(k)]);
+    return l1 * a;
+  }
+  // The loss on every point (a minibatch model's loss is that of its full data set).
   template <class V, class W>
   ORBITMC_HD T loss(const V& th, W) const {
-    return data_term(th) / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
+    return data_term(th) / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge) +
+           l1_term(th);
   }
-  // r (scratch) holds the residuals; then g_c = Dᵀ r / s² and (g_u, g_v) = g_c (v, u).
+  // r (scratch) holds the step's residuals; then g_c = Dᵀ r / s² and (g_u, g_v) = g_c (v, u).
   template <class V, class G, class W>
   ORBITMC_HD T loss_grad(const V& th, G g, W r) const {
     const T inv_s2 = T(1) / (width * width);
     T l = T(0);
-    for (int i = 0; i < points; ++i) {
-      const T ri = residual(th, i);
-      r[i] = ri * inv_s2;
-      l += ri * ri;
+    for (int t = 0; t < terms(); ++t) {
+      const T rt = residual(th, point(t, r));
+      r[t] = rt * inv_s2;
+      l += rt * rt;
     }
-    for (int k = 0; k < layout.blocks(); ++k) {
+    for (int k = 0; k < coefficients(); ++k) {
       T gc = T(0);
-      for (int i = 0; i < points; ++i) gc += design(i, k) * r[i];
-      const T u = th[layout.u(k, 0)], v = th[layout.v(k, 0)];
-      g[layout.u(k, 0)] = gc * v;
-      g[layout.v(k, 0)] = gc * u;
+      for (int t = 0; t < terms(); ++t) gc += design(point(t, r), k) * r[t];
+      if (factored()) {
+        const T u = th[layout.u(k, 0)], v = th[layout.v(k, 0)];
+        g[layout.u(k, 0)] = gc * v;
+        g[layout.v(k, 0)] = gc * u;
+      } else {
+        const T c = th[layout.free(k)];
+        g[layout.free(k)] = gc + (c > T(0) ? l1 : c < T(0) ? -l1 : T(0));
+      }
     }
-    return T(0.5) * l * inv_s2 + geometry::add_scale_ridge_grad(layout, th, ridge, g);
+    return T(0.5) * l * inv_s2 + geometry::add_scale_ridge_grad(layout, th, ridge, g) + l1_term(th);
   }
   template <class V>
   ORBITMC_HD T coord(const V& th, int k) const {
-    return k < layout.blocks() ? th[layout.u(k, 0)] * th[layout.v(k, 0)]
-                               : data_term(th) / T(points);
+    return k < coefficients() ? coef(th, k) : data_term(th) / T(points);
   }
 };
 

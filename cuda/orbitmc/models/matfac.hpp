@@ -3,7 +3,10 @@
 // normalisable along unobserved directions). Column k is the block (u = U[:,k], v = V[:,k]);
 // the symmetry used is the column rescaling (U[:,k], V[:,k]) → (g U[:,k], V[:,k] / g).
 // Target and mask live in device memory. Orbit coordinates: σ_k = |U[:,k]||V[:,k]| for each
-// column, then M_00.
+// column, then M_00. With keep < 1 (the SGD of THEORY §8, experiment 3) each step's loss runs
+// over the observed entries it keeps, each with probability `keep`, drawn by prepare() from the
+// chain's noise (stream kStreamBatch at (chain, step)); s stays the same, so the step's loss is
+// the sum over the kept entries divided by 2s².
 #pragma once
 
 #include "../block_geometry.hpp"
@@ -21,15 +24,31 @@ struct MatfacModel {
   T width;  // s
   T ridge;  // ρ of the invariant prior (ρ/2) Σ_b σ_b², which keeps the law normalisable
   const T* data = nullptr;  // target: rows × cols, row-major; then mask (1 observed, 0 not)
+  T keep = T(1);            // < 1: each step keeps each observed entry with this probability
 
-  ORBITMC_HD int scratch_words() const { return 0; }
+  ORBITMC_HD bool subsampled() const { return !L::kFixed && keep < T(1); }
+  // The step's kept entries (1 or 0 per entry, row-major) when subsampled.
+  ORBITMC_HD int scratch_words() const { return subsampled() ? layout.n() * layout.m() : 0; }
   ORBITMC_HD int coords() const { return layout.blocks() + 1; }
-  // Per-step data (a fresh minibatch): none for this model.
+  // Draws which entries this step keeps: four uniforms per Philox call, entry e from word e/4.
   template <class W>
-  ORBITMC_HD void prepare(NoiseKey, uint32_t, uint64_t, W) const {}
+  ORBITMC_HD void prepare(NoiseKey key, uint32_t chain, uint64_t step, W ws) const {
+    if (!subsampled()) return;
+    const int entries = layout.n() * layout.m();
+    for (int w = 0; w < (entries + 3) / 4; ++w) {
+      const auto b = philox_bits(key, kStreamBatch, chain, step, static_cast<uint32_t>(w));
+      for (int j = 0; j < 4 && 4 * w + j < entries; ++j)
+        ws[4 * w + j] = r123::u01<T>(b[j]) <= keep ? T(1) : T(0);
+    }
+  }
   ORBITMC_HD T target(int i, int j) const { return data[i * layout.m() + j]; }
   ORBITMC_HD T mask(int i, int j) const {
     return data[layout.n() * layout.m() + i * layout.m() + j];
+  }
+  // Whether entry (i, j) enters this step's loss.
+  template <class W>
+  ORBITMC_HD bool counts(int i, int j, const W& ws) const {
+    return mask(i, j) != T(0) && (!subsampled() || ws[i * layout.m() + j] != T(0));
   }
 
   template <class V>
@@ -53,7 +72,7 @@ struct MatfacModel {
     return l / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
   }
   template <class V, class G, class W>
-  ORBITMC_HD T loss_grad(const V& th, G g, W) const {
+  ORBITMC_HD T loss_grad(const V& th, G g, W ws) const {
 #pragma unroll
     for (int k = 0; k < layout.dim(); ++k) g[k] = T(0);
     const T inv_s2 = T(1) / (width * width);
@@ -62,9 +81,9 @@ struct MatfacModel {
     for (int i = 0; i < layout.n(); ++i)
 #pragma unroll
       for (int j = 0; j < layout.m(); ++j) {
-        // The mask is the same for every chain: the branch never diverges a warp, and skipping
-        // an unobserved entry only drops exact zeros.
-        if (mask(i, j) == T(0)) continue;
+        // In a validation run the mask is the same for every chain (the branch never diverges a
+        // warp); skipping an entry that does not count only drops exact zeros.
+        if (!counts(i, j, ws)) continue;
         const T r = entry(th, i, j) - target(i, j);
         l += r * r;
         const T rs = r * inv_s2;

@@ -1,0 +1,42 @@
+// The CPU's parallel loop: body(t) for t < n on n std::threads, joined before returning. Every
+// CPU computation (sampling chains, training seeds) splits its items into contiguous ranges,
+// one per thread, so results never depend on the thread count.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "input_error.hpp"
+
+namespace orbitmc {
+
+// When a thread cannot be started (thread limits, an address-space limit too small for n
+// stacks) the started ones are joined (a joinable std::thread destroyed would terminate the
+// process) and InputError names --threads.
+template <class F>
+void run_on_threads(uint64_t n, F&& body) {
+  std::vector<std::thread> pool;
+  pool.reserve(n);  // no reallocation (and no bad_alloc) while threads are running
+  try {
+    for (uint64_t t = 0; t < n; ++t) pool.emplace_back([&body, t] { body(t); });
+  } catch (const std::exception& e) {  // std::system_error, or bad_alloc for a thread's state
+    for (auto& th : pool) th.join();
+    bad_input("--threads", n,
+              "only " + std::to_string(pool.size()) + " threads could be started here (" +
+                  e.what() + "); use fewer");
+  }
+  for (auto& th : pool) th.join();
+}
+
+// Threads for `items` independent items: `requested` (0: every hardware thread), never more
+// than the items.
+inline uint64_t cpu_thread_count(uint64_t requested, uint64_t items) {
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  return std::min<uint64_t>(requested > 0 ? requested : hw, std::max<uint64_t>(1, items));
+}
+
+}  // namespace orbitmc

@@ -1,0 +1,95 @@
+// The experiment command: checks, the report as it grows, the summary.
+#include "experiment/experiment_command.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "experiment/experiment_registry.hpp"
+#include "experiment/experiment_report.hpp"
+#include "experiment/experiment_runner.hpp"
+#include "input_error.hpp"
+#include "io/interrupt.hpp"
+#include "io/output_folder.hpp"
+#include "io/report_writer.hpp"
+#include "report/report_renderer.hpp"
+
+namespace orbitmc {
+namespace {
+
+// Host memory an ensemble may use: half of the physical memory.
+uint64_t memory_budget() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGESIZE);
+  return pages > 0 && size > 0 ? static_cast<uint64_t>(pages) * size / 2 : uint64_t{1} << 32;
+}
+
+}  // namespace
+
+int run_experiment_command(const ExperimentOptions& opt) {
+  const ExperimentSpec& spec = opt.spec;
+  const ExperimentEntry& entry = find_experiment(spec.name, "experiment");
+  const std::unique_ptr<Experiment> ex = entry.make(spec.settings);  // checks every setting
+  if (spec.backend == "cuda")
+    bad_input("--backend", spec.backend,
+              "experiments run on the CPU backend in this version (the training kernel for the "
+              "GPU is the next step of issue 11); use cpu or auto");
+  check_experiment_memory(*ex, spec, memory_budget());
+  OutputFolder folder(spec.out_dir, "experiment.json", "page");
+  RunnerHooks hooks;
+  if (opt.save_states) {
+    hooks.states_dir = spec.out_dir + "/states";
+    std::error_code ec;
+    std::filesystem::create_directories(hooks.states_dir, ec);
+    if (ec) bad_input("--save-states", hooks.states_dir, "cannot be created: " + ec.message());
+  }
+
+  const size_t planned = ex->variants().size() * spec.noises.size();
+  ReportWriter report(experiment_head(spec, planned), spec.out_dir + "/experiment.json");
+  report.update([](nlohmann::json&) {});  // a previous run's report must not stand for this one
+  set_interrupt_action([&report, &spec](int sig) {
+    report.final_update([&](nlohmann::json& r) {
+      if (r["complete"] == true) return;
+      r["interrupted"] = interrupt_name(sig);
+      std::fprintf(stderr, "orbitmc: %s/experiment.json holds %zu of %zu runs, marked incomplete\n",
+                   printable(spec.out_dir, 4096).c_str(), r["runs"].size(),
+                   r["runs_planned"].get<size_t>());
+    });
+  });
+  struct ClearAction {
+    ~ClearAction() { set_interrupt_action({}); }
+  } clear_action;
+
+  const bool tty = opt.progress && ::isatty(2);
+  hooks.on_run = [&](const std::vector<RunResult>& runs) {
+    report.update([&](nlohmann::json& r) { r["runs"].push_back(run_json(runs.back())); });
+    if (opt.progress)
+      std::fprintf(stderr, "%s%s / %s: %llu seeds x %llu steps in %.1f s\n", tty ? "\r" : "",
+                   runs.back().variant.c_str(), runs.back().noise.c_str(),
+                   static_cast<unsigned long long>(runs.back().seeds),
+                   static_cast<unsigned long long>(runs.back().steps), runs.back().seconds);
+  };
+  if (tty)
+    hooks.on_progress = [](const std::string& what, uint64_t done, uint64_t total, double sec) {
+      std::fprintf(stderr, "\r  %-28s %10llu/%llu steps  %6.1f s   ", what.c_str(),
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total),
+                   sec);
+    };
+
+  const std::vector<RunResult> runs = run_experiment(*ex, spec, hooks);
+  const std::vector<ComparisonResult> comparisons = compare_variants(*ex, runs);
+  const std::vector<std::string> lines = summary_lines(spec.name, runs, comparisons);
+  report.update([&](nlohmann::json& r) {
+    for (const auto& c : comparisons) r["comparisons"].push_back(comparison_json(c));
+    r["summary"] = lines;
+    r["complete"] = true;
+  });
+  for (const std::string& l : lines) std::cout << l << "\n";
+  std::cout << "report: " << spec.out_dir << "/experiment.json\n";
+  std::cout.flush();
+  if (opt.html) render_experiment_page(spec.out_dir);
+  return 0;
+}
+
+}  // namespace orbitmc

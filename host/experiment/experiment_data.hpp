@@ -1,0 +1,56 @@
+// Helpers the experiments share: cutting each seed's slice of the host problems into the float
+// data a training job reads, and block quantities of a parameter vector.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "orbitmc/block_layout.hpp"
+
+namespace orbitmc {
+
+// For every seed i < seeds: words = fill(problem of seed i, out) writes `stride` floats.
+inline std::vector<float> per_seed_data(const std::vector<double>& problems, size_t problem_words,
+                                        uint64_t seeds, size_t stride,
+                                        const std::function<void(const double*, float*)>& fill) {
+  std::vector<float> out(seeds * stride, 0.f);
+  for (uint64_t i = 0; i < seeds; ++i)
+    fill(problems.data() + i * problem_words, out.data() + i * stride);
+  return out;
+}
+
+// The words [offset, offset + count) of a problem, as floats.
+inline std::function<void(const double*, float*)> copy_words(size_t offset, size_t count) {
+  return [offset, count](const double* p, float* out) {
+    for (size_t k = 0; k < count; ++k) out[k] = static_cast<float>(p[offset + k]);
+  };
+}
+
+// |u_b|² and |v_b|² of block b, in double.
+inline void block_norms2(const RuntimeLayout& l, const float* th, int b, double& uu, double& vv) {
+  uu = vv = 0;
+  for (int i = 0; i < l.n(); ++i) uu += double(th[l.u(b, i)]) * th[l.u(b, i)];
+  for (int j = 0; j < l.m(); ++j) vv += double(th[l.v(b, j)]) * th[l.v(b, j)];
+}
+
+// Distance to balance: the mean over blocks of |log(|u_b| / |v_b|)| (0 when every block is
+// balanced). The mean, not the maximum: one unit started near 0 would dominate a maximum.
+inline double balance_distance(const RuntimeLayout& l, const float* th) {
+  double sum = 0;
+  for (int b = 0; b < l.blocks(); ++b) {
+    double uu, vv;
+    block_norms2(l, th, b, uu, vv);
+    sum += std::fabs(0.5 * std::log(uu / vv));
+  }
+  return l.blocks() > 0 ? sum / l.blocks() : 0.0;
+}
+
+// s_j = exp(linspace(−a, a, count)): the paper's unbalancing factors.
+inline double unbalance_factor(double a, int j, int count) {
+  return std::exp(count > 1 ? -a + 2 * a * j / (count - 1) : 0.0);
+}
+
+}  // namespace orbitmc

@@ -1,0 +1,39 @@
+// The experiment catalogue: adding an experiment is its own file and one line here.
+#include "experiment/experiment_registry.hpp"
+
+#include "experiment/experiments.hpp"
+#include "input_error.hpp"
+
+namespace orbitmc {
+
+const std::vector<ExperimentEntry>& experiment_registry() {
+  static const std::vector<ExperimentEntry> entries = {
+      {"relu", "shallow ReLU student of a teacher, fresh minibatches (Fig. 2)", relu_defaults,
+       make_relu_experiment},
+      {"matcomp", "low-rank matrix completion M = PQ, 20 x 20 (Fig. 4)", matcomp_defaults,
+       make_matcomp_experiment},
+      {"spectral", "sparse cosine spectrum: plain, plain + L1, Hadamard p * q (Fig. 5)",
+       spectral_defaults, make_spectral_experiment},
+      {"tv", "piecewise-constant signal: plain against cumsum(w1 * w2) (Fig. 6)", tv_defaults,
+       make_tv_experiment},
+  };
+  return entries;
+}
+
+const ExperimentEntry& find_experiment(const std::string& name, const std::string& where) {
+  std::string known;
+  for (const auto& e : experiment_registry()) {
+    if (name == e.name) return e;
+    known += (known.empty() ? "" : ", ") + std::string(e.name);
+  }
+  bad_input(where, name, "allowed: " + known + ", or an experiment file FILE.json");
+}
+
+std::string experiment_catalogue() {
+  std::string out;
+  for (const auto& e : experiment_registry())
+    out += "  " + std::string(e.name) + ": " + e.help + "\n";
+  return out;
+}
+
+}  // namespace orbitmc

@@ -1,0 +1,157 @@
+// JSON and text for experiment ensembles.
+#include "experiment/experiment_report.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace orbitmc {
+namespace {
+
+using nlohmann::json;
+
+json number(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
+
+std::string fmt(double x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3g", x);
+  return b;
+}
+
+}  // namespace
+
+json experiment_head(const ExperimentSpec& spec, size_t runs_planned) {
+  json noise = json::array();
+  for (NoiseModel n : spec.noises) noise.push_back(noise_name(n));
+  return {{"schema", "orbitmc.experiment/1"},
+          {"experiment", spec.name},
+          {"settings", spec.settings.values()},
+          {"seeds", spec.seeds},
+          {"seed", spec.seed},
+          {"seed_offset", spec.seed_offset},
+          {"noise", noise},
+          {"beta", spec.beta},
+          {"backend", spec.backend},
+          {"precision", "float"},
+          {"command", spec.command_line},
+          {"version", ORBITMC_VERSION},
+          {"complete", false},
+          {"runs_planned", runs_planned},
+          {"runs", json::array()},
+          {"comparisons", json::array()},
+          {"summary", json::array()}};
+}
+
+json run_json(const RunResult& r) {
+  json series = json::array();
+  for (const SeriesTrace& s : r.series) {
+    json med = json::array(), lo = json::array(), hi = json::array();
+    for (const auto& at : s.at) {
+      json m = json::array(), l = json::array(), h = json::array();
+      for (const auto& b : at) {
+        m.push_back(number(b.median));
+        l.push_back(number(b.q05));
+        h.push_back(number(b.q95));
+      }
+      med.push_back(m);
+      lo.push_back(l);
+      hi.push_back(h);
+    }
+    series.push_back({{"name", s.name},
+                      {"caption", s.caption},
+                      {"labels", s.labels},
+                      {"reference", s.reference},
+                      {"median", med},
+                      {"q05", lo},
+                      {"q95", hi}});
+  }
+  json metrics = json::array();
+  for (const MetricValues& m : r.metrics) {
+    json per = json::array();
+    for (double x : m.per_seed) per.push_back(number(x));
+    metrics.push_back({{"name", m.name},
+                       {"median", number(m.band.median)},
+                       {"q05", number(m.band.q05)},
+                       {"q95", number(m.band.q95)},
+                       {"count", m.band.count},
+                       {"per_seed", per}});
+  }
+  const BalanceCheck& b = r.balance;
+  json balance = nullptr;
+  if (b.has_blocks) {
+    balance = {{"distance_start", number(b.distance_start)},
+               {"distance_end", number(b.distance_end)},
+               {"imbalance_start", number(b.imbalance_start)},
+               {"imbalance_end", number(b.imbalance_end)},
+               {"imbalance_rate_per_step", number(imbalance_rate(b))},
+               {"verdict", balance_verdict(b)}};
+    if (r.noise == "langevin")
+      balance["drift_per_step"] = {{"mean", number(b.drift_mean)},
+                                   {"se", number(b.drift_se)},
+                                   {"expected", number(b.drift_expected)}};
+    else
+      balance["identity_max_relative_deviation"] = number(b.identity_max_relative);
+  }
+  return {{"variant", r.variant}, {"role", r.role},       {"noise", r.noise},
+          {"eta", r.eta},         {"seeds", r.seeds},     {"diverged", r.diverged},
+          {"steps", r.steps},     {"seconds", r.seconds}, {"log_steps", r.log_steps},
+          {"series", series},     {"metrics", metrics},   {"balance", balance}};
+}
+
+json comparison_json(const ComparisonResult& c) {
+  return {{"designed", c.designed},
+          {"baseline", c.baseline},
+          {"metric", c.metric},
+          {"noise", c.noise},
+          {"wins", c.wins},
+          {"trials", c.trials},
+          {"fraction", c.trials ? json(double(c.wins) / c.trials) : json(nullptr)},
+          {"ci95", {c.ci.lo, c.ci.hi}}};
+}
+
+double imbalance_rate(const BalanceCheck& b) {
+  if (!(b.imbalance_start > 0 && b.imbalance_end > 0) || b.steps == 0) return NAN;
+  return std::log(b.imbalance_end / b.imbalance_start) / static_cast<double>(b.steps);
+}
+
+std::string balance_verdict(const BalanceCheck& b) {
+  if (!(b.imbalance_start > 0) || !std::isfinite(b.imbalance_end)) return "undetermined";
+  const double f = b.imbalance_end / b.imbalance_start;
+  return f < 0.5   ? "balances"
+         : f < 0.9 ? "balances partly"
+         : f < 1.1 ? "keeps its imbalance"
+                   : "moves away from balance";
+}
+
+std::vector<std::string> summary_lines(const std::string& experiment,
+                                       const std::vector<RunResult>& runs,
+                                       const std::vector<ComparisonResult>& comparisons) {
+  std::vector<std::string> out;
+  for (const RunResult& r : runs) {
+    std::string line = experiment + " " + r.variant + " " + r.noise + ":";
+    for (const MetricValues& m : r.metrics)
+      line += " " + m.name + " " + fmt(m.band.median) + " [" + fmt(m.band.q05) + ", " +
+              fmt(m.band.q95) + "];";
+    const BalanceCheck& b = r.balance;
+    if (b.has_blocks) {
+      line += " |D| " + fmt(b.imbalance_start) + " -> " + fmt(b.imbalance_end) + " (" +
+              balance_verdict(b) + ", rate " + fmt(imbalance_rate(b)) + "/step); |log ratio| " +
+              fmt(b.distance_start) + " -> " + fmt(b.distance_end) + ";";
+      if (r.noise == "langevin")
+        line += " drift/step " + fmt(b.drift_mean) + " +- " + fmt(b.drift_se) + " (theory " +
+                fmt(b.drift_expected) + ");";
+      else
+        line += " identity dev " + fmt(b.identity_max_relative) + ";";
+    }
+    line += " diverged " + std::to_string(r.diverged) + "/" + std::to_string(r.seeds);
+    out.push_back(line);
+  }
+  for (const ComparisonResult& c : comparisons) {
+    const double f = c.trials ? double(c.wins) / c.trials : NAN;
+    out.push_back(experiment + " " + c.noise + ": " + c.designed + " beats " + c.baseline + " on " +
+                  c.metric + " in " + std::to_string(c.wins) + "/" + std::to_string(c.trials) +
+                  " seeds (" + fmt(f) + ", 95% CI [" + fmt(c.ci.lo) + ", " + fmt(c.ci.hi) + "])");
+  }
+  return out;
+}
+
+}  // namespace orbitmc

@@ -1,0 +1,30 @@
+// experiment.json (schema in host/experiment/README.md) and the printed summary of an
+// experiment ensemble.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "experiment/experiment_result.hpp"
+#include "experiment/experiment_spec.hpp"
+
+namespace orbitmc {
+
+// The report's head: what ran, before any result.
+nlohmann::json experiment_head(const ExperimentSpec& spec, size_t runs_planned);
+nlohmann::json run_json(const RunResult& r);
+nlohmann::json comparison_json(const ComparisonResult& c);
+
+// One line per run (median and 5–95 % range of each final metric, and the balance verdict),
+// then one per comparison.
+std::vector<std::string> summary_lines(const std::string& experiment,
+                                       const std::vector<RunResult>& runs,
+                                       const std::vector<ComparisonResult>& comparisons);
+// "balances", "balances partly", "keeps its imbalance" or "moves away from balance", from the
+// median mean |D_b| at the start and at the end (end/start < 0.5, < 0.9, < 1.1, else).
+std::string balance_verdict(const BalanceCheck& b);
+// log(|D| end / |D| start) per step: the geometric rate at which the imbalance shrinks (< 0).
+double imbalance_rate(const BalanceCheck& b);
+
+}  // namespace orbitmc

@@ -1,0 +1,256 @@
+// The experiment runner: problems, starts, trainings in segments between log points, and what
+// is observed of them.
+#include "experiment/experiment_runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "experiment/experiment_data.hpp"
+#include "input_error.hpp"
+#include "io/npy_write.hpp"
+
+namespace orbitmc {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Every series of a variant: the experiment's own, then (with blocks) the balance ratios
+// |u_b|/|v_b|, the imbalances D_b and the distance to balance.
+std::vector<SeriesSpec> all_series(const Experiment& ex, const Variant& v) {
+  std::vector<SeriesSpec> s = ex.series(v);
+  if (v.layout.blocks() > 0) {
+    s.push_back({"balance_ratio", "|u_b| / |v_b| per block (1: balanced)", v.block_labels,
+                 std::vector<double>(v.block_labels.size(), 1.0)});
+    s.push_back({"imbalance", "D_b = |u_b|^2 - |v_b|^2 per block", v.block_labels, {}});
+    s.push_back({"balance_distance",
+                 "mean over blocks of |log(|u_b| / |v_b|)| (0: balanced)",
+                 {"distance"},
+                 {0.0}});
+    s.push_back({"mean_abs_imbalance",
+                 "mean over blocks of |D_b| (THEORY 7: what each noise "
+                 "model conserves, contracts or diffuses)",
+                 {"|D|"},
+                 {}});
+  }
+  return s;
+}
+
+size_t width_of(const std::vector<SeriesSpec>& s) {
+  size_t w = 0;
+  for (const auto& x : s) w += x.labels.size();
+  return w;
+}
+
+// One seed's values of every series, in all_series order.
+void observe_seed(const Experiment& ex, const Variant& v, const float* th, const double* problem,
+                  size_t own, double* out) {
+  ex.observe(v, th, problem, out);
+  const RuntimeLayout& l = v.layout;
+  const int b = l.blocks();
+  if (b == 0) return;
+  double* ratio = out + own;
+  double* imbalance = ratio + b;
+  for (int k = 0; k < b; ++k) {
+    double uu, vv;
+    block_norms2(l, th, k, uu, vv);
+    ratio[k] = std::sqrt(uu / vv);
+    imbalance[k] = uu - vv;
+  }
+  imbalance[b] = balance_distance(l, th);
+  double mean_abs = 0;
+  for (int k = 0; k < b; ++k) mean_abs += std::fabs(imbalance[k]);
+  imbalance[b + 1] = mean_abs / b;
+}
+
+void record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
+            const std::vector<double>& problems, size_t problem_words,
+            std::vector<SeriesTrace>& traces) {
+  const std::vector<SeriesSpec> specs = all_series(ex, v);
+  const size_t width = width_of(specs), own = width_of(ex.series(v));
+  std::vector<double> values(e.seeds * width, kNaN);
+  for (uint64_t i = 0; i < e.seeds; ++i)
+    if (!e.counters[i].diverged)
+      observe_seed(ex, v, e.theta(i), problems.data() + i * problem_words, own,
+                   values.data() + i * width);
+  size_t col = 0;
+  for (size_t s = 0; s < specs.size(); ++s) {
+    std::vector<analysis::Band> at;
+    for (size_t k = 0; k < specs[s].labels.size(); ++k, ++col) {
+      std::vector<double> column(e.seeds);
+      for (uint64_t i = 0; i < e.seeds; ++i) column[i] = values[i * width + col];
+      at.push_back(analysis::band(std::move(column)));
+    }
+    traces[s].at.push_back(std::move(at));
+  }
+}
+
+BalanceCheck balance_check(const Variant& v, NoiseModel noise, double beta,
+                           const TrainingEnsemble& e, const std::vector<SeriesTrace>& traces) {
+  BalanceCheck c;
+  const int b = v.layout.blocks();
+  c.has_blocks = b > 0;
+  if (!c.has_blocks) return c;
+  double sum = 0, sum2 = 0, count = 0;
+  for (uint64_t i = 0; i < e.seeds; ++i) {
+    if (e.counters[i].diverged) continue;
+    for (int k = 0; k < b; ++k) {
+      const double* t = e.tally.data() + (i * b + k) * BalanceTally::kWords;
+      c.identity_max_relative = std::max(c.identity_max_relative, t[0]);
+      sum += t[1];
+      sum2 += t[2];
+      count += static_cast<double>(e.step);
+    }
+  }
+  if (noise == NoiseModel::kLangevin && count > 0) {
+    c.drift_mean = sum / count;
+    c.drift_se = std::sqrt(std::max(0.0, sum2 / count - c.drift_mean * c.drift_mean) / count);
+    c.drift_expected = 2 * v.eta * (v.layout.n() - v.layout.m()) / beta;
+  }
+  const SeriesTrace& d = traces[traces.size() - 2];  // balance_distance
+  const SeriesTrace& a = traces.back();              // mean_abs_imbalance
+  c.distance_start = d.at.front()[0].median;
+  c.distance_end = d.at.back()[0].median;
+  c.imbalance_start = a.at.front()[0].median;
+  c.imbalance_end = a.at.back()[0].median;
+  c.steps = e.step;
+  return c;
+}
+
+std::string states_file(const std::string& dir, const RunResult& r, const char* when) {
+  return dir + "/" + r.variant + "_" + r.noise + "_" + when + ".npy";
+}
+
+}  // namespace
+
+std::vector<uint64_t> log_schedule(uint64_t steps, uint64_t log_every, uint64_t max_points) {
+  const uint64_t per = (steps / log_every + max_points - 1) / std::max<uint64_t>(1, max_points);
+  const uint64_t interval = log_every * std::max<uint64_t>(1, per);
+  std::vector<uint64_t> at = {0};
+  for (uint64_t n = interval; n < steps; n += interval) at.push_back(n);
+  at.push_back(steps);
+  return at;
+}
+
+void check_experiment_memory(const Experiment& ex, const ExperimentSpec& spec, uint64_t budget) {
+  uint64_t dims = 0;
+  for (const Variant& v : ex.variants()) dims = std::max<uint64_t>(dims, v.layout.dim());
+  // problems in double, a job's float copy of them, states and starts, generously.
+  const double bytes =
+      static_cast<double>(spec.seeds) *
+      (12.0 * static_cast<double>(ex.problem_words()) + 16.0 * static_cast<double>(dims));
+  if (bytes > static_cast<double>(budget))
+    bad_input("--seeds", spec.seeds,
+              "this ensemble needs about " + std::to_string(static_cast<uint64_t>(bytes / 1e6)) +
+                  " MB of host memory, more than the " + std::to_string(budget / 1000000) +
+                  " MB available to it; use fewer seeds or smaller settings");
+}
+
+std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec& spec,
+                                      const RunnerHooks& hooks) {
+  const uint64_t seeds = spec.seeds;
+  const size_t pw = ex.problem_words();
+  std::vector<double> problems(seeds * pw);
+  for (uint64_t i = 0; i < seeds; ++i) {
+    SeedDraws d(spec.seed, spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kProblem);
+    ex.make_problem(d, problems.data() + i * pw);
+  }
+  if (!hooks.states_dir.empty())
+    write_npy(hooks.states_dir + "/problems.npy", problems, {seeds, pw});
+  const std::vector<uint64_t> logs = log_schedule(ex.steps(), ex.log_every(), spec.max_log_points);
+
+  std::vector<RunResult> runs;
+  for (const Variant& v : ex.variants()) {
+    const int dim = v.layout.dim();
+    std::vector<float> start(seeds * dim);
+    std::vector<double> th(dim);
+    for (uint64_t i = 0; i < seeds; ++i) {
+      SeedDraws d(spec.seed, spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kInit);
+      ex.init(v, d, th.data());
+      for (int k = 0; k < dim; ++k) start[i * dim + k] = static_cast<float>(th[k]);
+    }
+    for (NoiseModel noise : spec.noises) {
+      const auto t0 = std::chrono::steady_clock::now();
+      RunResult r;
+      r.variant = v.name;
+      r.role = v.role;
+      r.noise = noise_name(noise);
+      r.eta = v.eta;
+      r.seeds = seeds;
+      r.steps = ex.steps();
+      r.log_steps = logs;
+      for (const SeriesSpec& s : all_series(ex, v))
+        r.series.push_back({s.name, s.caption, s.labels, s.reference, {}});
+      TrainingEnsemble e(dim, v.layout.blocks(), seeds, spec.seed_offset);
+      e.x = start;
+      const JobContext ctx{noise, spec.beta, spec.seed, spec.threads, seeds};
+      const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, problems);
+      if (!hooks.states_dir.empty())
+        write_npy(states_file(hooks.states_dir, r, "initial"), e.x, {seeds, uint64_t(dim)});
+      for (uint64_t n : logs) {
+        if (n > e.step) job->advance(e, n);
+        record(ex, v, e, problems, pw, r.series);
+        if (hooks.on_progress)
+          hooks.on_progress(
+              r.variant + " / " + r.noise, n, ex.steps(),
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+      const std::vector<std::string> names = ex.metrics(v);
+      std::vector<double> out(names.size());
+      for (const std::string& name : names)
+        r.metrics.push_back({name, std::vector<double>(seeds, kNaN), {}});
+      for (uint64_t i = 0; i < seeds; ++i) {
+        if (e.counters[i].diverged) {
+          ++r.diverged;
+          continue;
+        }
+        ex.final_metrics(v, e.theta(i), problems.data() + i * pw, out.data());
+        for (size_t m = 0; m < names.size(); ++m) r.metrics[m].per_seed[i] = out[m];
+      }
+      for (auto& m : r.metrics) m.band = analysis::band(m.per_seed);
+      r.balance = balance_check(v, noise, spec.beta, e, r.series);
+      if (!hooks.states_dir.empty())
+        write_npy(states_file(hooks.states_dir, r, "final"), e.x, {seeds, uint64_t(dim)});
+      r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      runs.push_back(std::move(r));
+      if (hooks.on_run) hooks.on_run(runs);
+    }
+  }
+  return runs;
+}
+
+std::vector<ComparisonResult> compare_variants(const Experiment& ex,
+                                               const std::vector<RunResult>& runs) {
+  std::vector<ComparisonResult> out;
+  auto find = [&](const std::string& variant, const std::string& noise) -> const RunResult* {
+    for (const auto& r : runs)
+      if (r.variant == variant && r.noise == noise) return &r;
+    return nullptr;
+  };
+  auto metric = [](const RunResult& r, const std::string& name) -> const MetricValues* {
+    for (const auto& m : r.metrics)
+      if (m.name == name) return &m;
+    return nullptr;
+  };
+  for (const ComparisonSpec& c : ex.comparisons())
+    for (const auto& r : runs) {
+      if (r.variant != c.designed) continue;
+      const RunResult* base = find(c.baseline, r.noise);
+      if (!base) continue;
+      const MetricValues* a = metric(r, c.metric);
+      const MetricValues* b = metric(*base, c.metric);
+      if (!a || !b) continue;
+      ComparisonResult res{c.designed, c.baseline, c.metric, r.noise, 0, 0, {}};
+      for (size_t i = 0; i < a->per_seed.size(); ++i) {
+        if (!std::isfinite(a->per_seed[i]) || !std::isfinite(b->per_seed[i])) continue;
+        ++res.trials;
+        if (a->per_seed[i] < b->per_seed[i]) ++res.wins;
+      }
+      res.ci = analysis::wilson_interval(res.wins, res.trials);
+      out.push_back(res);
+    }
+  return out;
+}
+
+}  // namespace orbitmc

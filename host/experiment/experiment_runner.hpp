@@ -1,0 +1,40 @@
+// Runs an experiment ensemble: draws every seed's problem once, then trains each variant under
+// each noise model from the same starts, observing the series at the log points (quantile bands
+// over seeds), and at the end the final metrics and the balance checks. Then the comparisons of
+// designed against baseline variants, seed by seed.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "experiment/experiment.hpp"
+#include "experiment/experiment_result.hpp"
+#include "experiment/experiment_spec.hpp"
+
+namespace orbitmc {
+
+struct RunnerHooks {
+  // After each (variant, noise) run, with every result so far.
+  std::function<void(const std::vector<RunResult>&)> on_run;
+  // Progress: (run label, steps done, steps in the run, seconds so far).
+  std::function<void(const std::string&, uint64_t, uint64_t, double)> on_progress;
+  // With --save-states: the folder for problems.npy and each run's initial/final states.
+  std::string states_dir;
+};
+
+// The log points: 0, then every interval (a multiple of log_every keeping at most
+// max_points + 1 points), and the last step.
+std::vector<uint64_t> log_schedule(uint64_t steps, uint64_t log_every, uint64_t max_points);
+
+// Throws InputError (naming --seeds) when the ensemble's host memory would exceed `budget`
+// bytes.
+void check_experiment_memory(const Experiment& ex, const ExperimentSpec& spec, uint64_t budget);
+
+std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec& spec,
+                                      const RunnerHooks& hooks);
+
+std::vector<ComparisonResult> compare_variants(const Experiment& ex,
+                                               const std::vector<RunResult>& runs);
+
+}  // namespace orbitmc

@@ -1,0 +1,158 @@
+// Experiment `matcomp` (THEORY §8, 3; the paper's Fig. 4): complete a rank-2 matrix
+// M* = U diag(15, 5) Vᵀ (size × size; U, V orthonormal from Gram–Schmidt on Gaussian columns,
+// drawn per seed) from the entries of a fixed mask (each observed with probability `observe`),
+// with the over-parameterised M = P Q, P, Q size × size, P ~ N(0, 0.11²), Q ~ N(0, 0.1²). Mode
+// i is the block (P[:, i], Q[i, :]). sgd: each step keeps each observed entry with probability
+// `keep` (MatfacModel's subsampling); gd and langevin: every observed entry. Loss: the sum of
+// squared errors over the step's entries divided by size² (the model's Σ r²/(2s²), s² = size²/2).
+// Logged: the singular values of PQ and |P[:, i]| / |Q[i, :]| per mode.
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/symmetric_eigen.hpp"
+#include "experiment/experiment_data.hpp"
+#include "experiment/experiments.hpp"
+#include "orbitmc/models/matfac.hpp"
+
+namespace orbitmc {
+namespace {
+
+class MatcompExperiment : public Experiment {
+ public:
+  explicit MatcompExperiment(const Settings& s)
+      : n_(static_cast<int>(s.integer_in("size", 2, 512))),
+        sv1_(s.positive("sv1")),
+        sv2_(s.positive("sv2")),
+        observe_(s.probability("observe")),
+        keep_(s.probability("keep")),
+        p_sd_(s.positive("p_init_sd")),
+        q_sd_(s.positive("q_init_sd")),
+        eta_(s.positive("eta")),
+        logged_(static_cast<int>(s.integer_in("logged_singular_values", 1, 512))),
+        steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
+        log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))) {
+    logged_ = std::min(logged_, n_);
+  }
+
+  std::vector<Variant> variants() const override {
+    Variant v{"factorisation", "model", eta_, RuntimeLayout{n_, n_, n_, 0}, {}};
+    for (int i = 0; i < n_; ++i) v.block_labels.push_back("mode " + std::to_string(i));
+    return {v};
+  }
+  uint64_t steps() const override { return steps_; }
+  uint64_t log_every() const override { return log_every_; }
+
+  size_t entries() const { return static_cast<size_t>(n_) * n_; }
+  // M* (size × size), then the mask (1 observed, 0 not): the layout MatfacModel reads.
+  size_t problem_words() const override { return 2 * entries(); }
+  void make_problem(SeedDraws& d, double* pr) const override {
+    // Two orthonormal columns for U and for V: Gram–Schmidt on Gaussian draws (QR's Q).
+    std::vector<double> u(2 * n_), v(2 * n_);
+    for (std::vector<double>* m : {&u, &v}) {
+      for (double& x : *m) x = d.normal();
+      double* a = m->data();
+      double* b = m->data() + n_;
+      double na = 0, ab = 0, nb = 0;
+      for (int i = 0; i < n_; ++i) na += a[i] * a[i];
+      for (int i = 0; i < n_; ++i) a[i] /= std::sqrt(na);
+      for (int i = 0; i < n_; ++i) ab += a[i] * b[i];
+      for (int i = 0; i < n_; ++i) b[i] -= ab * a[i];
+      for (int i = 0; i < n_; ++i) nb += b[i] * b[i];
+      for (int i = 0; i < n_; ++i) b[i] /= std::sqrt(nb);
+    }
+    for (int i = 0; i < n_; ++i)
+      for (int j = 0; j < n_; ++j)
+        pr[i * n_ + j] = sv1_ * u[i] * v[j] + sv2_ * u[n_ + i] * v[n_ + j];
+    for (size_t e = 0; e < entries(); ++e) pr[entries() + e] = d.uniform() <= observe_ ? 1 : 0;
+  }
+  void init(const Variant& v, SeedDraws& d, double* th) const override {
+    const RuntimeLayout& l = v.layout;
+    for (int k = 0; k < n_; ++k) {
+      for (int i = 0; i < n_; ++i) th[l.u(k, i)] = p_sd_ * d.normal();  // P[i, k]
+      for (int j = 0; j < n_; ++j) th[l.v(k, j)] = q_sd_ * d.normal();  // Q[k, j]
+    }
+  }
+
+  std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& c,
+                                   const std::vector<double>& problems) const override {
+    MatfacModel<float> m{v.layout, static_cast<float>(n_ / std::sqrt(2.0)), 0.f};
+    m.keep = c.noise == NoiseModel::kSgd ? static_cast<float>(keep_) : 1.f;
+    auto data = per_seed_data(problems, problem_words(), c.seeds, problem_words(),
+                              copy_words(0, problem_words()));
+    TrainRule<float> rule{c.noise, static_cast<float>(v.eta), static_cast<float>(c.beta)};
+    return make_training_job(m, rule, std::move(data), problem_words(), c.seed, c.threads);
+  }
+
+  std::vector<double> product(const Variant& v, const float* th) const {
+    std::vector<double> m(entries(), 0.0);
+    for (int k = 0; k < n_; ++k)
+      for (int i = 0; i < n_; ++i)
+        for (int j = 0; j < n_; ++j)
+          m[i * n_ + j] += double(th[v.layout.u(k, i)]) * th[v.layout.v(k, j)];
+    return m;
+  }
+  std::vector<SeriesSpec> series(const Variant&) const override {
+    SeriesSpec s{"singular_values",
+                 "singular values of PQ, largest first (the truth's: sv1, sv2, then 0)",
+                 {},
+                 {}};
+    for (int i = 0; i < logged_; ++i) {
+      s.labels.push_back("s" + std::to_string(i + 1));
+      s.reference.push_back(i == 0 ? sv1_ : i == 1 ? sv2_ : 0.0);
+    }
+    return {s};
+  }
+  void observe(const Variant& v, const float* th, const double*, double* out) const override {
+    const std::vector<double> sv = analysis::singular_values(product(v, th), n_, n_);
+    for (int i = 0; i < logged_; ++i) out[i] = sv[i];
+  }
+  std::vector<std::string> metrics(const Variant&) const override {
+    return {"relative_error", "unobserved_rmse", "balance_distance"};
+  }
+  void final_metrics(const Variant& v, const float* th, const double* pr,
+                     double* out) const override {
+    const std::vector<double> m = product(v, th);
+    double err = 0, norm = 0, hidden = 0;
+    size_t unobserved = 0;
+    for (size_t e = 0; e < entries(); ++e) {
+      const double r = m[e] - pr[e];
+      err += r * r;
+      norm += pr[e] * pr[e];
+      if (pr[entries() + e] == 0) {
+        hidden += r * r;
+        ++unobserved;
+      }
+    }
+    out[0] = std::sqrt(err / norm);
+    out[1] = unobserved ? std::sqrt(hidden / unobserved) : 0.0;
+    out[2] = balance_distance(v.layout, th);
+  }
+
+ private:
+  int n_;
+  double sv1_, sv2_, observe_, keep_, p_sd_, q_sd_, eta_;
+  int logged_;
+  uint64_t steps_, log_every_;
+};
+
+}  // namespace
+
+nlohmann::json matcomp_defaults() {
+  return {{"size", 20},
+          {"sv1", 15.0},
+          {"sv2", 5.0},
+          {"observe", 0.2},
+          {"keep", 0.5},
+          {"p_init_sd", 0.11},
+          {"q_init_sd", 0.1},
+          {"eta", 1e-3},
+          {"steps", 500000},
+          {"log_every", 5000},
+          {"logged_singular_values", 4}};
+}
+
+std::unique_ptr<Experiment> make_matcomp_experiment(const Settings& s) {
+  return std::make_unique<MatcompExperiment>(s);
+}
+
+}  // namespace orbitmc

@@ -1,0 +1,96 @@
+// The trainings of one (model variant, noise model) of an experiment: their parameters, balance
+// tallies and counters (TrainingEnsemble), and a job that advances all of them to a step. The
+// CPU job runs the shared per-seed step (cuda/orbitmc/training/train_step.hpp) on threads, one
+// contiguous range of seeds per thread; each seed's model reads its own data (teacher, truth,
+// design, mask) at data + seed·stride.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "backend/cpu_threads.hpp"
+#include "orbitmc/chain_state.hpp"
+#include "orbitmc/training/train_step.hpp"
+
+namespace orbitmc {
+
+struct TrainingEnsemble {
+  int dim = 0;
+  int blocks = 0;
+  uint64_t seeds = 0;
+  uint32_t first_seed = 0;              // global index of seed 0 (--seed-offset)
+  std::vector<float> x;                 // seeds × dim: the paper trains in float32
+  std::vector<double> tally;            // seeds × blocks × BalanceTally::kWords
+  std::vector<ChainCounters> counters;  // diverged trainings are frozen and left out
+  uint64_t step = 0;                    // steps taken by every training
+
+  TrainingEnsemble(int d, int b, uint64_t n, uint32_t first)
+      : dim(d),
+        blocks(b),
+        seeds(n),
+        first_seed(first),
+        x(n * d, 0.f),
+        tally(n * b * BalanceTally::kWords, 0.0),
+        counters(n) {}
+  const float* theta(uint64_t i) const { return x.data() + i * dim; }
+};
+
+class TrainingJob {
+ public:
+  virtual ~TrainingJob() = default;
+  // Advances every training from e.step to n_end.
+  virtual void advance(TrainingEnsemble& e, uint64_t n_end) = 0;
+};
+
+template <class Model>
+class CpuTrainingJob : public TrainingJob {
+ public:
+  CpuTrainingJob(const Model& model, TrainRule<float> rule, std::vector<float> data,
+                 uint64_t stride, uint64_t seed, uint64_t threads)
+      : model_(model),
+        rule_(rule),
+        data_(std::move(data)),
+        stride_(stride),
+        key_{seed},
+        threads_(threads) {}
+
+  void advance(TrainingEnsemble& e, uint64_t n_end) override {
+    const uint64_t nt = cpu_thread_count(threads_, e.seeds);
+    run_on_threads(nt, [&](uint64_t t) {
+      const uint64_t first = e.seeds * t / nt, last = e.seeds * (t + 1) / nt;
+      const int d = model_.layout.dim();
+      std::vector<float> words(static_cast<size_t>(kTrainVectors) * d + model_.scratch_words());
+      const ViewWork<float*> w{words.data(), d, kTrainVectors};
+      for (uint64_t i = first; i < last; ++i) {
+        Model m = model_;
+        m.data = data_.data() + i * stride_;
+        float* x = e.x.data() + i * e.dim;
+        double* tally = e.tally.data() + i * e.blocks * BalanceTally::kWords;
+        const uint32_t seed = e.first_seed + static_cast<uint32_t>(i);
+        for (uint64_t n = e.step; n < n_end; ++n)
+          train_step(m, rule_, x, w, tally, e.counters[i], key_, seed, n);
+      }
+    });
+    e.step = n_end;
+  }
+
+ private:
+  Model model_;
+  TrainRule<float> rule_;
+  std::vector<float> data_;  // seeds × stride
+  uint64_t stride_;
+  NoiseKey key_;
+  uint64_t threads_;
+};
+
+// The job for a model on the chosen backend (the CPU for now: see the experiment README).
+template <class Model>
+std::unique_ptr<TrainingJob> make_training_job(const Model& model, TrainRule<float> rule,
+                                               std::vector<float> data, uint64_t stride,
+                                               uint64_t seed, uint64_t threads) {
+  return std::make_unique<CpuTrainingJob<Model>>(model, rule, std::move(data), stride, seed,
+                                                 threads);
+}
+
+}  // namespace orbitmc

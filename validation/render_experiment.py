@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+"""Render an orbitmc experiment report (experiment.json) as a static HTML page with figures.
+
+`orbitmc experiment` writes experiment.json (schema "orbitmc.experiment/1", documented in
+host/experiment/README.md) and runs this script on it. The page shows what ran, the printed
+summary, the designed-against-baseline comparisons seed by seed, one row per run, and the
+figures: every logged series against training steps (median over seeds, 5–95 % band) per noise
+model, long series as their final profile, and the final metrics as box plots.
+
+    python3 validation/render_experiment.py EXPERIMENT_JSON [--out OUTDIR] [--no-figures]
+
+OUTDIR defaults to a folder `page` next to EXPERIMENT_JSON. A report of a run that did not
+finish is rendered with the runs it holds under an INCOMPLETE banner.
+
+Exit status: 0 page written; 1 page written but a figure could not be drawn, or the output
+could not be written; 2 missing, unreadable or invalid experiment.json.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from orbitmc_report.experiment_cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
