@@ -6,11 +6,25 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
+#include "input_error.hpp"
 #include "orbitmc/block_layout.hpp"
 
 namespace orbitmc {
+
+// Per-chain code indexes a training's parameters and data with int: an experiment's settings
+// must keep one seed's data within 2^24 numbers and its parameters within 2^20 (as a case
+// file's model). `keys` names the settings whose product is too large.
+inline void check_seed_size(const std::string& keys, double data_words, double parameters) {
+  if (data_words > double(1 << 24))
+    bad_input("settings." + keys, static_cast<uint64_t>(data_words),
+              "numbers of data per seed; at most 2^24 = 16777216");
+  if (parameters > double(1 << 20))
+    bad_input("settings." + keys, static_cast<uint64_t>(parameters),
+              "parameters per seed; at most 2^20 = 1048576");
+}
 
 // For every seed i < seeds: words = fill(problem of seed i, out) writes `stride` floats.
 inline std::vector<float> per_seed_data(const std::vector<double>& problems, size_t problem_words,

@@ -27,7 +27,11 @@ class ReluExperiment : public Experiment {
         unbalance_(s.non_negative("unbalance")),
         eta_(s.positive("eta")),
         steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
-        log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))) {}
+        log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))) {
+    check_seed_size("units/input_dim/points/test_points",
+                    double(units_) * (1 + dim_) + (double(points_) + test_points_) * (dim_ + 1),
+                    double(units_) * (1 + dim_));
+  }
 
   std::vector<Variant> variants() const override {
     Variant v{"network", "model", eta_, RuntimeLayout{units_, 1, dim_, 0}, {}};

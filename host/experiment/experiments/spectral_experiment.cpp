@@ -34,6 +34,8 @@ class SpectralExperiment : public Experiment {
         steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
         log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))) {
     if (nonzero_ > p_ - 1) bad_input("settings.nonzero", nonzero_, "must be <= coefficients - 1");
+    check_seed_size("coefficients/points/test_points",
+                    double(points_) * (p_ + 1) + double(test_points_), 2.0 * p_);
   }
 
   std::vector<Variant> variants() const override {

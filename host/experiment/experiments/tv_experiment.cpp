@@ -28,7 +28,9 @@ class TvExperiment : public Experiment {
         eta_designed_(s.positive("eta_designed")),
         steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
         log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))),
-        truth_(piecewise_signal(n_)) {}
+        truth_(piecewise_signal(n_)) {
+    check_seed_size("length/measurements", double(rows_) * (n_ + 1), 2.0 * n_);
+  }
 
   std::vector<Variant> variants() const override {
     Variant cum{"cumsum", "designed", eta_designed_, RuntimeLayout{n_, 1, 1, 0}, {}};

@@ -1,0 +1,190 @@
+// The experiments' per-seed problems and starts against small hand-computed cases (the
+// documented draw order of SeedDraws), the truths' stated properties, the mask probability, and
+// the ensemble summaries (quantiles, Wilson interval, log schedule, eigenvalues).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "analysis/ensemble_summary.hpp"
+#include "analysis/symmetric_eigen.hpp"
+#include "experiment/experiment_registry.hpp"
+#include "experiment/experiment_runner.hpp"
+
+namespace orbitmc {
+namespace {
+
+constexpr double kTwoPi = 6.283185307179586;
+
+std::unique_ptr<Experiment> make(const std::string& name, const nlohmann::json& overrides) {
+  const ExperimentEntry& e = find_experiment(name, "test");
+  Settings s(e.defaults());
+  for (auto it = overrides.begin(); it != overrides.end(); ++it)
+    s.set(it.key(), it.value(), "test");
+  return e.make(s);
+}
+
+std::vector<double> problem(const Experiment& ex, uint64_t seed, uint32_t index) {
+  std::vector<double> p(ex.problem_words());
+  SeedDraws d(seed, index, DrawPurpose::kProblem);
+  ex.make_problem(d, p.data());
+  return p;
+}
+
+TEST(SeedDraws, PureFunctionOfSeedIndexAndPurpose) {
+  SeedDraws a(5, 3, DrawPurpose::kProblem), b(5, 3, DrawPurpose::kProblem);
+  SeedDraws c(5, 4, DrawPurpose::kProblem), d(5, 3, DrawPurpose::kInit);
+  for (int i = 0; i < 10; ++i) {
+    const double x = a.normal();
+    EXPECT_EQ(x, b.normal());
+    EXPECT_NE(x, c.normal());
+    EXPECT_NE(x, d.normal());
+  }
+  SeedDraws u(5, 3, DrawPurpose::kProblem);
+  double sum = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double x = u.uniform();
+    ASSERT_GT(x, 0.0);
+    ASSERT_LE(x, 1.0);
+    sum += x;
+  }
+  EXPECT_NEAR(sum / 20000, 0.5, 5 * std::sqrt(1.0 / 12 / 20000));
+}
+
+TEST(ExperimentProblems, ReluTeacherDataAndUnbalancedStartByHand) {
+  auto ex = make("relu", {{"units", 2}, {"input_dim", 1}, {"points", 2}, {"test_points", 1}});
+  const std::vector<double> p = problem(*ex, 11, 7);
+  ASSERT_EQ(p.size(), 4u + 4u + 2u);  // teacher a, w (2 + 2); train x, y (2 + 2); test x, y
+  SeedDraws d(11, 7, DrawPurpose::kProblem);
+  double t[4];
+  for (double& x : t) x = 1.5 * d.normal();
+  auto teacher = [&](double x) {
+    return t[0] * std::max(t[2] * x, 0.0) + t[1] * std::max(t[3] * x, 0.0);
+  };
+  for (int k = 0; k < 4; ++k) EXPECT_DOUBLE_EQ(p[k], t[k]);
+  const double x0 = d.normal(), x1 = d.normal();
+  const double y0 = teacher(x0) + 0.1 * d.normal(), y1 = teacher(x1) + 0.1 * d.normal();
+  EXPECT_DOUBLE_EQ(p[4], x0);
+  EXPECT_DOUBLE_EQ(p[5], x1);
+  EXPECT_DOUBLE_EQ(p[6], y0);
+  EXPECT_DOUBLE_EQ(p[7], y1);
+  const double xt = d.normal();
+  EXPECT_DOUBLE_EQ(p[8], xt);
+  EXPECT_DOUBLE_EQ(p[9], teacher(xt));  // the test targets are noiseless
+
+  // Start: unit j draws w_j then a_j, N(0, 0.05²); w_j · s_j and a_j / s_j, s = e^{∓1.2}.
+  const Variant v = ex->variants()[0];
+  std::vector<double> th(v.layout.dim());
+  SeedDraws di(11, 7, DrawPurpose::kInit);
+  ex->init(v, di, th.data());
+  SeedDraws e(11, 7, DrawPurpose::kInit);
+  const double s0 = std::exp(-1.2), s1 = std::exp(1.2);
+  const double w0 = 0.05 * e.normal(), a0 = 0.05 * e.normal();
+  const double w1 = 0.05 * e.normal(), a1 = 0.05 * e.normal();
+  EXPECT_DOUBLE_EQ(th[v.layout.v(0, 0)], w0 * s0);
+  EXPECT_DOUBLE_EQ(th[v.layout.u(0, 0)], a0 / s0);
+  EXPECT_DOUBLE_EQ(th[v.layout.v(1, 0)], w1 * s1);
+  EXPECT_DOUBLE_EQ(th[v.layout.u(1, 0)], a1 / s1);
+}
+
+TEST(ExperimentProblems, SpectralTruthIsSparseAndTargetsAreItsCosineSeries) {
+  auto ex =
+      make("spectral", {{"coefficients", 8}, {"points", 5}, {"test_points", 3}, {"noise", 0.0}});
+  for (uint32_t seed = 0; seed < 20; ++seed) {
+    const std::vector<double> p = problem(*ex, 3, seed);
+    const double* t = p.data();
+    const double* c = p.data() + 5;
+    const double* y = p.data() + 13;
+    int nonzero = 0;
+    EXPECT_EQ(c[0], 0.0);  // k = 0 is never in the support
+    for (int k = 0; k < 8; ++k)
+      if (c[k] != 0) {
+        ++nonzero;
+        EXPECT_GE(std::fabs(c[k]), 1.0);
+        EXPECT_LE(std::fabs(c[k]), 2.0);
+      }
+    EXPECT_EQ(nonzero, 3);
+    for (int i = 0; i < 5; ++i) {
+      double f = 0;
+      for (int k = 0; k < 8; ++k) f += c[k] * std::cos(kTwoPi * k * t[i]);
+      EXPECT_NEAR(y[i], f, 1e-12);
+      EXPECT_GT(t[i], 0.0);
+      EXPECT_LE(t[i], 1.0);
+    }
+  }
+}
+
+TEST(ExperimentProblems, TvTruthIsThePapersSignalAndTargetsAreItsMeasurements) {
+  auto ex = make("tv", {{"measurements", 4}, {"noise", 0.0}});
+  const std::vector<double> p = problem(*ex, 3, 1);
+  ASSERT_EQ(p.size(), 4u * 201u);
+  // The paper's segments: 1.0 on 0..49, −1.5 on 50..119, 0.5 on 120..159, 2.0 on 160..199;
+  // total variation 2.5 + 2 + 1.5 = 6.
+  std::vector<double> s(200);
+  for (int i = 0; i < 200; ++i) s[i] = i < 50 ? 1.0 : i < 120 ? -1.5 : i < 160 ? 0.5 : 2.0;
+  double col2 = 0;
+  for (int i = 0; i < 4; ++i) {
+    double f = 0;
+    for (int j = 0; j < 200; ++j) {
+      f += p[i * 200 + j] * s[j];
+      col2 += p[i * 200 + j] * p[i * 200 + j];
+    }
+    EXPECT_NEAR(p[800 + i], f, 1e-12);
+  }
+  // A = N(0, 1)/sqrt(4): E Σ A² = 200 over the 4 × 200 entries (sd sqrt(2 · 800)/4 = 10).
+  EXPECT_NEAR(col2, 200.0, 50.0);
+}
+
+TEST(ExperimentProblems, MatcompTruthHasTheStatedSpectrumAndTheMaskItsProbability) {
+  auto ex = make("matcomp", {});
+  double observed = 0, entries = 0;
+  for (uint32_t seed = 0; seed < 50; ++seed) {
+    const std::vector<double> p = problem(*ex, 9, seed);
+    const std::vector<double> m(p.begin(), p.begin() + 400);
+    const std::vector<double> sv = analysis::singular_values(m, 20, 20);
+    EXPECT_NEAR(sv[0], 15.0, 1e-9);
+    EXPECT_NEAR(sv[1], 5.0, 1e-9);
+    EXPECT_NEAR(sv[2], 0.0, 1e-6);
+    for (int e = 0; e < 400; ++e) {
+      EXPECT_TRUE(p[400 + e] == 0.0 || p[400 + e] == 1.0);
+      observed += p[400 + e];
+      entries += 1;
+    }
+  }
+  // 20 000 entries observed with probability 0.2: within 5 standard errors.
+  EXPECT_NEAR(observed / entries, 0.2, 5 * std::sqrt(0.2 * 0.8 / entries));
+}
+
+TEST(EnsembleSummary, QuantilesAsNumpyAndWilsonInterval) {
+  const analysis::Band b = analysis::band({4, 1, 3, 2, NAN, 5});
+  EXPECT_EQ(b.count, 5u);
+  EXPECT_DOUBLE_EQ(b.median, 3.0);
+  EXPECT_DOUBLE_EQ(b.q05, 1.2);  // numpy.quantile([1..5], 0.05) = 1 + 0.05·4
+  EXPECT_DOUBLE_EQ(b.q95, 4.8);
+  const analysis::Interval all = analysis::wilson_interval(16, 16);
+  EXPECT_NEAR(all.lo, 0.8064, 1e-4);
+  EXPECT_DOUBLE_EQ(all.hi, 1.0);
+  const analysis::Interval half = analysis::wilson_interval(50, 100);
+  EXPECT_NEAR(half.lo, 0.4038, 1e-4);
+  EXPECT_NEAR(half.hi, 0.5962, 1e-4);
+}
+
+TEST(EnsembleSummary, SymmetricEigenvaluesOfAKnownMatrix) {
+  // [[2, 1, 0], [1, 2, 1], [0, 1, 2]]: eigenvalues 2 + √2, 2, 2 − √2.
+  const std::vector<double> ev = analysis::symmetric_eigenvalues({2, 1, 0, 1, 2, 1, 0, 1, 2}, 3);
+  EXPECT_NEAR(ev[0], 2 + std::sqrt(2.0), 1e-12);
+  EXPECT_NEAR(ev[1], 2.0, 1e-12);
+  EXPECT_NEAR(ev[2], 2 - std::sqrt(2.0), 1e-12);
+}
+
+TEST(ExperimentRunner, LogScheduleKeepsMultiplesOfTheIntervalAndTheLastStep) {
+  const std::vector<uint64_t> a = log_schedule(40000, 10, 400);
+  ASSERT_EQ(a.size(), 401u);
+  EXPECT_EQ(a[1], 100u);
+  EXPECT_EQ(a.back(), 40000u);
+  const std::vector<uint64_t> b = log_schedule(1050, 100, 400);
+  EXPECT_EQ(b, (std::vector<uint64_t>{0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1050}));
+  EXPECT_EQ(log_schedule(100, 1000, 400), (std::vector<uint64_t>{0, 100}));
+}
+
+}  // namespace
+}  // namespace orbitmc
