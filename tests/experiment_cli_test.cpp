@@ -46,7 +46,7 @@ TEST_P(ExperimentBadInput, ExitsTwoNamingTheFieldAndWritesNothing) {
 INSTANTIATE_TEST_SUITE_P(
     Cli, ExperimentBadInput,
     ::testing::Values(
-        BadExperiment{"unknown_name", "lasso", "allowed: relu, matcomp, spectral, tv"},
+        BadExperiment{"unknown_name", "lasso", "allowed: relu, attention, matcomp, spectral, tv"},
         BadExperiment{"unknown_setting", "relu --set depth=3", "its settings:"},
         BadExperiment{"setting_type", "relu --set units=2.5", "must be an integer"},
         BadExperiment{"setting_range", "relu --set units=0", "settings.units"},

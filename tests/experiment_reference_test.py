@@ -86,6 +86,31 @@ def tv_grad(problem, variant, n=200, rows=60):
     return grad
 
 
+def attention_grad(problem, e=16, h=8, t=8, points=32):
+    dim = h * 2 * e + e * h
+    x = problem[dim:dim + points * t * e].reshape(points, t, e)
+    y = problem[dim + points * t * e:dim + points * t * (e + h)].reshape(points, t, h)
+    count = points * t * h
+
+    def grad(th):
+        blocks = th[:h * 2 * e].reshape(h, 2 * e)  # column j: W_Q[:, j], then W_K[:, j]
+        wq, wk = blocks[:, :e].T, blocks[:, e:].T  # e × h
+        wv = th[h * 2 * e:].reshape(e, h)
+        q, k, v = x @ wq, x @ wk, x @ wv  # points × t × h
+        s = q @ k.transpose(0, 2, 1) / np.sqrt(h)
+        a = np.exp(s - s.max(axis=2, keepdims=True))
+        a /= a.sum(axis=2, keepdims=True)
+        d = 2 / count * (a @ v - y)  # dL/d out
+        da = d @ v.transpose(0, 2, 1)
+        ds = a * (da - (a * da).sum(axis=2, keepdims=True)) / np.sqrt(h)
+        dq, dk, dv = ds @ k, ds.transpose(0, 2, 1) @ q, a.transpose(0, 2, 1) @ d
+        gq = np.einsum("pti,ptj->ij", x, dq)
+        gk = np.einsum("pti,ptj->ij", x, dk)
+        gv = np.einsum("pti,ptj->ij", x, dv)
+        return np.concatenate([np.concatenate([gq.T, gk.T], axis=1).ravel(), gv.ravel()])
+    return grad
+
+
 def matcomp_grad(problem, n=20):
     target = problem[:n * n].reshape(n, n)
     mask = problem[n * n:2 * n * n].reshape(n, n)
@@ -100,6 +125,7 @@ def matcomp_grad(problem, n=20):
 
 CASES = {
     "relu": [("network", 5e-5, lambda pr, v: relu_grad(pr))],
+    "attention": [("head", 1e-3, lambda pr, v: attention_grad(pr))],
     "spectral": [(v, 1e-3, lambda pr, v=v: spectral_grad(pr, v))
                  for v in ("plain", "plain_l1", "hadamard")],
     "tv": [("plain", 1e-2, lambda pr, v: tv_grad(pr, "plain")),

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "orbitmc/chain_state.hpp"
+#include "orbitmc/models/attention.hpp"
 #include "orbitmc/models/hadamard.hpp"
 #include "orbitmc/models/matfac.hpp"
 #include "orbitmc/models/relu.hpp"
@@ -172,6 +173,48 @@ TEST(SgdSamples, HadamardMinibatchPointsAreUniform) {
   double chi2 = 0;
   for (double h : hits) chi2 += (h - expect) * (h - expect) / expect;
   EXPECT_LT(chi2, 27.9);
+}
+
+TEST(SgdSamples, AttentionDrawsFreshSequencesWithNoisyTeacherTargets) {
+  const int E = 3, H = 2, T = 4, B = 5;
+  const RuntimeLayout l{H, E, E, E * H};
+  std::vector<double> teacher(l.dim());
+  for (int k = 0; k < l.dim(); ++k) teacher[k] = std::sin(0.9 * k + 0.3);
+  AttentionModel<double> m{l, 0, T, 1.0, 0.0};
+  m.data = teacher.data();
+  m.batch = B;
+  m.label_noise = 0.02;
+  std::vector<double> ws(m.scratch_words()), again(ws.size());
+  m.prepare(NoiseKey{3}, 6, 40, ws.data());
+  m.prepare(NoiseKey{3}, 6, 40, again.data());
+  EXPECT_EQ(ws, again);
+  // The targets minus the teacher's outputs on the same sequences: N(0, 0.02²); the tokens
+  // N(0, 1). The teacher's outputs come from a fixed-data model over the drawn sequences.
+  double n = 0, sum = 0, sum2 = 0, xs2 = 0, nx = 0;
+  std::vector<double> set(B * T * (E + H)), work(m.work_words());
+  for (uint64_t step = 0; step < 400; ++step) {
+    m.prepare(NoiseKey{3}, 6, step, ws.data());
+    std::copy(ws.begin() + m.work_words(), ws.end(), set.begin());
+    AttentionModel<double> fixed{l, B, T, 1.0, 0.0};
+    fixed.data = set.data();
+    for (int p = 0; p < B; ++p) {
+      double* w = work.data();
+      fixed.forward(teacher.data(), p, w, w, w + T * H, w + 2 * T * H, w + 4 * T * H, w + 3 * T * H,
+                    1.0);  // leaves out − y = −noise
+      for (int c = 0; c < T * H; ++c) {
+        sum += -w[3 * T * H + c];
+        sum2 += w[3 * T * H + c] * w[3 * T * H + c];
+        n += 1;
+      }
+    }
+    for (int c = 0; c < B * T * E; ++c) {
+      xs2 += set[c] * set[c];
+      nx += 1;
+    }
+  }
+  EXPECT_NEAR(sum / n, 0.0, 5 * 0.02 / std::sqrt(n));
+  EXPECT_NEAR(std::sqrt(sum2 / n), 0.02, 0.02 * 0.05);
+  EXPECT_NEAR(xs2 / nx, 1.0, 0.05);
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
                          "train an ensemble of one of the paper's experiments under several noise "
                          "models:\n" +
                              orbitmc::experiment_catalogue() + "  or FILE.json");
-  experiment->add_option("experiment", x_target, "relu, matcomp, spectral, tv, or FILE.json")
+  experiment->add_option("experiment", x_target, "relu, attention, matcomp, spectral, tv, or FILE.json")
       ->required();
   experiment->add_option("--seeds", xo.spec.seeds, "independent trainings (default 16)")
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 24));

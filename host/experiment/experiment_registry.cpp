@@ -10,6 +10,8 @@ const std::vector<ExperimentEntry>& experiment_registry() {
   static const std::vector<ExperimentEntry> entries = {
       {"relu", "shallow ReLU student of a teacher, fresh minibatches (Fig. 2)", relu_defaults,
        make_relu_experiment},
+      {"attention", "single-head attention student of a teacher, fresh batches (Fig. 3)",
+       attention_defaults, make_attention_experiment},
       {"matcomp", "low-rank matrix completion M = PQ, 20 x 20 (Fig. 4)", matcomp_defaults,
        make_matcomp_experiment},
       {"spectral", "sparse cosine spectrum: plain, plain + L1, Hadamard p * q (Fig. 5)",

@@ -56,7 +56,7 @@ void read_experiment_file(const std::string& path, ExperimentSpec& spec) {
                 "allowed: experiment, settings, seeds, seed, seed_offset, noise, beta");
   if (!j.contains("experiment") || !j["experiment"].is_string())
     bad_input(path + ".experiment", "(missing)",
-              "name the experiment (relu, matcomp, spectral, tv)");
+              "name the experiment (relu, attention, matcomp, spectral, tv)");
   const ExperimentEntry& e =
       find_experiment(j["experiment"].get<std::string>(), path + ".experiment");
   spec.name = e.name;

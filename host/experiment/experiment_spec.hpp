@@ -12,7 +12,7 @@
 namespace orbitmc {
 
 struct ExperimentSpec {
-  std::string name;  // relu, matcomp, spectral, tv
+  std::string name;  // relu, attention, matcomp, spectral, tv
   Settings settings{nlohmann::json::object()};
   uint64_t seeds = 16;
   uint64_t seed = 20261201;  // the key of every draw

@@ -11,6 +11,8 @@ namespace orbitmc {
 
 nlohmann::json relu_defaults();
 std::unique_ptr<Experiment> make_relu_experiment(const Settings& s);
+nlohmann::json attention_defaults();
+std::unique_ptr<Experiment> make_attention_experiment(const Settings& s);
 nlohmann::json matcomp_defaults();
 std::unique_ptr<Experiment> make_matcomp_experiment(const Settings& s);
 nlohmann::json spectral_defaults();

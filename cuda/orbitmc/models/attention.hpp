@@ -3,7 +3,11 @@
 // set of sequences, plus the invariant ridge on the column pairs. The column pairs
 // (W_Q[:,j], W_K[:,j]) are the rank-one blocks (E, E): the logits Q Kᵀ = Σ_j (X W_Q[:,j])
 // (X W_K[:,j])ᵀ keep under (g W_Q[:,j], W_K[:,j]/g); W_V is free. Orbit coordinates:
-// σ_j = |W_Q[:,j]||W_K[:,j]| for each column, then the logit (Q Kᵀ)_00/√H of the first sequence.
+// σ_j = |W_Q[:,j]||W_K[:,j]| for each column, then the logit (Q Kᵀ)_00/√H of the first sequence
+// (fixed data set only). With batch > 0 (THEORY §8, experiment 2) each step draws `batch` fresh
+// sequences X ~ N(0, 1) and their targets Y = teacher(X) + label_noise·N(0, 1) in prepare(),
+// from the chain's noise (stream kStreamBatch at (chain, step)), with the teacher's weights
+// (laid out as θ) as the data set.
 #pragma once
 
 #include "../block_geometry.hpp"
@@ -23,19 +27,49 @@ struct AttentionModel {
   int sequence;             // T, tokens per sequence
   T width;                  // s
   T ridge;                  // ρ of the invariant prior (ρ/2) Σ_j σ_j²
-  const T* data = nullptr;  // X: points × T × E, then Y: points × T × H
+  const T* data = nullptr;  // X: points × T × E, then Y: points × T × H; batch > 0: the teacher
+  int batch = 0;            // 0: the fixed data set; > 0: fresh sequences per step
+  T label_noise = T(0.02);  // sd of the noise on a fresh sequence's targets
 
   ORBITMC_HD int embed() const { return layout.n(); }
   ORBITMC_HD int head() const { return layout.blocks(); }
+  ORBITMC_HD bool minibatch() const { return batch > 0; }
+  ORBITMC_HD int point_count() const { return minibatch() ? batch : points; }
   // q, k, v and the output gradient (4·T·H), attention weights and logit gradients (2·T²).
-  ORBITMC_HD int scratch_words() const { return 4 * sequence * head() + 2 * sequence * sequence; }
-  ORBITMC_HD int coords() const { return head() + 1; }
-  // Per-step data (a fresh minibatch): none for this model.
+  ORBITMC_HD int work_words() const { return 4 * sequence * head() + 2 * sequence * sequence; }
+  // The work words, then (minibatches) the step's X (batch × T × E) and Y (batch × T × H).
+  ORBITMC_HD int scratch_words() const {
+    return work_words() + (minibatch() ? batch * sequence * (embed() + head()) : 0);
+  }
+  ORBITMC_HD int coords() const { return head() + (minibatch() ? 0 : 1); }
+  // Token i of position t of sequence p, and its target j, from the data set or the step's
+  // minibatch.
   template <class W>
-  ORBITMC_HD void prepare(NoiseKey, uint32_t, uint64_t, W) const {}
-  ORBITMC_HD const T* tokens(int p) const { return data + p * sequence * embed(); }
-  ORBITMC_HD const T* targets(int p) const {
-    return data + points * sequence * embed() + p * sequence * head();
+  ORBITMC_HD T token(int p, int t, int i, const W& ws) const {
+    const int at = (p * sequence + t) * embed() + i;
+    return minibatch() ? ws[work_words() + at] : data[at];
+  }
+  template <class W>
+  ORBITMC_HD T target(int p, int t, int j, const W& ws) const {
+    const int at = (p * sequence + t) * head() + j;
+    return minibatch() ? ws[work_words() + batch * sequence * embed() + at]
+                       : data[point_count() * sequence * embed() + at];
+  }
+  // Draws this step's sequences and the teacher's noisy outputs (nothing for a fixed set).
+  template <class W>
+  ORBITMC_HD void prepare(NoiseKey key, uint32_t chain, uint64_t step, W ws) const {
+    if (!minibatch()) return;
+    const int nt = sequence, E = embed(), H = head();
+    W xs = ws + work_words();
+    W ys = xs + batch * nt * E;
+    normals(key, kStreamBatch, chain, step, batch * nt * (E + H), xs);
+    // forward() leaves d = out − y; with y = −noise·z that is the target out + noise·z.
+    for (int c = 0; c < batch * nt * H; ++c) ys[c] = -label_noise * ys[c];
+    W q = ws, k = ws + nt * H, v = ws + 2 * nt * H, d = ws + 3 * nt * H, a = ws + 4 * nt * H;
+    for (int p = 0; p < batch; ++p) {
+      forward(data, p, ws, q, k, v, a, d, T(1));
+      for (int c = 0; c < nt * H; ++c) ys[p * nt * H + c] = d[c];
+    }
   }
   template <class V>
   ORBITMC_HD T wq(const V& th, int i, int j) const {
@@ -53,15 +87,13 @@ struct AttentionModel {
   // Forward pass of sequence p into the scratch: q, k, v (T×H each), a (T×T, softmax rows);
   // returns the squared residual and leaves d = (out − y)/s² (T×H).
   template <class V, class W>
-  ORBITMC_HD T forward(const V& th, int p, W q, W k, W v, W a, W d, T inv_s2) const {
+  ORBITMC_HD T forward(const V& th, int p, const W& ws, W q, W k, W v, W a, W d, T inv_s2) const {
     const int nt = sequence, E = embed(), H = head();
-    const T* x = tokens(p);
-    const T* y = targets(p);
     for (int t = 0; t < nt; ++t)
       for (int j = 0; j < H; ++j) {
         T sq = T(0), sk = T(0), sv = T(0);
         for (int i = 0; i < E; ++i) {
-          const T xi = x[t * E + i];
+          const T xi = token(p, t, i, ws);
           sq += xi * wq(th, i, j);
           sk += xi * wk(th, i, j);
           sv += xi * wv(th, i, j);
@@ -91,7 +123,7 @@ struct AttentionModel {
       for (int j = 0; j < H; ++j) {
         T o = T(0);
         for (int r = 0; r < nt; ++r) o += a[t * nt + r] * v[r * H + j];
-        const T e = o - y[t * H + j];
+        const T e = o - target(p, t, j, ws);
         l += e * e;
         d[t * H + j] = e * inv_s2;
       }
@@ -104,7 +136,7 @@ struct AttentionModel {
     const int nt = sequence, H = head();
     W q = ws, k = ws + nt * H, v = ws + 2 * nt * H, d = ws + 3 * nt * H, a = ws + 4 * nt * H;
     T l = T(0);
-    for (int p = 0; p < points; ++p) l += forward(th, p, q, k, v, a, d, T(1));
+    for (int p = 0; p < points; ++p) l += forward(th, p, ws, q, k, v, a, d, T(1));
     return l / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
   }
 
@@ -116,9 +148,8 @@ struct AttentionModel {
     for (int c = 0; c < layout.dim(); ++c) g[c] = T(0);
     const T inv_s2 = T(1) / (width * width), scale = T(1) / om::sqrt(T(H));
     T l = T(0);
-    for (int p = 0; p < points; ++p) {
-      l += forward(th, p, q, k, v, a, d, inv_s2);
-      const T* x = tokens(p);
+    for (int p = 0; p < point_count(); ++p) {
+      l += forward(th, p, ws, q, k, v, a, d, inv_s2);
       // dS[t][r] = a[t][r] (dA[t][r] − Σ_r' a[t][r'] dA[t][r']), dA[t][r] = Σ_j d[t][j] v[r][j].
       for (int t = 0; t < nt; ++t) {
         T mean = T(0);
@@ -142,7 +173,7 @@ struct AttentionModel {
           dq *= scale;
           dk *= scale;
           for (int i = 0; i < E; ++i) {
-            const T xi = x[t * E + i];
+            const T xi = token(p, t, i, ws);
             g[layout.u(j, i)] += xi * dq;
             g[layout.v(j, i)] += xi * dk;
             g[layout.free(i * H + j)] += xi * dv;
@@ -156,7 +187,7 @@ struct AttentionModel {
   ORBITMC_HD T coord(const V& th, int c) const {
     if (c < head()) return geometry::sigma(layout, th, c);
     const int E = embed();
-    const T* x = tokens(0);
+    const T* x = data;  // the first token of the first sequence (fixed data set only)
     T s = T(0);
     for (int j = 0; j < head(); ++j) {
       T q0 = T(0), k0 = T(0);
