@@ -2,7 +2,8 @@
 # GPU check for a bare Linux machine with an NVIDIA GPU, CUDA 13, CMake and ninja, but no
 # Debian -dev packages and no network: builds the CUDA backend from this checkout and deps/
 # (staged by scripts/stage-deps.sh), then runs the `gpu` tests with ORBITMC_REQUIRE_GPU=1, the
-# benchmark, `orbitmc validate --backend cuda --gpu-scale` (10^6 chains per case),
+# benchmark, `orbitmc validate --backend cuda --gpu-scale` (10^6 chains per case), the relu
+# experiment at 1000 seeds,
 # compute-sanitizer's memcheck and racecheck on a small run, and the CPU tests. Logs and JSON
 # (at most 8 files) go into the folder given as its argument. Each phase has a time limit, and
 # the whole script a deadline (8 minutes by default).
@@ -68,6 +69,10 @@ phase bench 150 summary.txt build-gpu/orbitmc_bench --backend cuda --steps 1000 
 phase shared-matrix 40 summary.txt build-gpu/orbitmc_shared_matrix_bench_gpu
 phase validate 200 validate.txt build-gpu/orbitmc validate --backend cuda --gpu-scale \
   --quiet --no-html --out "$out/validation"
+# Issue 11's speed target: the relu ensemble of 1000 seeds x 40 000 steps (the paper's
+# settings) under sgd, in under 10 s on an H200.
+phase experiment-relu 60 summary.txt build-gpu/orbitmc experiment relu --backend cuda \
+  --seeds 1000 --noise sgd --no-html --out /tmp/orbitmc-experiment-relu
 # Out-of-bounds accesses and shared-memory races in the kernels, on a small run of one case
 # (every kernel is one template; this run exercises init, burn-in, sampling and the flush).
 # The run's own verdict at 1000 chains does not matter (exit 0 or 1); a finding exits 86.

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "backend/backend.hpp"
 #include "cli_support.hpp"
 
 namespace orbitmc {
@@ -54,7 +55,6 @@ INSTANTIATE_TEST_SUITE_P(
         BadExperiment{"noise", "relu --noise sgd,adam", "allowed: sgd, gd, langevin"},
         BadExperiment{"noise_twice", "relu --noise gd,gd", "once"},
         BadExperiment{"flag_not_a_setting", "tv --eta 0.1", "its settings:"},
-        BadExperiment{"cuda", "relu --backend cuda", "--backend"},
         BadExperiment{"file_setting_type", "FILE:bad.json", "settings.units"},
         BadExperiment{"file_unknown_key", "FILE:extra.json", "epochs"},
         BadExperiment{"missing_file", "FILE:none.json", "cannot be opened"},
@@ -63,6 +63,16 @@ INSTANTIATE_TEST_SUITE_P(
                       "settings.length/measurements"},
         BadExperiment{"memory", "tv --seeds 16000000 --set measurements=6000", "--seeds"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+TEST(ExperimentCli, CudaWithoutADeviceExitsTwo) {
+  std::string why;
+  if (cuda_usable(&why)) GTEST_SKIP() << "a GPU is usable here: --backend cuda is valid";
+  const auto dir = temp_dir("xcuda");
+  const auto r = run_cli("experiment relu --backend cuda --out " + (dir / "out").string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--backend"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out" / "experiment.json"));
+}
 
 // Per-seed metrics of every run, keyed "variant/noise".
 std::map<std::string, std::vector<nlohmann::json>> per_seed(const nlohmann::json& j) {

@@ -38,16 +38,6 @@ struct ComparisonSpec {
   std::string designed, baseline, metric;
 };
 
-// What a job needs besides the variant: the noise model and its constants, the key of the
-// per-step noise, and the CPU threads.
-struct JobContext {
-  NoiseModel noise = NoiseModel::kGd;
-  double beta = 1e4;
-  uint64_t seed = 1;
-  uint64_t threads = 0;
-  uint64_t seeds = 0;
-};
-
 class Experiment {
  public:
   virtual ~Experiment() = default;

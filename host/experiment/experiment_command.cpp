@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "backend/backend.hpp"
 #include "experiment/experiment_registry.hpp"
 #include "experiment/experiment_report.hpp"
 #include "experiment/experiment_runner.hpp"
@@ -27,14 +28,19 @@ uint64_t memory_budget() {
 
 }  // namespace
 
-int run_experiment_command(const ExperimentOptions& opt) {
-  const ExperimentSpec& spec = opt.spec;
+int run_experiment_command(const ExperimentOptions& options) {
+  ExperimentSpec spec = options.spec;
+  const ExperimentOptions& opt = options;
   const ExperimentEntry& entry = find_experiment(spec.name, "experiment");
   const std::unique_ptr<Experiment> ex = entry.make(spec.settings);  // checks every setting
-  if (spec.backend == "cuda")
-    bad_input("--backend", spec.backend,
-              "experiments run on the CPU backend in this version (the training kernel for the "
-              "GPU is the next step of issue 11); use cpu or auto");
+  std::string why;
+  if (spec.backend == "auto") spec.backend = cuda_usable(&why) ? "cuda" : "cpu";
+  if (spec.backend == "cuda" && !cuda_usable(&why))
+    bad_input("--backend", "cuda", why + " (use --backend cpu or auto)");
+  if (spec.seeds == 0) spec.seeds = spec.backend == "cuda" ? 1000 : 16;
+  if (spec.seed_offset + (spec.seeds - 1) > 0xffffffffull)
+    bad_input("--seed-offset", spec.seed_offset,
+              "seed indices are 32-bit: offset + seeds - 1 must stay below 2^32");
   check_experiment_memory(*ex, spec, memory_budget());
   OutputFolder folder(spec.out_dir, "experiment.json", "page");
   RunnerHooks hooks;

@@ -184,7 +184,8 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
         r.series.push_back({s.name, s.caption, s.labels, s.reference, {}});
       TrainingEnsemble e(dim, v.layout.blocks(), seeds, spec.seed_offset);
       e.x = start;
-      const JobContext ctx{noise, spec.beta, spec.seed, spec.threads, seeds};
+      const JobContext ctx{noise,        spec.beta, spec.seed,
+                           spec.threads, seeds,     spec.backend == "cuda"};
       const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, problems);
       if (!hooks.states_dir.empty())
         write_npy(states_file(hooks.states_dir, r, "initial"), e.x, {seeds, uint64_t(dim)});

@@ -14,12 +14,12 @@ namespace orbitmc {
 struct ExperimentSpec {
   std::string name;  // relu, attention, matcomp, spectral, tv
   Settings settings{nlohmann::json::object()};
-  uint64_t seeds = 16;
+  uint64_t seeds = 0;        // 0: 1000 on a GPU, 16 on the CPU
   uint64_t seed = 20261201;  // the key of every draw
   uint32_t seed_offset = 0;  // global index of the first seed: continues an ensemble
   std::vector<NoiseModel> noises = {NoiseModel::kSgd};
-  double beta = 1e4;  // Langevin's inverse temperature
-  std::string backend = "cpu";
+  double beta = 1e4;             // Langevin's inverse temperature
+  std::string backend = "auto";  // cpu, cuda, or auto (the GPU when one is usable)
   uint64_t threads = 0;
   std::string out_dir = "experiment_out";
   uint64_t max_log_points = 400;  // the log interval grows (multiples of log_every) to fit

@@ -2,7 +2,7 @@
 // tallies and counters (TrainingEnsemble), and a job that advances all of them to a step. The
 // CPU job runs the shared per-seed step (cuda/orbitmc/training/train_step.hpp) on threads, one
 // contiguous range of seeds per thread; each seed's model reads its own data (teacher, truth,
-// design, mask) at data + seed·stride.
+// design, mask) at data + seed·stride. The CUDA job runs the same step in a kernel.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,9 @@
 #include "backend/cpu_threads.hpp"
 #include "orbitmc/chain_state.hpp"
 #include "orbitmc/training/train_step.hpp"
+#if ORBITMC_HAVE_CUDA
+#include "kernels/train_chains.cuh"
+#endif
 
 namespace orbitmc {
 
@@ -84,13 +87,66 @@ class CpuTrainingJob : public TrainingJob {
   uint64_t threads_;
 };
 
-// The job for a model on the chosen backend (the CPU for now: see the experiment README).
+#if ORBITMC_HAVE_CUDA
+// The same trainings on the GPU (cuda/kernels/train_chains.cu): the data and the states stay on
+// the device; each advance brings the states back for the runner's observations.
 template <class Model>
-std::unique_ptr<TrainingJob> make_training_job(const Model& model, TrainRule<float> rule,
+class CudaTrainingJob : public TrainingJob {
+ public:
+  CudaTrainingJob(const Model& model, TrainRule<float> rule, std::vector<float> data,
+                  uint64_t stride, uint64_t seed)
+      : model_(model), rule_(rule), data_(std::move(data)), stride_(stride), key_{seed} {}
+
+  void advance(TrainingEnsemble& e, uint64_t n_end) override {
+    cuda::TrainArgs a;
+    a.seeds = e.seeds;
+    a.dim = e.dim;
+    a.blocks = e.blocks;
+    a.first_seed = e.first_seed;
+    a.key = key_;
+    a.n0 = e.step;
+    a.n1 = n_end;
+    a.x = e.x.data();
+    a.tally = e.tally.data();
+    a.counters = e.counters.data();
+    cuda::train(model_, rule_, data_, stride_, a, device_);
+    e.step = n_end;
+  }
+
+ private:
+  Model model_;
+  TrainRule<float> rule_;
+  std::vector<float> data_;
+  uint64_t stride_;
+  NoiseKey key_;
+  std::shared_ptr<void> device_;
+};
+#endif
+
+// What a job needs besides the model: the noise model and its constants, the key of the
+// per-step noise, the ensemble size, and where it runs.
+struct JobContext {
+  NoiseModel noise = NoiseModel::kGd;
+  double beta = 1e4;
+  uint64_t seed = 1;
+  uint64_t threads = 0;  // CPU threads (0: all)
+  uint64_t seeds = 0;
+  bool gpu = false;
+};
+
+// The trainings of `model` with learning rate eta under ctx.noise; seed i reads
+// data[i·stride, (i+1)·stride).
+template <class Model>
+std::unique_ptr<TrainingJob> make_training_job(const Model& model, double eta,
                                                std::vector<float> data, uint64_t stride,
-                                               uint64_t seed, uint64_t threads) {
-  return std::make_unique<CpuTrainingJob<Model>>(model, rule, std::move(data), stride, seed,
-                                                 threads);
+                                               const JobContext& ctx) {
+  const TrainRule<float> rule{ctx.noise, static_cast<float>(eta), static_cast<float>(ctx.beta)};
+#if ORBITMC_HAVE_CUDA
+  if (ctx.gpu)
+    return std::make_unique<CudaTrainingJob<Model>>(model, rule, std::move(data), stride, ctx.seed);
+#endif
+  return std::make_unique<CpuTrainingJob<Model>>(model, rule, std::move(data), stride, ctx.seed,
+                                                 ctx.threads);
 }
 
 }  // namespace orbitmc

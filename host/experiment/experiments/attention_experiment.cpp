@@ -101,8 +101,7 @@ class AttentionExperiment : public Experiment {
     const size_t offset = sgd ? 0 : teacher_words();
     const size_t words = sgd ? teacher_words() : set_words(points_);
     auto data = per_seed_data(problems, problem_words(), c.seeds, words, copy_words(offset, words));
-    TrainRule<float> rule{c.noise, static_cast<float>(v.eta), static_cast<float>(c.beta)};
-    return make_training_job(m, rule, std::move(data), words, c.seed, c.threads);
+    return make_training_job(m, v.eta, std::move(data), words, c);
   }
 
   std::vector<std::string> metrics(const Variant&) const override {

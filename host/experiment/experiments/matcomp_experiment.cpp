@@ -79,8 +79,7 @@ class MatcompExperiment : public Experiment {
     m.keep = c.noise == NoiseModel::kSgd ? static_cast<float>(keep_) : 1.f;
     auto data = per_seed_data(problems, problem_words(), c.seeds, problem_words(),
                               copy_words(0, problem_words()));
-    TrainRule<float> rule{c.noise, static_cast<float>(v.eta), static_cast<float>(c.beta)};
-    return make_training_job(m, rule, std::move(data), problem_words(), c.seed, c.threads);
+    return make_training_job(m, v.eta, std::move(data), problem_words(), c);
   }
 
   std::vector<double> product(const Variant& v, const float* th) const {

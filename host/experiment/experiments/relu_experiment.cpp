@@ -78,7 +78,6 @@ class ReluExperiment : public Experiment {
   std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& c,
                                    const std::vector<double>& problems) const override {
     ReluModel<float> m{v.layout, points_, std::sqrt(points_ / 2.0f), 0.f};
-    TrainRule<float> rule{c.noise, static_cast<float>(v.eta), static_cast<float>(c.beta)};
     size_t offset = teacher_words(), count = set_words(points_);
     if (c.noise == NoiseModel::kSgd) {  // the teacher, read by the model's minibatches
       m.batch = batch_;
@@ -87,7 +86,7 @@ class ReluExperiment : public Experiment {
       count = teacher_words();
     }
     auto data = per_seed_data(problems, problem_words(), c.seeds, count, copy_words(offset, count));
-    return make_training_job(m, rule, std::move(data), count, c.seed, c.threads);
+    return make_training_job(m, v.eta, std::move(data), count, c);
   }
 
   std::vector<std::string> metrics(const Variant&) const override {

@@ -98,8 +98,7 @@ class SpectralExperiment : public Experiment {
             out[points_ * p_ + i] = static_cast<float>(pr[points_ + p_ + i]);
           }
         });
-    TrainRule<float> rule{c.noise, static_cast<float>(v.eta), static_cast<float>(c.beta)};
-    return make_training_job(m, rule, std::move(data), stride, c.seed, c.threads);
+    return make_training_job(m, v.eta, std::move(data), stride, c);
   }
 
   double coefficient(const Variant& v, const float* th, int k) const {

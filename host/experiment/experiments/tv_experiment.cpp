@@ -76,8 +76,7 @@ class TvExperiment : public Experiment {
                                       static_cast<float>(pr[static_cast<size_t>(rows_) * n_ + i]);
                                 }
                               });
-    TrainRule<float> rule{c.noise, static_cast<float>(v.eta), static_cast<float>(c.beta)};
-    return make_training_job(m, rule, std::move(data), stride, c.seed, c.threads);
+    return make_training_job(m, v.eta, std::move(data), stride, c);
   }
 
   // The reconstructed signal w (cumsum: w_i = Σ_{j ≤ i} u_j v_j).

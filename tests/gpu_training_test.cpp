@@ -1,0 +1,56 @@
+// The training kernel against the CPU (label gpu): every experiment, every noise model, a few
+// seeds and steps on both backends from the same problems and starts. The noise and the
+// minibatches are the same numbers on both (Philox at (seed, step)); the arithmetic may differ
+// by rounding (FMA contraction), so the final metrics must agree to a relative 1e-3.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "experiment/experiment_registry.hpp"
+#include "experiment/experiment_runner.hpp"
+#include "gpu_support.hpp"
+
+namespace orbitmc {
+namespace {
+
+class GpuTraining : public ::testing::TestWithParam<const char*> {};
+
+std::vector<RunResult> run_on(const char* name, const std::string& backend) {
+  const ExperimentEntry& e = find_experiment(name, "test");
+  ExperimentSpec spec;
+  spec.name = name;
+  spec.settings = Settings(e.defaults());
+  spec.settings.set("steps", nlohmann::json(60), "test");
+  spec.settings.set("log_every", nlohmann::json(20), "test");
+  spec.seeds = 5;
+  spec.seed = 99;
+  spec.seed_offset = 3;
+  spec.noises = {NoiseModel::kSgd, NoiseModel::kGd, NoiseModel::kLangevin};
+  spec.backend = backend;
+  spec.threads = 2;
+  const auto ex = e.make(spec.settings);
+  return run_experiment(*ex, spec, RunnerHooks{});
+}
+
+TEST_P(GpuTraining, SameMetricsAsTheCpu) {
+  ORBITMC_REQUIRE_GPU_OR_SKIP();
+  const auto cpu = run_on(GetParam(), "cpu");
+  const auto gpu = run_on(GetParam(), "cuda");
+  ASSERT_EQ(cpu.size(), gpu.size());
+  for (size_t r = 0; r < cpu.size(); ++r) {
+    EXPECT_EQ(cpu[r].diverged, gpu[r].diverged);
+    for (size_t m = 0; m < cpu[r].metrics.size(); ++m)
+      for (size_t i = 0; i < cpu[r].metrics[m].per_seed.size(); ++i) {
+        const double a = cpu[r].metrics[m].per_seed[i], b = gpu[r].metrics[m].per_seed[i];
+        EXPECT_NEAR(a, b, 1e-3 * (std::fabs(a) + 1e-6))
+            << cpu[r].variant << " " << cpu[r].noise << " " << cpu[r].metrics[m].name << " seed "
+            << i;
+      }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Experiments, GpuTraining,
+                         ::testing::Values("relu", "attention", "matcomp", "spectral", "tv"));
+
+}  // namespace
+}  // namespace orbitmc
