@@ -46,8 +46,9 @@ def draw_reference(ax, values, horizontal=True, x=None):
     if not vals:
         return
     if horizontal:
-        for v in sorted(set(vals)):
-            ax.axhline(v, color=base.REFERENCE_COLOUR, ls="--", lw=1.0, zorder=1)
+        for i, v in enumerate(sorted(set(vals))):
+            ax.axhline(v, color=base.REFERENCE_COLOUR, ls="--", lw=1.0, zorder=1,
+                       label="reference" if i == 0 else None)
     else:
         ax.plot(x, values, color=base.REFERENCE_COLOUR, ls="--", lw=1.2, label="truth", zorder=3)
 
@@ -67,7 +68,9 @@ def traces_figure(exp, variant, name, runs, outdir, filename):
         med, lo, hi = (base.to_array_2d(s.get(k, [])) for k in ("median", "q05", "q95"))
         for k, label in enumerate(labels):
             colour = noise_colour(run["noise"], r_i) if single else LABEL_COLOURS[k % 8]
-            text = run["noise"] if single else (visible(label) if len(labels) <= 8 else None)
+            text = run["noise"] if single else visible(label) if len(labels) <= 8 else (
+                "one line per %s (%d), median" % (visible(label).split(" ")[0], len(labels))
+                if k == 0 else None)
             ax.plot(x, med[:, k], color=colour, lw=1.3, label=text)
             if single or len(labels) <= 8:
                 ax.fill_between(x, lo[:, k], hi[:, k], color=colour, alpha=0.15, lw=0)
@@ -79,8 +82,7 @@ def traces_figure(exp, variant, name, runs, outdir, filename):
             ax.set_title("%s, %s noise" % (visible(variant), visible(run["noise"])))
         if (single or r_i == 0):
             ax.set_ylabel(name.replace("_", " "))
-        if single or len(labels) <= 8:
-            ax.legend(loc="best")
+        ax.legend(loc="best")
     if single:
         axes[0][0].set_title("%s %s: %s" % (visible(exp), visible(variant), name.replace("_", " ")))
     base.save_figure(fig, outdir, filename)
