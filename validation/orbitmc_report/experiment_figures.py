@@ -135,6 +135,13 @@ def metrics_figure(exp, metric, runs, outdir, filename):
         for patch, (p, _) in zip(box["boxes"], keep):
             patch.set_facecolor(noise_colour(groups[p - 1][0]["noise"], 0))
             patch.set_alpha(0.45)
+    from matplotlib.patches import Patch
+    noises = []
+    for r, _ in groups:
+        if r["noise"] not in noises:
+            noises.append(r["noise"])
+    ax.legend(handles=[Patch(facecolor=noise_colour(n, 0), alpha=0.45, label="%s noise" % n)
+                       for n in noises], loc="best")
     ax.set_xticks(positions)
     ax.set_xticklabels(["%s\n%s" % (visible(r["variant"]), visible(r["noise"])) for r, _ in groups])
     ax.set_ylabel(metric.replace("_", " "))
