@@ -12,6 +12,7 @@
 
 #include "cuda_check.cuh"
 #include "device_ensemble.cuh"
+#include "kernel_timer.cuh"
 #include "nvtx_range.cuh"
 #include "orbitmc/chain_runner.hpp"
 #include "orbitmc/samplers/sampler_params.hpp"
@@ -150,10 +151,7 @@ void advance(const S& sampler, const std::vector<typename S::T>& data,
   // hold exactly those kernels.
   const uint64_t max_steps = 1u << 16;
   const uint64_t burn = a.schedule.burn_in;
-  cudaEvent_t start, stop;
-  ORBITMC_CUDA_CHECK(cudaEventCreate(&start));
-  ORBITMC_CUDA_CHECK(cudaEventCreate(&stop));
-  ORBITMC_CUDA_CHECK(cudaEventRecord(start));
+  KernelTimer timer;
   for (uint64_t s0 = a.n0; s0 < a.n1;) {
     const bool burning = s0 < burn;
     uint64_t s1 = s0 + max_steps < a.n1 ? s0 + max_steps : a.n1;
@@ -166,13 +164,8 @@ void advance(const S& sampler, const std::vector<typename S::T>& data,
     ORBITMC_CUDA_CHECK(cudaGetLastError());
     s0 = s1;
   }
-  ORBITMC_CUDA_CHECK(cudaEventRecord(stop));
-  ORBITMC_CUDA_CHECK(cudaEventSynchronize(stop));
-  float ms = 0;
-  ORBITMC_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  if (a.kernel_seconds) *a.kernel_seconds = 1e-3 * ms;
+  const double seconds = timer.seconds();
+  if (a.kernel_seconds) *a.kernel_seconds = seconds;
   dev->step = a.n1;
 }
 

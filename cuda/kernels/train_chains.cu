@@ -7,6 +7,7 @@
 
 #include "cuda_check.cuh"
 #include "device_buffer.cuh"
+#include "kernel_timer.cuh"
 #include "nvtx_range.cuh"
 #include "orbitmc/models/attention.hpp"
 #include "orbitmc/models/hadamard.hpp"
@@ -82,22 +83,14 @@ void train(const Model& model, const TrainRule<float>& rule, const std::vector<f
     device = d;
   }
   auto* d = static_cast<TrainDevice*>(device.get());
-  cudaEvent_t start, stop;
-  ORBITMC_CUDA_CHECK(cudaEventCreate(&start));
-  ORBITMC_CUDA_CHECK(cudaEventCreate(&stop));
-  ORBITMC_CUDA_CHECK(cudaEventRecord(start));
+  KernelTimer timer;
   const unsigned grid = static_cast<unsigned>((a.seeds + kTrainThreads - 1) / kTrainThreads);
   train_kernel<<<grid, kTrainThreads>>>(model, rule, d->data.get(), stride, a.seeds, a.dim,
                                         a.first_seed, a.key, a.n0, a.n1, d->x.get(), d->work.get(),
                                         d->tally.get(), d->counters.get());
   ORBITMC_CUDA_CHECK(cudaGetLastError());
-  ORBITMC_CUDA_CHECK(cudaEventRecord(stop));
-  ORBITMC_CUDA_CHECK(cudaEventSynchronize(stop));
-  float ms = 0;
-  ORBITMC_CUDA_CHECK(cudaEventElapsedTime(&ms, start, stop));
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  if (a.kernel_seconds) *a.kernel_seconds = 1e-3 * ms;
+  const double seconds = timer.seconds();
+  if (a.kernel_seconds) *a.kernel_seconds = seconds;
   std::vector<float> x(a.seeds * a.dim);
   d->x.download(x.data());
   to_rows(x, a.seeds, a.dim, a.x);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "experiment/experiment_settings.hpp"
 #include "experiment/seed_draws.hpp"
 #include "experiment/training_job.hpp"
 #include "orbitmc/block_layout.hpp"
@@ -40,10 +41,14 @@ struct ComparisonSpec {
 
 class Experiment {
  public:
+  // Reads the settings every experiment has: `steps` and `log_every`.
+  explicit Experiment(const Settings& s)
+      : steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
+        log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))) {}
   virtual ~Experiment() = default;
   virtual std::vector<Variant> variants() const = 0;
-  virtual uint64_t steps() const = 0;
-  virtual uint64_t log_every() const = 0;
+  uint64_t steps() const { return steps_; }
+  uint64_t log_every() const { return log_every_; }
   // Numbers in one seed's problem, and the problem itself.
   virtual size_t problem_words() const = 0;
   virtual void make_problem(SeedDraws& draws, double* problem) const = 0;
@@ -61,6 +66,9 @@ class Experiment {
   virtual void final_metrics(const Variant& v, const float* theta, const double* problem,
                              double* out) const = 0;
   virtual std::vector<ComparisonSpec> comparisons() const { return {}; }
+
+ private:
+  uint64_t steps_, log_every_;
 };
 
 }  // namespace orbitmc

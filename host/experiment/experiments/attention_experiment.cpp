@@ -19,7 +19,8 @@ namespace {
 class AttentionExperiment : public Experiment {
  public:
   explicit AttentionExperiment(const Settings& s)
-      : e_(static_cast<int>(s.integer_in("embed", 1, 1024))),
+      : Experiment(s),
+        e_(static_cast<int>(s.integer_in("embed", 1, 1024))),
         h_(static_cast<int>(s.integer_in("head", 1, 1024))),
         t_(static_cast<int>(s.integer_in("sequence", 1, 1024))),
         batch_(static_cast<int>(s.integer_in("batch", 1, 1 << 16))),
@@ -29,9 +30,7 @@ class AttentionExperiment : public Experiment {
         student_sd_(s.positive("student_sd")),
         unbalance_(s.non_negative("unbalance")),
         noise_(s.non_negative("noise")),
-        eta_(s.positive("eta")),
-        steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
-        log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))) {
+        eta_(s.positive("eta")) {
     const double seq = double(t_) * (e_ + h_);
     check_seed_size("embed/head/sequence/points/test_points/batch",
                     3.0 * e_ * h_ + (double(points_) + test_points_) * seq + 4.0 * t_ * h_ +
@@ -45,8 +44,6 @@ class AttentionExperiment : public Experiment {
     for (int j = 0; j < h_; ++j) v.block_labels.push_back("column " + std::to_string(j));
     return {v};
   }
-  uint64_t steps() const override { return steps_; }
-  uint64_t log_every() const override { return log_every_; }
 
   size_t teacher_words() const { return static_cast<size_t>(layout().dim()); }
   size_t set_words(int n) const { return static_cast<size_t>(n) * t_ * (e_ + h_); }
@@ -125,7 +122,6 @@ class AttentionExperiment : public Experiment {
  private:
   int e_, h_, t_, batch_, points_, test_points_;
   double teacher_sd_, student_sd_, unbalance_, noise_, eta_;
-  uint64_t steps_, log_every_;
 };
 
 }  // namespace

@@ -20,7 +20,8 @@ namespace {
 class MatcompExperiment : public Experiment {
  public:
   explicit MatcompExperiment(const Settings& s)
-      : n_(static_cast<int>(s.integer_in("size", 2, 512))),
+      : Experiment(s),
+        n_(static_cast<int>(s.integer_in("size", 2, 512))),
         sv1_(s.positive("sv1")),
         sv2_(s.positive("sv2")),
         observe_(s.probability("observe")),
@@ -28,9 +29,7 @@ class MatcompExperiment : public Experiment {
         p_sd_(s.positive("p_init_sd")),
         q_sd_(s.positive("q_init_sd")),
         eta_(s.positive("eta")),
-        logged_(static_cast<int>(s.integer_in("logged_singular_values", 1, 512))),
-        steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
-        log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))) {
+        logged_(static_cast<int>(s.integer_in("logged_singular_values", 1, 512))) {
     logged_ = std::min(logged_, n_);
   }
 
@@ -39,8 +38,6 @@ class MatcompExperiment : public Experiment {
     for (int i = 0; i < n_; ++i) v.block_labels.push_back("mode " + std::to_string(i));
     return {v};
   }
-  uint64_t steps() const override { return steps_; }
-  uint64_t log_every() const override { return log_every_; }
 
   size_t entries() const { return static_cast<size_t>(n_) * n_; }
   // M* (size × size), then the mask (1 observed, 0 not): the layout MatfacModel reads.
@@ -131,7 +128,6 @@ class MatcompExperiment : public Experiment {
   int n_;
   double sv1_, sv2_, observe_, keep_, p_sd_, q_sd_, eta_;
   int logged_;
-  uint64_t steps_, log_every_;
 };
 
 }  // namespace

@@ -17,7 +17,8 @@ namespace {
 class ReluExperiment : public Experiment {
  public:
   explicit ReluExperiment(const Settings& s)
-      : units_(static_cast<int>(s.integer_in("units", 1, 4096))),
+      : Experiment(s),
+        units_(static_cast<int>(s.integer_in("units", 1, 4096))),
         dim_(static_cast<int>(s.integer_in("input_dim", 1, 4096))),
         points_(static_cast<int>(s.integer_in("points", 1, 1 << 20))),
         test_points_(static_cast<int>(s.integer_in("test_points", 1, 1 << 20))),
@@ -25,9 +26,7 @@ class ReluExperiment : public Experiment {
         teacher_sd_(s.positive("teacher_sd")),
         student_sd_(s.positive("student_sd")),
         unbalance_(s.non_negative("unbalance")),
-        eta_(s.positive("eta")),
-        steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
-        log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))) {
+        eta_(s.positive("eta")) {
     check_seed_size("units/input_dim/points/test_points",
                     double(units_) * (1 + dim_) + (double(points_) + test_points_) * (dim_ + 1),
                     double(units_) * (1 + dim_));
@@ -38,8 +37,6 @@ class ReluExperiment : public Experiment {
     for (int j = 0; j < units_; ++j) v.block_labels.push_back("unit " + std::to_string(j));
     return {v};
   }
-  uint64_t steps() const override { return steps_; }
-  uint64_t log_every() const override { return log_every_; }
 
   // teacher a (units), w (units × d); training x (points × d), y (points); test x, y.
   size_t teacher_words() const { return static_cast<size_t>(units_) * (1 + dim_); }
@@ -113,7 +110,6 @@ class ReluExperiment : public Experiment {
  private:
   int units_, dim_, points_, test_points_, batch_;
   double teacher_sd_, student_sd_, unbalance_, eta_;
-  uint64_t steps_, log_every_;
 };
 
 }  // namespace

@@ -21,7 +21,8 @@ constexpr double kTwoPi = 6.283185307179586;
 class SpectralExperiment : public Experiment {
  public:
   explicit SpectralExperiment(const Settings& s)
-      : p_(static_cast<int>(s.integer_in("coefficients", 2, 1 << 16))),
+      : Experiment(s),
+        p_(static_cast<int>(s.integer_in("coefficients", 2, 1 << 16))),
         points_(static_cast<int>(s.integer_in("points", 1, 1 << 20))),
         test_points_(static_cast<int>(s.integer_in("test_points", 1, 1 << 20))),
         nonzero_(static_cast<int>(s.integer_in("nonzero", 1, 1 << 16))),
@@ -30,9 +31,7 @@ class SpectralExperiment : public Experiment {
         l1_(s.non_negative("l1")),
         plain_sd_(s.positive("plain_init_sd")),
         hadamard_sd_(s.positive("hadamard_init_sd")),
-        eta_(s.positive("eta")),
-        steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
-        log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))) {
+        eta_(s.positive("eta")) {
     if (nonzero_ > p_ - 1) bad_input("settings.nonzero", nonzero_, "must be <= coefficients - 1");
     check_seed_size("coefficients/points/test_points",
                     double(points_) * (p_ + 1) + double(test_points_), 2.0 * p_);
@@ -44,8 +43,6 @@ class SpectralExperiment : public Experiment {
     return {Variant{"plain", "baseline", eta_, RuntimeLayout{0, 1, 1, p_}, {}},
             Variant{"plain_l1", "baseline", eta_, RuntimeLayout{0, 1, 1, p_}, {}}, had};
   }
-  uint64_t steps() const override { return steps_; }
-  uint64_t log_every() const override { return log_every_; }
 
   // t (points), truth (p), y (points), test t (test_points).
   size_t problem_words() const override {
@@ -156,7 +153,6 @@ class SpectralExperiment : public Experiment {
  private:
   int p_, points_, test_points_, nonzero_, batch_;
   double noise_, l1_, plain_sd_, hadamard_sd_, eta_;
-  uint64_t steps_, log_every_;
 };
 
 }  // namespace

@@ -18,7 +18,8 @@ namespace {
 class TvExperiment : public Experiment {
  public:
   explicit TvExperiment(const Settings& s)
-      : n_(static_cast<int>(s.integer_in("length", 2, 1 << 16))),
+      : Experiment(s),
+        n_(static_cast<int>(s.integer_in("length", 2, 1 << 16))),
         rows_(static_cast<int>(s.integer_in("measurements", 1, 1 << 16))),
         batch_(static_cast<int>(s.integer_in("batch", 1, 1 << 16))),
         noise_(s.non_negative("noise")),
@@ -26,8 +27,6 @@ class TvExperiment : public Experiment {
         designed_sd_(s.positive("designed_init_sd")),
         eta_plain_(s.positive("eta_plain")),
         eta_designed_(s.positive("eta_designed")),
-        steps_(static_cast<uint64_t>(s.integer_in("steps", 1, int64_t{1} << 40))),
-        log_every_(static_cast<uint64_t>(s.integer_in("log_every", 1, int64_t{1} << 40))),
         truth_(piecewise_signal(n_)) {
     check_seed_size("length/measurements", double(rows_) * (n_ + 1), 2.0 * n_);
   }
@@ -37,8 +36,6 @@ class TvExperiment : public Experiment {
     for (int i = 0; i < n_; ++i) cum.block_labels.push_back("i = " + std::to_string(i));
     return {Variant{"plain", "baseline", eta_plain_, RuntimeLayout{0, 1, 1, n_}, {}}, cum};
   }
-  uint64_t steps() const override { return steps_; }
-  uint64_t log_every() const override { return log_every_; }
 
   // A (rows × length, row-major), then y (rows).
   size_t problem_words() const override { return static_cast<size_t>(rows_) * (n_ + 1); }
@@ -135,7 +132,6 @@ class TvExperiment : public Experiment {
  private:
   int n_, rows_, batch_;
   double noise_, plain_sd_, designed_sd_, eta_plain_, eta_designed_;
-  uint64_t steps_, log_every_;
   std::vector<double> truth_;
 };
 
