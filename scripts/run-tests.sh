@@ -12,7 +12,8 @@ cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize --parallel "${JOBS:-$(nproc)}"
 ctest --preset sanitize
 # Fuzzing (clang's libFuzzer), each target for FUZZ_SECONDS: the case-file parser from the
-# shipped case files, and the checkpoint reader from valid checkpoints that it writes itself.
+# shipped case files, the checkpoint reader from valid checkpoints that it writes itself, and
+# the experiment files from one per experiment that it writes itself.
 if command -v clang++ >/dev/null 2>&1; then
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz --parallel "${JOBS:-$(nproc)}"
@@ -23,6 +24,10 @@ if command -v clang++ >/dev/null 2>&1; then
   ORBITMC_FUZZ_WRITE_SEEDS=build-fuzz/checkpoint-corpus build-fuzz/checkpoint_fuzzer
   build-fuzz/checkpoint_fuzzer -seed=1 -max_total_time="${FUZZ_SECONDS:-30}" -rss_limit_mb=2048 \
     -print_final_stats=1 build-fuzz/checkpoint-corpus 2>&1 | tail -n 12
+  mkdir -p build-fuzz/experiment-corpus
+  ORBITMC_FUZZ_WRITE_SEEDS=build-fuzz/experiment-corpus build-fuzz/experiment_file_fuzzer
+  build-fuzz/experiment_file_fuzzer -seed=1 -max_total_time="${FUZZ_SECONDS:-30}" \
+    -rss_limit_mb=2048 -print_final_stats=1 build-fuzz/experiment-corpus 2>&1 | tail -n 12
 else
   echo "run-tests: clang++ not found, fuzzing skipped"
 fi

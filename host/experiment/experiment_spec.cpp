@@ -46,7 +46,11 @@ std::vector<NoiseModel> parse_noise_list(const std::string& text, const std::str
 }
 
 void read_experiment_file(const std::string& path, ExperimentSpec& spec) {
-  const nlohmann::json j = parse_strict(read_small_file(path, "experiment file", 1 << 20), path);
+  parse_experiment_text(read_small_file(path, "experiment file", 1 << 20), path, spec);
+}
+
+void parse_experiment_text(const std::string& text, const std::string& path, ExperimentSpec& spec) {
+  const nlohmann::json j = parse_strict(text, path);
   if (!j.is_object()) bad_input(path, j.type_name(), "must be a JSON object");
   static const std::set<std::string> keys = {"experiment",  "settings", "seeds", "seed",
                                              "seed_offset", "noise",    "beta"};

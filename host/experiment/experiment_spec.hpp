@@ -32,5 +32,7 @@ std::vector<NoiseModel> parse_noise_list(const std::string& text, const std::str
 // Reads an experiment file: {"experiment": NAME, "settings": {...}, and optionally "seeds",
 // "seed", "seed_offset", "noise", "beta"} into spec (settings start from NAME's defaults).
 void read_experiment_file(const std::string& path, ExperimentSpec& spec);
+// The same from the file's text (`path` names it in errors).
+void parse_experiment_text(const std::string& text, const std::string& path, ExperimentSpec& spec);
 
 }  // namespace orbitmc

@@ -26,6 +26,8 @@ HINTS = {
     "signal": "The dashed line is the true piecewise-constant signal; a flat, step-like median "
               "is the bias of the cumulative-sum parametrisation at work.",
     "support_error": "Lower is better: the spikes of the true spectrum recovered.",
+    "recovered_spikes": "Lines reaching the dashed line at 1 recovered the spike; the Hadamard "
+                        "parametrisation grows each spike from near 0 in its own time.",
     "off_support_l1": "Lower is better: little spurious spectrum off the truth's support.",
 }
 

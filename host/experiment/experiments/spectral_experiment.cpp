@@ -116,6 +116,15 @@ class SpectralExperiment : public Experiment {
     on = std::sqrt(on);
   }
   std::vector<SeriesSpec> series(const Variant&) const override {
+    SeriesSpec spikes{"recovered_spikes",
+                      "each true spike's recovered coefficient over its true value, spikes in "
+                      "order of frequency (1: recovered exactly; 0: missed)",
+                      {},
+                      {}};
+    for (int s = 0; s < nonzero_; ++s) {
+      spikes.labels.push_back("spike " + std::to_string(s + 1));
+      spikes.reference.push_back(1.0);
+    }
     return {{"support_error",
              "|w - w*| on the truth's support: how well the spikes are found",
              {"support"},
@@ -123,10 +132,14 @@ class SpectralExperiment : public Experiment {
             {"off_support_l1",
              "sum of |w_k| off the truth's support: the spurious spectrum",
              {"off support"},
-             {0.0}}};
+             {0.0}},
+            spikes};
   }
   void observe(const Variant& v, const float* th, const double* pr, double* out) const override {
     support_errors(v, th, pr, out[0], out[1]);
+    int s = 0;
+    for (int k = 0; k < p_ && s < nonzero_; ++k)
+      if (truth(pr)[k] != 0) out[2 + s++] = coefficient(v, th, k) / truth(pr)[k];
   }
   std::vector<std::string> metrics(const Variant& v) const override {
     std::vector<std::string> m = {"test_mse", "support_error", "off_support_l1"};
