@@ -74,6 +74,20 @@ TEST(ExperimentCli, CudaWithoutADeviceExitsTwo) {
   EXPECT_FALSE(std::filesystem::exists(dir / "out" / "experiment.json"));
 }
 
+TEST(ExperimentCli, InterruptedRunIsMarkedIncomplete) {
+  const auto dir = temp_dir("xint");
+  // tv at the paper's settings runs for minutes: SIGINT after 3 s lands in the first run.
+  const auto r = run_cli(
+      "experiment tv --seeds 8 --noise gd --no-html --quiet --out " + (dir / "out").string(),
+      "timeout --preserve-status -s INT 3");
+  EXPECT_EQ(r.code, 130) << r.output;
+  EXPECT_NE(r.output.find("marked incomplete"), std::string::npos) << r.output;
+  const nlohmann::json j = read_json(dir / "out" / "experiment.json");
+  EXPECT_EQ(j["complete"], false);
+  EXPECT_EQ(j["interrupted"], "SIGINT");
+  EXPECT_LT(j["runs"].size(), j["runs_planned"].get<size_t>());
+}
+
 // Per-seed metrics of every run, keyed "variant/noise".
 std::map<std::string, std::vector<nlohmann::json>> per_seed(const nlohmann::json& j) {
   std::map<std::string, std::vector<nlohmann::json>> out;

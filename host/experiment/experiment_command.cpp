@@ -44,6 +44,12 @@ int run_experiment_command(const ExperimentOptions& options) {
   check_experiment_memory(*ex, spec, memory_budget());
   OutputFolder folder(spec.out_dir, "experiment.json", "page");
   RunnerHooks hooks;
+  {
+    // A previous run's states must not stand beside this run's report.
+    std::error_code ec;
+    for (const auto& f : std::filesystem::directory_iterator(spec.out_dir + "/states", ec))
+      if (f.path().extension() == ".npy") std::filesystem::remove(f.path(), ec);
+  }
   if (opt.save_states) {
     hooks.states_dir = spec.out_dir + "/states";
     std::error_code ec;
