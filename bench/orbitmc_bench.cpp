@@ -4,6 +4,7 @@
 // computation (kernel time on CUDA); the median of several repeats. Writes JSON with --json.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -42,23 +43,45 @@ std::vector<Workload> workloads() {
           {"attention_16_8", P::kGeneral}};
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
+struct Timing {
+  uint64_t steps = 0;                   // per timed repeat
+  double median = 0, min = 0, max = 0;  // seconds per repeat
+};
 
-// Median compute time of `repeats` advances of `steps` steps each, after one warm-up.
-double time_run(orbitmc::Backend& b, orbitmc::RunSpec spec, uint64_t steps, int repeats) {
-  spec.schedule = orbitmc::Schedule{0, 10, steps * (repeats + 1)};
+// Compute time of `repeats` advances after a warm-up (allocation, module load, initial states;
+// the ensemble then stays on the device). steps == 0: each repeat is sized from the warm-up to
+// take at least min_seconds, so that a repeat measures the work, not the timer.
+Timing time_run(orbitmc::Backend& b, orbitmc::RunSpec spec, uint64_t steps, int repeats,
+                double min_seconds, bool gpu) {
+  const uint64_t probe = steps ? steps : (gpu ? 200 : 20);
+  spec.schedule = orbitmc::Schedule{0, 10, uint64_t{1} << 40};
   orbitmc::EnsembleState st;
-  // Warm-up: allocation, module load, initial states. The ensemble then stays on the device.
-  b.advance_on_device(spec, st, steps);
-  std::vector<double> t;
-  for (int r = 1; r <= repeats; ++r) {
-    b.advance_on_device(spec, st, steps * (r + 1));
-    t.push_back(b.last_compute_seconds());
+  b.advance_on_device(spec, st, probe);
+  Timing t;
+  t.steps = steps;
+  uint64_t at = probe;
+  if (!steps) {
+    // The warm-up's time includes the set-up: a second probe of about a fifth of the target
+    // gives the per-step time.
+    double per_step = std::max(b.last_compute_seconds(), 1e-9) / probe;
+    const uint64_t second =
+        std::max<uint64_t>(probe, static_cast<uint64_t>(std::ceil(0.2 * min_seconds / per_step)));
+    at += second;
+    b.advance_on_device(spec, st, at);
+    per_step = std::max(b.last_compute_seconds(), 1e-9) / second;
+    t.steps = std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(1.1 * min_seconds / per_step)));
   }
-  return median(t);
+  std::vector<double> v;
+  for (int r = 0; r < repeats; ++r) {
+    at += t.steps;
+    b.advance_on_device(spec, st, at);
+    v.push_back(b.last_compute_seconds());
+  }
+  std::sort(v.begin(), v.end());
+  t.median = v[v.size() / 2];
+  t.min = v.front();
+  t.max = v.back();
+  return t;
 }
 
 }  // namespace
@@ -71,7 +94,11 @@ int main(int argc, char** argv) {
   app.add_option("--backend", backend, "cpu, cuda or auto")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
   app.add_option("--chains", chains, "chains (default: 4194304 on CUDA, 16384 on CPU)");
-  app.add_option("--steps", steps, "steps per timed repeat (default: 2000 on CUDA, 200 on CPU)");
+  double min_seconds = 1.0;
+  app.add_option("--steps", steps,
+                 "steps per timed repeat (default: sized per workload to --min-seconds)");
+  app.add_option("--min-seconds", min_seconds, "least time of a timed repeat without --steps")
+      ->check(CLI::PositiveNumber);
   app.add_option("--repeats", repeats, "timed repeats (median)")->check(CLI::PositiveNumber);
   app.add_option("--precision", precision, "float or double")
       ->check(CLI::IsMember({"float", "double"}));
@@ -83,7 +110,6 @@ int main(int argc, char** argv) {
     auto b = orbitmc::make_backend(backend);
     const bool gpu = b->name() == "cuda";
     if (!chains) chains = gpu ? (1u << 22) : (1u << 14);
-    if (!steps) steps = gpu ? 2000 : 200;
     using K = orbitmc::SamplerKind;
     const K kinds[] = {K::kNoiseCeiling,
                        K::kAmbientEM,
@@ -91,14 +117,19 @@ int main(int argc, char** argv) {
                        K::kAmbientMALA,
                        K::kConstrainedProjection,
                        K::kConstrainedMetropolis};
-    nlohmann::json out = {{"backend", b->name()}, {"precision", precision},
-                          {"chains", chains},     {"steps", steps},
-                          {"repeats", repeats},   {"results", nlohmann::json::array()}};
-    std::printf("backend %s, %s, %llu chains x %llu steps, median of %d\n", b->name().c_str(),
-                precision.c_str(), static_cast<unsigned long long>(chains),
-                static_cast<unsigned long long>(steps), repeats);
-    std::printf("%-20s %-9s %-23s %8s %14s %10s\n", "model", "path", "sampler", "chains",
-                "chain-steps/s", "x ceiling");
+    nlohmann::json out = {{"backend", b->name()},
+                          {"precision", precision},
+                          {"chains", chains},
+                          {"steps", steps},
+                          {"min_seconds", min_seconds},
+                          {"repeats", repeats},
+                          {"results", nlohmann::json::array()}};
+    std::printf("backend %s, %s, %llu chains, median of %d repeats of %s\n", b->name().c_str(),
+                precision.c_str(), static_cast<unsigned long long>(chains), repeats,
+                steps ? (std::to_string(steps) + " steps").c_str()
+                      : (">= " + std::to_string(min_seconds) + " s each").c_str());
+    std::printf("%-20s %-9s %-23s %8s %8s %14s %21s %10s\n", "model", "path", "sampler", "chains",
+                "steps", "chain-steps/s", "min-max", "x ceiling");
     for (const auto& w : workloads()) {
       if (!only.empty() && std::string(w.preset).find(only) == std::string::npos) continue;
       const orbitmc::ModelSpec model = orbitmc::model_preset(w.preset);
@@ -117,22 +148,29 @@ int main(int argc, char** argv) {
         spec.h = k == K::kConstrainedMetropolis ? 0.05 : 2e-5;
         spec.kappa = 200;
         spec.observe = {orbitmc::HistogramSpec{0, 0.0, 3.0, 64}};
-        spec.schedule = orbitmc::Schedule{0, 10, steps * (repeats + 1)};
+        spec.schedule = orbitmc::Schedule{0, 10, uint64_t{1} << 40};
         orbitmc::check_run_spec(spec, "", "");
-        const double sec = time_run(*b, spec, steps, repeats);
-        const double rate = static_cast<double>(n) * steps / sec;
+        const Timing t = time_run(*b, spec, steps, repeats, min_seconds, gpu);
+        const double work = static_cast<double>(n) * t.steps;
+        const double rate = work / t.median;
         if (k == K::kNoiseCeiling) ceiling = rate;
-        std::printf("%-20s %-9s %-23s %8llu %14.4g %10.3f\n", w.preset, orbitmc::path_name(w.path),
-                    orbitmc::sampler_name(k), static_cast<unsigned long long>(n), rate,
-                    rate / ceiling);
+        char spread[64];
+        std::snprintf(spread, sizeof spread, "%.4g-%.4g", work / t.max, work / t.min);
+        std::printf("%-20s %-9s %-23s %8llu %8llu %14.4g %21s %10.3f\n", w.preset,
+                    orbitmc::path_name(w.path), orbitmc::sampler_name(k),
+                    static_cast<unsigned long long>(n), static_cast<unsigned long long>(t.steps),
+                    rate, spread, rate / ceiling);
         std::fflush(stdout);
         out["results"].push_back({{"model", w.preset},
                                   {"path", orbitmc::path_name(w.path)},
                                   {"sampler", orbitmc::sampler_name(k)},
                                   {"dimension", dim},
                                   {"chains", n},
-                                  {"seconds", sec},
+                                  {"steps", t.steps},
+                                  {"seconds", t.median},
                                   {"chain_steps_per_second", rate},
+                                  {"chain_steps_per_second_min", work / t.max},
+                                  {"chain_steps_per_second_max", work / t.min},
                                   {"ratio_to_ceiling", rate / ceiling}});
       }
     }
