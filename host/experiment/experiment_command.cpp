@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -15,6 +16,9 @@
 #include "io/interrupt.hpp"
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
+#if ORBITMC_HAVE_CUDA
+#include "kernels/run_chains.cuh"
+#endif
 #include "report/report_renderer.hpp"
 
 namespace orbitmc {
@@ -42,6 +46,23 @@ int run_experiment_command(const ExperimentOptions& options) {
     bad_input("--seed-offset", spec.seed_offset,
               "seed indices are 32-bit: offset + seeds - 1 must stay below 2^32");
   check_experiment_memory(*ex, spec, memory_budget());
+#if ORBITMC_HAVE_CUDA
+  if (spec.backend == "cuda") {
+    // On the device: each seed's data (at most its problem) and its state, scratch and
+    // tallies, in float and double words; refused now rather than by a failed allocation.
+    uint64_t free_bytes = 0, total_bytes = 0;
+    cuda::device_memory(&free_bytes, &total_bytes);
+    uint64_t words = 0;
+    for (const Variant& v : ex->variants())
+      words = std::max<uint64_t>(words, 4ull * v.layout.dim() + 6ull * v.layout.blocks());
+    const double need = 4.0 * double(spec.seeds) * (double(ex->problem_words()) + double(words));
+    if (need > 0.9 * double(free_bytes))
+      bad_input("--seeds", spec.seeds,
+                "this ensemble needs about " + std::to_string(uint64_t(need / 1e6)) +
+                    " MB of GPU memory, more than the " + std::to_string(free_bytes / 1000000) +
+                    " MB free; use fewer seeds or --backend cpu");
+  }
+#endif
   OutputFolder folder(spec.out_dir, "experiment.json", "page");
   RunnerHooks hooks;
   {
