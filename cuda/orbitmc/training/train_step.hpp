@@ -54,9 +54,10 @@ ORBITMC_HD void train_step(const Model& model, const TrainRule<T>& rule, X x, co
     const double eta = rule.eta;
     const double res = (dn - dx) - eta * eta * dg;
     const double rel = k > 0 ? om::fabs(res) / k : om::fabs(res);
-    if (!(tally[3 * b] >= rel)) tally[3 * b] = rel;
-    tally[3 * b + 1] += res;
-    tally[3 * b + 2] += res * res;
+    auto t = tally + BalanceTally::kWords * b;
+    if (!(t[0] >= rel)) t[0] = rel;  // NaN-safe: a NaN residual is kept, and seen
+    t[1] += res;
+    t[2] += res * res;
   }
   commit_or_diverge(d, x, xn, rule.bound, c);
 }
