@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stages the header-only dependencies (Random123, CLI11, nlohmann-json, the Boost headers the
+# Stages the header-only dependencies (Random123, CLI11, nlohmann-json, xsimd, the Boost headers the
 # host code reaches) and the GoogleTest sources into deps/ (git-ignored), for a machine with no
 # Debian -dev packages and no network (the lent GPU machine). Run on a development machine
 # after scripts/install-deps.sh; configure there with -DORBITMC_DEPS_DIR=$PWD/deps.
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 dest=deps
 rm -rf "$dest"
 mkdir -p "$dest/include"
-cp -r /usr/include/Random123 /usr/include/CLI /usr/include/nlohmann "$dest/include/"
+cp -r /usr/include/Random123 /usr/include/CLI /usr/include/nlohmann /usr/include/xsimd "$dest/include/"
 cp -r /usr/src/googletest "$dest/googletest"
 # Boost: every header the host sources include (closure from the preprocessor), plus the
 # configuration folders, whose choice of files depends on the compiler that reads them.

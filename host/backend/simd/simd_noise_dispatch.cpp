@@ -1,0 +1,46 @@
+// Run-time choice of the SIMD noise kernel (GCC's __builtin_cpu_supports).
+#include "backend/simd/simd_noise_dispatch.hpp"
+
+#include <cstdlib>
+
+#include "input_error.hpp"
+
+namespace orbitmc::simd {
+
+#if ORBITMC_HAVE_XSIMD
+void normals_sse2(NoiseKey, uint32_t, uint32_t, uint64_t, int, float*);
+void normals_avx2(NoiseKey, uint32_t, uint32_t, uint64_t, int, float*);
+void normals_avx512(NoiseKey, uint32_t, uint32_t, uint64_t, int, float*);
+size_t lanes_sse2();
+size_t lanes_avx2();
+size_t lanes_avx512();
+#endif
+
+std::vector<NoiseKernel> available_noise_kernels() {
+  std::vector<NoiseKernel> out;
+#if ORBITMC_HAVE_XSIMD && (defined(__x86_64__) || defined(__i386__))
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+    out.push_back({"avx512", lanes_avx512(), normals_avx512});
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    out.push_back({"avx2", lanes_avx2(), normals_avx2});
+  if (__builtin_cpu_supports("sse2")) out.push_back({"sse2", lanes_sse2(), normals_sse2});
+#endif
+  return out;
+}
+
+const NoiseKernel* chosen_noise_kernel() {
+  static const std::vector<NoiseKernel> kernels = available_noise_kernels();
+  const char* env = std::getenv("ORBITMC_SIMD");
+  const std::string want = env ? env : "";
+  if (want.empty()) return kernels.empty() ? nullptr : &kernels.front();
+  if (want == "scalar") return nullptr;
+  for (const NoiseKernel& k : kernels)
+    if (want == k.arch) return &k;
+  std::string have = "scalar";
+  for (const NoiseKernel& k : kernels) have += std::string(", ") + k.arch;
+  bad_input("ORBITMC_SIMD", want, "this build and CPU offer: " + have);
+}
+
+}  // namespace orbitmc::simd

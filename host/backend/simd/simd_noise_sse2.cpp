@@ -1,0 +1,13 @@
+// The SIMD noise kernel for sse2 (compiled with that instruction set only here; see
+// simd_noise_dispatch.cpp). Only templates on the arch are instantiated in this file, so no
+// inline function compiled for sse2 can stand in for the baseline one elsewhere.
+#include "backend/simd/simd_noise.hpp"
+
+namespace orbitmc::simd {
+
+void normals_sse2(NoiseKey key, uint32_t stream, uint32_t first, uint64_t step, int d, float* out) {
+  NoiseLanes<xsimd::sse2>::normals(key, stream, first, step, d, out);
+}
+size_t lanes_sse2() { return NoiseLanes<xsimd::sse2>::kLanes; }
+
+}  // namespace orbitmc::simd
