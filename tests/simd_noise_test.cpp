@@ -1,5 +1,6 @@
 // The SIMD noise kernels against the scalar noise every backend uses (issue 12): for each
-// instruction set this build and CPU offer, the normals of every lane equal the scalar normals
+// instruction set this build and CPU offer, the Philox words of every lane equal the scalar
+// path's bit for bit, and the normals of every lane equal the scalar normals
 // of that chain to float rounding (xsimd's log and sincos against the C library's), at several
 // streams, steps, word counts and seeds whose key has both halves set; and ORBITMC_SIMD selects
 // a kernel or the scalar path, refusing a name it does not offer.
@@ -38,6 +39,23 @@ TEST(SimdNoise, EveryKernelGivesTheScalarNormalsLaneByLane) {
           }
         }
   }
+}
+
+TEST(SimdNoise, PhiloxWordsAreTheScalarPathsBitForBit) {
+  for (const simd::NoiseKernel& k : simd::available_noise_kernels())
+    for (const NoiseKey key : {NoiseKey{0}, NoiseKey{0xfedcba9876543210ull}})
+      for (const uint64_t step : {uint64_t{0}, uint64_t{1} << 40})
+        for (const uint32_t word : {0u, 5u, 0xffffffu}) {
+          std::vector<uint32_t> lanes(4 * k.lanes);
+          const uint32_t first = 0xfffffff0u;  // chain indices wrap past 2^32 - 1 within a group
+          k.philox(key, kStreamBatch, first, step, word, lanes.data());
+          for (size_t l = 0; l < k.lanes; ++l) {
+            const auto b =
+                philox_bits(key, kStreamBatch, first + static_cast<uint32_t>(l), step, word);
+            for (int j = 0; j < 4; ++j)
+              ASSERT_EQ(lanes[j * k.lanes + l], b[j]) << k.arch << " lane " << l << " word " << j;
+          }
+        }
 }
 
 TEST(SimdNoise, EnvironmentSelectsTheKernelOrTheScalarPath) {

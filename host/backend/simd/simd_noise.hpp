@@ -76,6 +76,16 @@ struct NoiseLanes {
     z1 = r * sc.second;
   }
 
+  // out[j·kLanes + l] = Philox word j of chain first + l at (stream, step, word), j < 4.
+  static void philox_words(NoiseKey key, uint32_t stream, uint32_t first, uint64_t step,
+                           uint32_t word, uint32_t* out) {
+    alignas(64) uint32_t ids[kLanes];
+    for (size_t l = 0; l < kLanes; ++l) ids[l] = first + static_cast<uint32_t>(l);
+    U32 b[4];
+    philox(key, stream, U32::load_aligned(ids), step, word, b);
+    for (int j = 0; j < 4; ++j) b[j].store_unaligned(out + j * kLanes);
+  }
+
   // out[k·kLanes + l] = normal k of chain first + l for (stream, step), k < d: the numbers
   // normals(key, stream, first + l, step, d, ·) gives, lane by lane.
   static void normals(NoiseKey key, uint32_t stream, uint32_t first, uint64_t step, int d,

@@ -9,5 +9,9 @@ void normals_avx2(NoiseKey key, uint32_t stream, uint32_t first, uint64_t step, 
   NoiseLanes<xsimd::avx2>::normals(key, stream, first, step, d, out);
 }
 size_t lanes_avx2() { return NoiseLanes<xsimd::avx2>::kLanes; }
+void philox_avx2(NoiseKey key, uint32_t stream, uint32_t first, uint64_t step, uint32_t word,
+                 uint32_t* out) {
+  NoiseLanes<xsimd::avx2>::philox_words(key, stream, first, step, word, out);
+}
 
 }  // namespace orbitmc::simd

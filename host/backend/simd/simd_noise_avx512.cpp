@@ -10,5 +10,9 @@ void normals_avx512(NoiseKey key, uint32_t stream, uint32_t first, uint64_t step
   NoiseLanes<xsimd::avx512bw>::normals(key, stream, first, step, d, out);
 }
 size_t lanes_avx512() { return NoiseLanes<xsimd::avx512bw>::kLanes; }
+void philox_avx512(NoiseKey key, uint32_t stream, uint32_t first, uint64_t step, uint32_t word,
+                   uint32_t* out) {
+  NoiseLanes<xsimd::avx512bw>::philox_words(key, stream, first, step, word, out);
+}
 
 }  // namespace orbitmc::simd

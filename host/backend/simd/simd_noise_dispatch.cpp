@@ -14,6 +14,9 @@ void normals_avx512(NoiseKey, uint32_t, uint32_t, uint64_t, int, float*);
 size_t lanes_sse2();
 size_t lanes_avx2();
 size_t lanes_avx512();
+void philox_sse2(NoiseKey, uint32_t, uint32_t, uint64_t, uint32_t, uint32_t*);
+void philox_avx2(NoiseKey, uint32_t, uint32_t, uint64_t, uint32_t, uint32_t*);
+void philox_avx512(NoiseKey, uint32_t, uint32_t, uint64_t, uint32_t, uint32_t*);
 #endif
 
 std::vector<NoiseKernel> available_noise_kernels() {
@@ -22,10 +25,11 @@ std::vector<NoiseKernel> available_noise_kernels() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
-    out.push_back({"avx512", lanes_avx512(), normals_avx512});
+    out.push_back({"avx512", lanes_avx512(), normals_avx512, philox_avx512});
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    out.push_back({"avx2", lanes_avx2(), normals_avx2});
-  if (__builtin_cpu_supports("sse2")) out.push_back({"sse2", lanes_sse2(), normals_sse2});
+    out.push_back({"avx2", lanes_avx2(), normals_avx2, philox_avx2});
+  if (__builtin_cpu_supports("sse2"))
+    out.push_back({"sse2", lanes_sse2(), normals_sse2, philox_sse2});
 #endif
   return out;
 }

@@ -18,6 +18,9 @@ struct NoiseKernel {
   size_t lanes;      // chains per call
   // out[k·lanes + l] = normal k of chain first + l for (stream, step), k < d.
   void (*normals)(NoiseKey key, uint32_t stream, uint32_t first, uint64_t step, int d, float* out);
+  // out[j·lanes + l] = Philox word j (< 4) of chain first + l at (stream, step, word).
+  void (*philox)(NoiseKey key, uint32_t stream, uint32_t first, uint64_t step, uint32_t word,
+                 uint32_t* out);
 };
 
 // The kernels compiled in that this CPU can run, widest first.
