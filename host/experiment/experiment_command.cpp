@@ -13,7 +13,6 @@
 #include "experiment/experiment_report.hpp"
 #include "experiment/experiment_runner.hpp"
 #include "input_error.hpp"
-#include "io/interrupt.hpp"
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
 #if ORBITMC_HAVE_CUDA
@@ -81,18 +80,8 @@ int run_experiment_command(const ExperimentOptions& options) {
   const size_t planned = ex->variants().size() * spec.noises.size();
   ReportWriter report(experiment_head(spec, planned), spec.out_dir + "/experiment.json");
   report.update([](nlohmann::json&) {});  // a previous run's report must not stand for this one
-  set_interrupt_action([&report, &spec](int sig) {
-    report.final_update([&](nlohmann::json& r) {
-      if (r["complete"] == true) return;
-      r["interrupted"] = interrupt_name(sig);
-      std::fprintf(stderr, "orbitmc: %s/experiment.json holds %zu of %zu runs, marked incomplete\n",
-                   printable(spec.out_dir, 4096).c_str(), r["runs"].size(),
-                   r["runs_planned"].get<size_t>());
-    });
-  });
-  struct ClearAction {
-    ~ClearAction() { set_interrupt_action({}); }
-  } clear_action;
+  const IncompleteOnInterrupt marker(report, spec.out_dir + "/experiment.json", "runs",
+                                     "runs_planned");
 
   const bool tty = opt.progress && ::isatty(2);
   hooks.on_run = [&](const std::vector<RunResult>& runs) {

@@ -1,14 +1,18 @@
 // A JSON report rewritten atomically after every unit of work (a validation case, an
 // experiment run). Shared with the interrupt watcher, which marks it incomplete: every write
 // (report or checkpoint) holds the mutex, so the watcher waits for a write in progress and never
-// leaves a temporary behind.
+// leaves a temporary behind. IncompleteOnInterrupt is that watcher's action, one for both.
 #pragma once
 
+#include <cstdio>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "input_error.hpp"
 #include "io/atomic_file.hpp"
+#include "io/interrupt.hpp"
 
 namespace orbitmc {
 
@@ -49,6 +53,29 @@ class ReportWriter {
   std::mutex mutex_;
   nlohmann::json report_;
   std::string path_;
+};
+
+// While it lives, an interrupt marks `report` incomplete: unless "complete" is already true, it
+// records the signal's name under "interrupted", applies `also` (a report's own verdict), and
+// says on stderr how many of the planned items (report[items] of report[planned]) it holds.
+class IncompleteOnInterrupt {
+ public:
+  IncompleteOnInterrupt(ReportWriter& report, const std::string& shown_path, const char* items,
+                        const char* planned, std::function<void(nlohmann::json&)> also = {}) {
+    set_interrupt_action([&report, shown_path, items, planned, also](int sig) {
+      report.final_update([&](nlohmann::json& r) {
+        if (r["complete"] == true) return;  // everything is in: only the rendering is cut short
+        if (also) also(r);
+        r["interrupted"] = interrupt_name(sig);
+        std::fprintf(stderr, "orbitmc: %s holds %zu of %zu %s, marked incomplete\n",
+                     printable(shown_path, 4096).c_str(), r[items].size(), r[planned].get<size_t>(),
+                     items);
+      });
+    });
+  }
+  ~IncompleteOnInterrupt() { set_interrupt_action({}); }
+  IncompleteOnInterrupt(const IncompleteOnInterrupt&) = delete;
+  IncompleteOnInterrupt& operator=(const IncompleteOnInterrupt&) = delete;
 };
 
 }  // namespace orbitmc

@@ -18,7 +18,6 @@
 #include "input_error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/checkpoint.hpp"
-#include "io/interrupt.hpp"
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
 #include "profile_range.hpp"
@@ -186,19 +185,8 @@ int run_validation_suite(const SuiteOptions& given) {
   ReportWriter report(head, opt.out_dir + "/report.json");
   // At once: a previous run's report in this folder must not stand for this run if it dies.
   report.update([](nlohmann::json&) {});
-  set_interrupt_action([&report, &opt](int sig) {
-    report.final_update([&](nlohmann::json& r) {
-      if (r["complete"] == true) return;  // every case is in: only the rendering is cut short
-      r["all_pass"] = false;
-      r["interrupted"] = interrupt_name(sig);
-      std::fprintf(stderr, "orbitmc: %s/report.json holds %zu of %zu cases, marked incomplete\n",
-                   printable(opt.out_dir, 4096).c_str(), r["cases"].size(),
-                   r["cases_planned"].get<size_t>());
-    });
-  });
-  struct ClearAction {
-    ~ClearAction() { set_interrupt_action({}); }
-  } clear_action;
+  const IncompleteOnInterrupt marker(report, opt.out_dir + "/report.json", "cases", "cases_planned",
+                                     [](nlohmann::json& r) { r["all_pass"] = false; });
 
   const bool tty = opt.progress && ::isatty(2);
   // Test hook: simulate a kill right after the N-th checkpoint.
