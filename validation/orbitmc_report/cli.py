@@ -39,10 +39,10 @@ def render(report, outdir, want_figures):
     return errors
 
 
-def parse_args(argv):
-    p = argparse.ArgumentParser(description="Render an orbitmc report.json as HTML + figures.")
-    p.add_argument("report", help="path to report.json")
-    p.add_argument("--out", help="output folder (default: 'report' next to report.json)")
+def parse_args(argv, description, json_name, folder):
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("report", help="path to %s" % json_name)
+    p.add_argument("--out", help="output folder (default: '%s' next to %s)" % (folder, json_name))
     p.add_argument("--no-figures", action="store_true", help="write the HTML tables only")
     return p.parse_args(argv)
 
@@ -53,25 +53,37 @@ def _exit_on_sigterm(signum, frame):
     sys.exit(128 + signum)
 
 
-def main(argv=None):
+def run_renderer(argv, prog, description, json_name, folder, load, load_error, render_page,
+                 unfinished):
+    """The command both renderers share: load (exit 2 on load_error), render into the folder
+    (exit 1 when it cannot be written or a figure failed), say on stderr when the run did not
+    finish (unfinished(report): None, or the text to print)."""
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    args = parse_args(argv)
+    args = parse_args(argv, description, json_name, folder)
     try:
-        report = load_report(args.report)
-    except ReportError as e:
-        print("render_report: error: %s" % e, file=sys.stderr)
+        report = load(args.report)
+    except load_error as e:
+        print("%s: error: %s" % (prog, visible(e)), file=sys.stderr)
         return 2
-    outdir = args.out or os.path.join(os.path.dirname(os.path.abspath(args.report)), "report")
+    outdir = args.out or os.path.join(os.path.dirname(os.path.abspath(args.report)), folder)
     try:
         os.makedirs(outdir, exist_ok=True)
-        errors = render(report, outdir, not args.no_figures)
+        errors = render_page(report, outdir, not args.no_figures)
     except OSError as e:
-        print("render_report: error: cannot write to %s: %s" % (outdir, e), file=sys.stderr)
+        print("%s: error: cannot write to %s: %s" % (prog, outdir, e), file=sys.stderr)
         return 1
     for e in errors:
-        print("render_report: figure not drawn: %s" % visible(e), file=sys.stderr)
-    if not run_status(report)["complete"]:
-        print("render_report: the run did not finish: %s; the page says INCOMPLETE"
-              % visible(status_text(report)), file=sys.stderr)
-    print("render_report: wrote %s" % os.path.join(outdir, "index.html"))
+        print("%s: figure not drawn: %s" % (prog, visible(e)), file=sys.stderr)
+    note = unfinished(report)
+    if note:
+        print("%s: %s" % (prog, visible(note)), file=sys.stderr)
+    print("%s: wrote %s" % (prog, os.path.join(outdir, "index.html")))
     return 1 if errors else 0
+
+
+def main(argv=None):
+    return run_renderer(
+        argv, "render_report", "Render an orbitmc report.json as HTML + figures.", "report.json",
+        "report", load_report, ReportError, render,
+        lambda r: None if run_status(r)["complete"] else
+        "the run did not finish: %s; the page says INCOMPLETE" % status_text(r))
