@@ -64,25 +64,27 @@ void observe_seed(const Experiment& ex, const Variant& v, const float* th, const
   imbalance[b + 1] = mean_abs / b;
 }
 
+// One log point: every series of every seed (traces holds all_series' labels; the first `own`
+// values of a seed are the experiment's own), summarised over the seeds.
 void record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
-            const std::vector<double>& problems, size_t problem_words,
+            const std::vector<double>& problems, size_t problem_words, size_t own,
             std::vector<SeriesTrace>& traces) {
-  const std::vector<SeriesSpec> specs = all_series(ex, v);
-  const size_t width = width_of(specs), own = width_of(ex.series(v));
+  size_t width = 0;
+  for (const SeriesTrace& t : traces) width += t.labels.size();
   std::vector<double> values(e.seeds * width, kNaN);
   for (uint64_t i = 0; i < e.seeds; ++i)
     if (!e.counters[i].diverged)
       observe_seed(ex, v, e.theta(i), problems.data() + i * problem_words, own,
                    values.data() + i * width);
   size_t col = 0;
-  for (size_t s = 0; s < specs.size(); ++s) {
+  for (SeriesTrace& trace : traces) {
     std::vector<analysis::Band> at;
-    for (size_t k = 0; k < specs[s].labels.size(); ++k, ++col) {
+    for (size_t k = 0; k < trace.labels.size(); ++k, ++col) {
       std::vector<double> column(e.seeds);
       for (uint64_t i = 0; i < e.seeds; ++i) column[i] = values[i * width + col];
       at.push_back(analysis::band(std::move(column)));
     }
-    traces[s].at.push_back(std::move(at));
+    trace.at.push_back(std::move(at));
   }
 }
 
@@ -163,6 +165,7 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
   std::vector<RunResult> runs;
   for (const Variant& v : ex.variants()) {
     const int dim = v.layout.dim();
+    const size_t own = width_of(ex.series(v));  // the experiment's own values per seed
     std::vector<float> start(seeds * dim);
     std::vector<double> th(dim);
     for (uint64_t i = 0; i < seeds; ++i) {
@@ -191,7 +194,7 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
         write_npy(states_file(hooks.states_dir, r, "initial"), e.x, {seeds, uint64_t(dim)});
       for (uint64_t n : logs) {
         if (n > e.step) job->advance(e, n);
-        record(ex, v, e, problems, pw, r.series);
+        record(ex, v, e, problems, pw, own, r.series);
         if (hooks.on_progress)
           hooks.on_progress(
               r.variant + " / " + r.noise, n, ex.steps(),
