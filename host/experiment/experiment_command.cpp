@@ -31,9 +31,8 @@ uint64_t memory_budget() {
 
 }  // namespace
 
-int run_experiment_command(const ExperimentOptions& options) {
-  ExperimentSpec spec = options.spec;
-  const ExperimentOptions& opt = options;
+int run_experiment_command(const ExperimentOptions& opt) {
+  ExperimentSpec spec = opt.spec;  // the backend and the seed count are resolved below
   const ExperimentEntry& entry = find_experiment(spec.name, "experiment");
   const std::unique_ptr<Experiment> ex = entry.make(spec.settings);  // checks every setting
   std::string why;
