@@ -16,8 +16,8 @@ namespace geometry {
 // |u_b|² and |v_b|².
 template <class L, class V, class T>
 ORBITMC_HD ORBITMC_FORCEINLINE void norms2(const L& l, const V& th, int b, T& uu, T& vv) {
-  uu = T(0);
-  vv = T(0);
+  uu = T(0.0f);
+  vv = T(0.0f);
 #pragma unroll
   for (int i = 0; i < l.n(); ++i) uu += th[l.u(b, i)] * th[l.u(b, i)];
 #pragma unroll
@@ -37,7 +37,7 @@ template <class L, class V, class G>
 ORBITMC_HD ORBITMC_FORCEINLINE void constraint_grad(const L& l, const V& th, int b, G g) {
   using T = elem_t<V>;
 #pragma unroll
-  for (int k = 0; k < l.dim(); ++k) g[k] = T(0);
+  for (int k = 0; k < l.dim(); ++k) g[k] = T(0.0f);
 #pragma unroll
   for (int i = 0; i < l.n(); ++i) g[l.u(b, i)] = th[l.u(b, i)];
 #pragma unroll
@@ -48,7 +48,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void constraint_grad(const L& l, const V& th, int
 template <class L, class V>
 ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> log_det_gram(const L& l, const V& th) {
   using T = elem_t<V>;
-  T s = T(0);
+  T s = T(0.0f);
 #pragma unroll
   for (int b = 0; b < l.blocks(); ++b) {
     T uu, vv;
@@ -59,13 +59,14 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> log_det_gram(const L& l, const V& th) {
 }
 
 // g += scale · ∇ log det K, with ∇ log K_b = 2 (u_b, v_b) / K_b.
-template <class L, class V, class G, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE void add_log_det_gram_grad(const L& l, const V& th, T scale, G g) {
+template <class L, class X, class G, class T>
+ORBITMC_HD ORBITMC_FORCEINLINE void add_log_det_gram_grad(const L& l, const X& th, T scale, G g) {
+  using V = elem_t<X>;
 #pragma unroll
   for (int b = 0; b < l.blocks(); ++b) {
-    T uu, vv;
+    V uu, vv;
     norms2(l, th, b, uu, vv);
-    const T f = T(2) * scale / (uu + vv);
+    const V f = T(2) * scale / (uu + vv);
 #pragma unroll
     for (int k = 0; k < l.block_dim(); ++k)
       g[b * l.block_dim() + k] += f * th[b * l.block_dim() + k];
@@ -74,18 +75,20 @@ ORBITMC_HD ORBITMC_FORCEINLINE void add_log_det_gram_grad(const L& l, const V& t
 
 // Stiff penalty (κ/2) Σ_b F_b²; returns it and adds its gradient κ Σ_b F_b ∇F_b to g.
 template <class L, class V, class G, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE T add_penalty_grad(const L& l, const V& th, T kappa, G g) {
-  T pen = T(0);
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> add_penalty_grad(const L& l, const V& th, T kappa, G g) {
+  using E = elem_t<V>;
+  E pen = E(0.0f);
 #pragma unroll
   for (int b = 0; b < l.blocks(); ++b) {
-    T uu, vv;
+    E uu, vv;
     norms2(l, th, b, uu, vv);
-    const T f = T(0.5) * (uu - vv);
+    const E f = T(0.5) * (uu - vv);
     pen += T(0.5) * kappa * f * f;
+    const E kf = kappa * f;
 #pragma unroll
-    for (int i = 0; i < l.n(); ++i) g[l.u(b, i)] += kappa * f * th[l.u(b, i)];
+    for (int i = 0; i < l.n(); ++i) g[l.u(b, i)] += kf * th[l.u(b, i)];
 #pragma unroll
-    for (int j = 0; j < l.m(); ++j) g[l.v(b, j)] -= kappa * f * th[l.v(b, j)];
+    for (int j = 0; j < l.m(); ++j) g[l.v(b, j)] -= kf * th[l.v(b, j)];
   }
   return pen;
 }
@@ -97,24 +100,27 @@ ORBITMC_HD ORBITMC_FORCEINLINE T add_penalty_grad(const L& l, const V& th, T kap
 // to −c/b when a = 0 (θ on the slice). Writes out (may alias xt; free parameters are copied)
 // and returns false when some block has no real root (the step must then be rejected).
 template <class L, class V, class X, class O>
-ORBITMC_HD ORBITMC_FORCEINLINE bool project(const L& l, const V& th, const X& xt, O out) {
+ORBITMC_HD ORBITMC_FORCEINLINE mask_t<elem_t<V>> project(const L& l, const V& th, const X& xt,
+                                                         O out) {
   using T = elem_t<V>;
-  bool ok = true;
+  mask_t<T> ok(true);
 #pragma unroll
   for (int b = 0; b < l.blocks(); ++b) {
-    T uu, vv, tuu, tvv, cross = T(0);
+    T uu, vv, tuu, tvv, cross = T(0.0f);
     norms2(l, th, b, uu, vv);
     norms2(l, xt, b, tuu, tvv);
 #pragma unroll
     for (int i = 0; i < l.n(); ++i) cross += xt[l.u(b, i)] * th[l.u(b, i)];
 #pragma unroll
     for (int j = 0; j < l.m(); ++j) cross += xt[l.v(b, j)] * th[l.v(b, j)];
-    const T qa = uu - vv, qb = T(2) * cross, qc = tuu - tvv;
-    const T disc = qb * qb - T(4) * qa * qc;
-    const T q = T(-0.5) * (qb + (qb >= T(0) ? T(1) : T(-1)) * om::sqrt(disc > T(0) ? disc : T(0)));
-    const bool good = disc >= T(0) && q != T(0);
-    const T lam = good ? qc / q : T(0);
-    ok = ok && good;
+    const T qa = uu - vv, qb = T(2.0f) * cross, qc = tuu - tvv;
+    const T disc = qb * qb - T(4.0f) * qa * qc;
+    const T zero(0.0f);
+    const T root = om::sqrt(om::select(disc > zero, disc, zero));
+    const T q = T(-0.5f) * (qb + om::select(qb >= zero, root, -root));
+    const auto good = (disc >= zero) & (q != zero);
+    const T lam = om::select(good, qc / q, zero);
+    ok = ok & good;
 #pragma unroll
     for (int i = 0; i < l.n(); ++i) out[l.u(b, i)] = xt[l.u(b, i)] + lam * th[l.u(b, i)];
 #pragma unroll
@@ -132,7 +138,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void project_tangent(const L& l, const V& th, W w
   using T = elem_t<V>;
 #pragma unroll
   for (int b = 0; b < l.blocks(); ++b) {
-    T gg = T(0), wg = T(0);
+    T gg = T(0.0f), wg = T(0.0f);
 #pragma unroll
     for (int i = 0; i < l.n(); ++i) {
       gg += th[l.u(b, i)] * th[l.u(b, i)];
@@ -143,7 +149,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void project_tangent(const L& l, const V& th, W w
       gg += th[l.v(b, j)] * th[l.v(b, j)];
       wg -= w[l.v(b, j)] * th[l.v(b, j)];
     }
-    const T f = gg > T(0) ? wg / gg : T(0);
+    const T f = om::select(gg > T(0.0f), wg / gg, T(0.0f));
 #pragma unroll
     for (int i = 0; i < l.n(); ++i) w[l.u(b, i)] -= f * th[l.u(b, i)];
 #pragma unroll
@@ -171,22 +177,24 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> balance(const L& l, const V& th, int b)
 // (so the symmetry is kept) that keeps laws normalisable along directions the data leave free.
 // Adds its gradient ρ (u_b |v_b|², v_b |u_b|²) to *g when g is given; returns its value.
 template <class L, class V, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE T scale_ridge(const L& l, const V& th, T rho) {
-  T r = T(0);
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> scale_ridge(const L& l, const V& th, T rho) {
+  using E = elem_t<V>;
+  E r = E(0.0f);
 #pragma unroll
   for (int b = 0; b < l.blocks(); ++b) {
-    T uu, vv;
+    E uu, vv;
     norms2(l, th, b, uu, vv);
     r += uu * vv;
   }
   return T(0.5) * rho * r;
 }
 template <class L, class V, class T, class G>
-ORBITMC_HD ORBITMC_FORCEINLINE T add_scale_ridge_grad(const L& l, const V& th, T rho, G g) {
-  T r = T(0);
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> add_scale_ridge_grad(const L& l, const V& th, T rho, G g) {
+  using E = elem_t<V>;
+  E r = E(0.0f);
 #pragma unroll
   for (int b = 0; b < l.blocks(); ++b) {
-    T uu, vv;
+    E uu, vv;
     norms2(l, th, b, uu, vv);
     r += uu * vv;
 #pragma unroll

@@ -8,38 +8,52 @@
 
 namespace orbitmc {
 
-struct ChainCounters {
-  uint32_t rejected = 0;  // Metropolis rejections (MALA, constrained Metropolis)
-  uint32_t failed = 0;    // projections with no real root (step rejected)
-  uint32_t diverged = 0;  // 1: the state became non-finite or left the bound;
-                          // 2: an observed coordinate was non-finite (state kept)
+// The counters of one chain (U = uint32_t), or of a batch of chains (one per lane).
+template <class U>
+struct Counters {
+  U rejected = U(0);  // Metropolis rejections (MALA, constrained Metropolis)
+  U failed = U(0);    // projections with no real root (step rejected)
+  U diverged = U(0);  // 1: the state became non-finite or left the bound;
+                      // 2: an observed coordinate was non-finite (state kept)
 };
+using ChainCounters = Counters<uint32_t>;
 
-// Accepts the candidate xn (d components) into x unless it is non-finite or outside
-// |x_k| <= bound, in which case the chain is marked diverged and keeps its previous state.
-template <class X, class Y, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(int d, X x, const Y& xn, T bound,
-                                                      ChainCounters& c) {
-  bool ok = true;
+// Whether every component of x is finite and within |x_k| <= bound (NaN fails too).
+template <class X, class T>
+ORBITMC_HD ORBITMC_FORCEINLINE mask_t<elem_t<X>> within_bound(int d, const X& x, T bound) {
+  using V = elem_t<X>;
+  mask_t<V> ok = om::fabs(x[0]) <= V(bound);
 #pragma unroll
-  for (int k = 0; k < d; ++k) ok = ok && om::fabs(xn[k]) <= bound;  // NaN fails too
-  if (ok) {
+  for (int k = 1; k < d; ++k) ok = ok & (om::fabs(x[k]) <= V(bound));
+  return ok;
+}
+
+// Accepts the candidate xn (d components) into x where `take` holds, unless it is non-finite
+// or outside |x_k| <= bound; there the chain is marked diverged and keeps its previous state.
+template <class X, class Y, class T, class C, class M>
+ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(int d, X x, const Y& xn, T bound, C& c,
+                                                      const M& take) {
+  const auto ok = within_bound(d, xn, bound);
+  const M commit = take & ok;
+  if (om::any(commit)) {
 #pragma unroll
-    for (int k = 0; k < d; ++k) x[k] = xn[k];
-  } else {
-    c.diverged = 1;
+    for (int k = 0; k < d; ++k) x[k] = om::select(commit, xn[k], x[k]);
   }
+  om::set_where(c.diverged, take & !ok, 1u);
+}
+template <class X, class Y, class T, class C>
+ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(int d, X x, const Y& xn, T bound, C& c) {
+  commit_or_diverge(d, x, xn, bound, c, mask_t<elem_t<X>>(true));
 }
 
 // For samplers whose rejections keep the state (a NaN state would otherwise be "rejected"
-// forever): marks the chain diverged and returns false when x is non-finite or out of bound.
-template <class X, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE bool state_is_sane(int d, const X& x, T bound, ChainCounters& c) {
-  bool ok = true;
-#pragma unroll
-  for (int k = 0; k < d; ++k) ok = ok && om::fabs(x[k]) <= bound;
-  if (!ok) c.diverged = 1;
-  return ok;
+// forever): where `m` holds, marks the chain diverged when x is non-finite or out of bound;
+// returns m and the state is sane.
+template <class X, class T, class C, class M>
+ORBITMC_HD ORBITMC_FORCEINLINE M state_is_sane(int d, const X& x, T bound, C& c, const M& m) {
+  const auto ok = within_bound(d, x, bound);
+  om::set_where(c.diverged, m & !ok, 1u);
+  return m & ok;
 }
 
 // A chain's scratch vectors and its model's scratch words. RegisterWork holds them in arrays

@@ -1,6 +1,9 @@
 // Counter-based noise: every random number is a pure function of (seed, stream, chain, step,
 // word), computed by Random123's Philox4x32-10, so a chain draws the same numbers on the CPU
 // and the GPU, whatever the thread count or launch shape. No generator state is stored.
+// Per-chain code calls these with the chain's index; the CPU's vector path passes a batch of
+// indices instead (LaneChains) and finds its overloads of normals, uniform01 and uniform01x4
+// by argument-dependent lookup (host/backend/simd/lane_noise.hpp).
 //
 // Counter layout: ctr = {chain, step_lo, step_hi, stream << 24 | word}, key = {seed_lo, seed_hi}.
 // Normal transform (documented, tested): Box–Muller on one Philox output pair (x0, x1):
@@ -91,6 +94,15 @@ template <class T, int D>
 ORBITMC_HD ORBITMC_FORCEINLINE void normals(NoiseKey key, uint32_t stream, uint32_t chain,
                                             uint64_t step, T (&out)[D]) {
   normals(key, stream, chain, step, D, static_cast<T*>(out));
+}
+
+// The four uniforms in (0, 1] of one Philox call (stream, chain, step, word).
+template <class T>
+ORBITMC_HD ORBITMC_FORCEINLINE void uniform01x4(NoiseKey key, uint32_t stream, uint32_t chain,
+                                                uint64_t step, uint32_t word, T (&out)[4]) {
+  const auto b = philox_bits(key, stream, chain, step, word);
+#pragma unroll
+  for (int j = 0; j < 4; ++j) out[j] = r123::u01<T>(b[j]);
 }
 
 // One uniform in (0, 1] for (stream, chain, step, word).

@@ -45,19 +45,19 @@ struct AttentionModel {
   // Token i of position t of sequence p, and its target j, from the data set or the step's
   // minibatch.
   template <class W>
-  ORBITMC_HD T token(int p, int t, int i, const W& ws) const {
+  ORBITMC_HD elem_t<W> token(int p, int t, int i, const W& ws) const {
     const int at = (p * sequence + t) * embed() + i;
-    return minibatch() ? ws[work_words() + at] : data[at];
+    return minibatch() ? ws[work_words() + at] : elem_t<W>(data[at]);
   }
   template <class W>
-  ORBITMC_HD T target(int p, int t, int j, const W& ws) const {
+  ORBITMC_HD elem_t<W> target(int p, int t, int j, const W& ws) const {
     const int at = (p * sequence + t) * head() + j;
     return minibatch() ? ws[work_words() + batch * sequence * embed() + at]
-                       : data[point_count() * sequence * embed() + at];
+                       : elem_t<W>(data[point_count() * sequence * embed() + at]);
   }
   // Draws this step's sequences and the teacher's noisy outputs (nothing for a fixed set).
-  template <class W>
-  ORBITMC_HD void prepare(NoiseKey key, uint32_t chain, uint64_t step, W ws) const {
+  template <class Id, class W>
+  ORBITMC_HD void prepare(NoiseKey key, Id chain, uint64_t step, W ws) const {
     if (!minibatch()) return;
     const int nt = sequence, E = embed(), H = head();
     W xs = ws + work_words();
@@ -72,28 +72,31 @@ struct AttentionModel {
     }
   }
   template <class V>
-  ORBITMC_HD T wq(const V& th, int i, int j) const {
+  ORBITMC_HD elem_t<V> wq(const V& th, int i, int j) const {
     return th[layout.u(j, i)];
   }
   template <class V>
-  ORBITMC_HD T wk(const V& th, int i, int j) const {
+  ORBITMC_HD elem_t<V> wk(const V& th, int i, int j) const {
     return th[layout.v(j, i)];
   }
   template <class V>
-  ORBITMC_HD T wv(const V& th, int i, int j) const {
+  ORBITMC_HD elem_t<V> wv(const V& th, int i, int j) const {
     return th[layout.free(i * head() + j)];
   }
 
   // Forward pass of sequence p into the scratch: q, k, v (T×H each), a (T×T, softmax rows);
-  // returns the squared residual and leaves d = (out − y)/s² (T×H).
+  // returns the squared residual and leaves d = (out − y)/s² (T×H). The weights th may be
+  // the teacher's (scalars, prepare()) or the chains' (lanes); the scratch ws holds lanes.
   template <class V, class W>
-  ORBITMC_HD T forward(const V& th, int p, const W& ws, W q, W k, W v, W a, W d, T inv_s2) const {
+  ORBITMC_HD elem_t<W> forward(const V& th, int p, const W& ws, W q, W k, W v, W a, W d,
+                               T inv_s2) const {
+    using X = elem_t<W>;
     const int nt = sequence, E = embed(), H = head();
     for (int t = 0; t < nt; ++t)
       for (int j = 0; j < H; ++j) {
-        T sq = T(0), sk = T(0), sv = T(0);
+        X sq = X(T(0)), sk = X(T(0)), sv = X(T(0));
         for (int i = 0; i < E; ++i) {
-          const T xi = token(p, t, i, ws);
+          const X xi = token(p, t, i, ws);
           sq += xi * wq(th, i, j);
           sk += xi * wk(th, i, j);
           sv += xi * wv(th, i, j);
@@ -103,27 +106,27 @@ struct AttentionModel {
         v[t * H + j] = sv;
       }
     const T scale = T(1) / om::sqrt(T(H));
-    T l = T(0);
+    X l = X(T(0));
     for (int t = 0; t < nt; ++t) {
-      T mx = T(-3.0e38);
+      X mx = X(T(-3.0e38));
       for (int r = 0; r < nt; ++r) {
-        T s = T(0);
+        X s = X(T(0));
         for (int j = 0; j < H; ++j) s += q[t * H + j] * k[r * H + j];
         s *= scale;
         a[t * nt + r] = s;
-        mx = s > mx ? s : mx;
+        mx = om::select(s > mx, s, mx);
       }
-      T z = T(0);
+      X z = X(T(0));
       for (int r = 0; r < nt; ++r) {
-        const T e = om::exp(a[t * nt + r] - mx);
+        const X e = om::exp(a[t * nt + r] - mx);
         a[t * nt + r] = e;
         z += e;
       }
       for (int r = 0; r < nt; ++r) a[t * nt + r] /= z;
       for (int j = 0; j < H; ++j) {
-        T o = T(0);
+        X o = X(T(0));
         for (int r = 0; r < nt; ++r) o += a[t * nt + r] * v[r * H + j];
-        const T e = o - target(p, t, j, ws);
+        const X e = o - target(p, t, j, ws);
         l += e * e;
         d[t * H + j] = e * inv_s2;
       }
@@ -132,29 +135,30 @@ struct AttentionModel {
   }
 
   template <class V, class W>
-  ORBITMC_HD T loss(const V& th, W ws) const {
+  ORBITMC_HD elem_t<V> loss(const V& th, W ws) const {
     const int nt = sequence, H = head();
     W q = ws, k = ws + nt * H, v = ws + 2 * nt * H, d = ws + 3 * nt * H, a = ws + 4 * nt * H;
-    T l = T(0);
+    elem_t<V> l = elem_t<V>(T(0));
     for (int p = 0; p < points; ++p) l += forward(th, p, ws, q, k, v, a, d, T(1));
     return l / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
   }
 
   template <class V, class G, class W>
-  ORBITMC_HD T loss_grad(const V& th, G g, W ws) const {
+  ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W ws) const {
+    using X = elem_t<V>;
     const int nt = sequence, E = embed(), H = head();
     W q = ws, k = ws + nt * H, v = ws + 2 * nt * H, d = ws + 3 * nt * H, a = ws + 4 * nt * H;
     W ds = a + nt * nt;
-    for (int c = 0; c < layout.dim(); ++c) g[c] = T(0);
+    for (int c = 0; c < layout.dim(); ++c) g[c] = X(T(0));
     const T inv_s2 = T(1) / (width * width), scale = T(1) / om::sqrt(T(H));
-    T l = T(0);
+    X l = X(T(0));
     for (int p = 0; p < point_count(); ++p) {
       l += forward(th, p, ws, q, k, v, a, d, inv_s2);
       // dS[t][r] = a[t][r] (dA[t][r] − Σ_r' a[t][r'] dA[t][r']), dA[t][r] = Σ_j d[t][j] v[r][j].
       for (int t = 0; t < nt; ++t) {
-        T mean = T(0);
+        X mean = X(T(0));
         for (int r = 0; r < nt; ++r) {
-          T da = T(0);
+          X da = X(T(0));
           for (int j = 0; j < H; ++j) da += d[t * H + j] * v[r * H + j];
           ds[t * nt + r] = da;
           mean += a[t * nt + r] * da;
@@ -164,7 +168,7 @@ struct AttentionModel {
       for (int j = 0; j < H; ++j)
         for (int t = 0; t < nt; ++t) {
           // dQ[t][j], dK[t][j] (logit scale included) and dV[t][j] = Σ_s a[s][t] d[s][j].
-          T dq = T(0), dk = T(0), dv = T(0);
+          X dq = X(T(0)), dk = X(T(0)), dv = X(T(0));
           for (int r = 0; r < nt; ++r) {
             dq += ds[t * nt + r] * k[r * H + j];
             dk += ds[r * nt + t] * q[r * H + j];
@@ -173,7 +177,7 @@ struct AttentionModel {
           dq *= scale;
           dk *= scale;
           for (int i = 0; i < E; ++i) {
-            const T xi = token(p, t, i, ws);
+            const X xi = token(p, t, i, ws);
             g[layout.u(j, i)] += xi * dq;
             g[layout.v(j, i)] += xi * dk;
             g[layout.free(i * H + j)] += xi * dv;
@@ -184,13 +188,14 @@ struct AttentionModel {
   }
 
   template <class V>
-  ORBITMC_HD T coord(const V& th, int c) const {
+  ORBITMC_HD elem_t<V> coord(const V& th, int c) const {
+    using X = elem_t<V>;
     if (c < head()) return geometry::sigma(layout, th, c);
     const int E = embed();
     const T* x = data;  // the first token of the first sequence (fixed data set only)
-    T s = T(0);
+    X s = X(T(0));
     for (int j = 0; j < head(); ++j) {
-      T q0 = T(0), k0 = T(0);
+      X q0 = X(T(0)), k0 = X(T(0));
       for (int i = 0; i < E; ++i) {
         q0 += x[i] * wq(th, i, j);
         k0 += x[i] * wk(th, i, j);

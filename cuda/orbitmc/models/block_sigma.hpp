@@ -22,24 +22,25 @@ struct BlockSigmaModel {
   ORBITMC_HD int scratch_words() const { return 0; }
   ORBITMC_HD int coords() const { return 1; }  // σ
   // Per-step data (a fresh minibatch): none for this model.
-  template <class W>
-  ORBITMC_HD void prepare(NoiseKey, uint32_t, uint64_t, W) const {}
+  template <class Id, class W>
+  ORBITMC_HD void prepare(NoiseKey, Id, uint64_t, W) const {}
 
   template <class V, class W>
-  ORBITMC_HD T loss(const V& th, W) const {
-    const T d = geometry::sigma(layout, th, 0) - sigma0;
+  ORBITMC_HD elem_t<V> loss(const V& th, W) const {
+    const elem_t<V> d = geometry::sigma(layout, th, 0) - sigma0;
     return d * d / (T(2) * width * width);
   }
   // g ← ∇L; returns L. The gradient is (σ − σ0)/s² · ∇σ, computed from the norms once.
   template <class V, class G, class W>
-  ORBITMC_HD T loss_grad(const V& th, G g, W) const {
-    T uu, vv;
+  ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W) const {
+    using E = elem_t<V>;
+    E uu, vv;
     geometry::norms2(layout, th, 0, uu, vv);
-    const T p = uu * vv;
-    const T r = p > T(0) ? om::rsqrt(p) : T(0);
-    const T d = p * r - sigma0;
+    const E p = uu * vv;
+    const E r = om::select(p > E(T(0)), om::rsqrt(p), E(T(0)));
+    const E d = p * r - sigma0;
     const T inv_s2 = T(1) / (width * width);
-    const T f = d * inv_s2 * r;
+    const E f = d * inv_s2 * r;
 #pragma unroll
     for (int i = 0; i < layout.n(); ++i) g[layout.u(0, i)] = f * vv * th[layout.u(0, i)];
 #pragma unroll
@@ -47,7 +48,7 @@ struct BlockSigmaModel {
     return T(0.5) * d * d * inv_s2;
   }
   template <class V>
-  ORBITMC_HD T coord(const V& th, int /*k*/) const {
+  ORBITMC_HD elem_t<V> coord(const V& th, int /*k*/) const {
     return geometry::sigma(layout, th, 0);
   }
 };

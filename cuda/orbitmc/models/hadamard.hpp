@@ -38,79 +38,91 @@ struct HadamardModel {
   ORBITMC_HD int scratch_words() const { return batch > 0 ? 2 * batch : points; }
   ORBITMC_HD int coords() const { return coefficients() + 1; }
   // Draws this step's points (indices, stored as T: exact below 2^24) when batch > 0.
-  template <class W>
-  ORBITMC_HD void prepare(NoiseKey key, uint32_t chain, uint64_t step, W ws) const {
+  template <class Id, class W>
+  ORBITMC_HD void prepare(NoiseKey key, Id chain, uint64_t step, W ws) const {
+    using E = elem_t<W>;
     for (int i = 0; i < batch; ++i) {
-      const int at = static_cast<int>(uniform01<T>(key, kStreamBatch, chain, step, i) * points);
-      ws[batch + i] = static_cast<T>(at < points ? at : points - 1);  // u01 may give exactly 1
+      const E u = uniform01<T>(key, kStreamBatch, chain, step, static_cast<uint32_t>(i));
+      const E at = om::floor(u * T(points));  // u01 may give exactly 1: clamp to the last point
+      ws[batch + i] = om::select(at < E(T(points)), at, E(T(points - 1)));
     }
   }
   ORBITMC_HD T design(int i, int k) const { return data[i * coefficients() + k]; }
   ORBITMC_HD T output(int i) const { return data[points * coefficients() + i]; }
-  // The data point behind term t of this step.
-  template <class W>
-  ORBITMC_HD int point(int t, const W& ws) const {
-    return batch > 0 ? static_cast<int>(ws[batch + t]) : t;
-  }
   template <class V>
-  ORBITMC_HD T coef(const V& th, int k) const {
+  ORBITMC_HD elem_t<V> coef(const V& th, int k) const {
     return factored() ? th[layout.u(k, 0)] * th[layout.v(k, 0)] : th[layout.free(k)];
   }
 
   template <class V>
-  ORBITMC_HD T residual(const V& th, int i) const {
-    T f = T(0);
+  ORBITMC_HD elem_t<V> residual(const V& th, int i) const {
+    elem_t<V> f = elem_t<V>(T(0));
     for (int k = 0; k < coefficients(); ++k) f += design(i, k) * coef(th, k);
     return f - output(i);
   }
+  // The residual at a drawn point (its index in lanes: each chain draws its own).
+  template <class V, class E>
+  ORBITMC_HD elem_t<V> residual_at(const V& th, const E& at) const {
+    elem_t<V> f = elem_t<V>(T(0));
+    for (int k = 0; k < coefficients(); ++k)
+      f += om::gather(data, at, coefficients(), k) * coef(th, k);
+    return f - om::gather(data, at, 1, points * coefficients());
+  }
   template <class V>
-  ORBITMC_HD T data_term(const V& th) const {
-    T l = T(0);
+  ORBITMC_HD elem_t<V> data_term(const V& th) const {
+    elem_t<V> l = elem_t<V>(T(0));
     for (int i = 0; i < points; ++i) {
-      const T r = residual(th, i);
+      const elem_t<V> r = residual(th, i);
       l += r * r;
     }
     return l;
   }
   template <class V>
-  ORBITMC_HD T l1_term(const V& th) const {
-    T a = T(0);
+  ORBITMC_HD elem_t<V> l1_term(const V& th) const {
+    elem_t<V> a = elem_t<V>(T(0));
     if (!factored() && l1 != T(0))
       for (int k = 0; k < coefficients(); ++k) a += om::fabs(th[layout.free(k)]);
     return l1 * a;
   }
   // The loss on every point (a minibatch model's loss is that of its full data set).
   template <class V, class W>
-  ORBITMC_HD T loss(const V& th, W) const {
+  ORBITMC_HD elem_t<V> loss(const V& th, W) const {
     return data_term(th) / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge) +
            l1_term(th);
   }
   // r (scratch) holds the step's residuals; then g_c = Dᵀ r / s² and (g_u, g_v) = g_c (v, u).
   template <class V, class G, class W>
-  ORBITMC_HD T loss_grad(const V& th, G g, W r) const {
+  ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W r) const {
+    using E = elem_t<V>;
     const T inv_s2 = T(1) / (width * width);
-    T l = T(0);
+    E l = E(T(0));
     for (int t = 0; t < terms(); ++t) {
-      const T rt = residual(th, point(t, r));
+      const E rt = batch > 0 ? residual_at(th, r[batch + t]) : residual(th, t);
       r[t] = rt * inv_s2;
       l += rt * rt;
     }
     for (int k = 0; k < coefficients(); ++k) {
-      T gc = T(0);
-      for (int t = 0; t < terms(); ++t) gc += design(point(t, r), k) * r[t];
+      E gc = E(T(0));
+      if (batch > 0) {
+        for (int t = 0; t < batch; ++t)
+          gc += om::gather(data, r[batch + t], coefficients(), k) * r[t];
+      } else {
+        for (int t = 0; t < points; ++t) gc += design(t, k) * r[t];
+      }
       if (factored()) {
-        const T u = th[layout.u(k, 0)], v = th[layout.v(k, 0)];
+        const E u = th[layout.u(k, 0)], v = th[layout.v(k, 0)];
         g[layout.u(k, 0)] = gc * v;
         g[layout.v(k, 0)] = gc * u;
       } else {
-        const T c = th[layout.free(k)];
-        g[layout.free(k)] = gc + (c > T(0) ? l1 : c < T(0) ? -l1 : T(0));
+        const E c = th[layout.free(k)];
+        const E zero = E(T(0));
+        g[layout.free(k)] = gc + om::select(c > zero, E(l1), om::select(c < zero, E(-l1), zero));
       }
     }
     return T(0.5) * l * inv_s2 + geometry::add_scale_ridge_grad(layout, th, ridge, g) + l1_term(th);
   }
   template <class V>
-  ORBITMC_HD T coord(const V& th, int k) const {
+  ORBITMC_HD elem_t<V> coord(const V& th, int k) const {
     return k < coefficients() ? coef(th, k) : data_term(th) / T(points);
   }
 };

@@ -31,62 +31,66 @@ struct MatfacModel {
   ORBITMC_HD int scratch_words() const { return subsampled() ? layout.n() * layout.m() : 0; }
   ORBITMC_HD int coords() const { return layout.blocks() + 1; }
   // Draws which entries this step keeps: four uniforms per Philox call, entry e from word e/4.
-  template <class W>
-  ORBITMC_HD void prepare(NoiseKey key, uint32_t chain, uint64_t step, W ws) const {
+  template <class Id, class W>
+  ORBITMC_HD void prepare(NoiseKey key, Id chain, uint64_t step, W ws) const {
     if (!subsampled()) return;
+    using E = elem_t<W>;
     const int entries = layout.n() * layout.m();
     for (int w = 0; w < (entries + 3) / 4; ++w) {
-      const auto b = philox_bits(key, kStreamBatch, chain, step, static_cast<uint32_t>(w));
+      E u[4];
+      uniform01x4<T>(key, kStreamBatch, chain, step, static_cast<uint32_t>(w), u);
       for (int j = 0; j < 4 && 4 * w + j < entries; ++j)
-        ws[4 * w + j] = r123::u01<T>(b[j]) <= keep ? T(1) : T(0);
+        ws[4 * w + j] = om::select(u[j] <= E(keep), E(T(1)), E(T(0)));
     }
   }
   ORBITMC_HD T target(int i, int j) const { return data[i * layout.m() + j]; }
   ORBITMC_HD T mask(int i, int j) const {
     return data[layout.n() * layout.m() + i * layout.m() + j];
   }
-  // Whether entry (i, j) enters this step's loss.
-  template <class W>
-  ORBITMC_HD bool counts(int i, int j, const W& ws) const {
-    return mask(i, j) != T(0) && (!subsampled() || ws[i * layout.m() + j] != T(0));
-  }
-
   template <class V>
-  ORBITMC_HD T entry(const V& th, int i, int j) const {
-    T m = T(0);
+  ORBITMC_HD elem_t<V> entry(const V& th, int i, int j) const {
+    elem_t<V> m = elem_t<V>(T(0));
 #pragma unroll
     for (int k = 0; k < layout.blocks(); ++k) m += th[layout.u(k, i)] * th[layout.v(k, j)];
     return m;
   }
   template <class V, class W>
-  ORBITMC_HD T loss(const V& th, W) const {
-    T l = T(0);
+  ORBITMC_HD elem_t<V> loss(const V& th, W) const {
+    using E = elem_t<V>;
+    E l = E(T(0));
 #pragma unroll
     for (int i = 0; i < layout.n(); ++i)
 #pragma unroll
       for (int j = 0; j < layout.m(); ++j) {
         if (mask(i, j) == T(0)) continue;
-        const T r = entry(th, i, j) - target(i, j);
+        const E r = entry(th, i, j) - target(i, j);
         l += r * r;
       }
     return l / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
   }
   template <class V, class G, class W>
-  ORBITMC_HD T loss_grad(const V& th, G g, W ws) const {
+  ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W ws) const {
+    using E = elem_t<V>;
 #pragma unroll
-    for (int k = 0; k < layout.dim(); ++k) g[k] = T(0);
+    for (int k = 0; k < layout.dim(); ++k) g[k] = E(T(0));
     const T inv_s2 = T(1) / (width * width);
-    T l = T(0);
+    E l = E(T(0));
 #pragma unroll
     for (int i = 0; i < layout.n(); ++i)
 #pragma unroll
       for (int j = 0; j < layout.m(); ++j) {
-        // In a validation run the mask is the same for every chain (the branch never diverges a
-        // warp); skipping an entry that does not count only drops exact zeros.
-        if (!counts(i, j, ws)) continue;
-        const T r = entry(th, i, j) - target(i, j);
+        // The mask is the same for every chain (the branch never diverges a warp); skipping an
+        // entry that does not count only drops exact zeros. A subsampled step keeps an entry
+        // in some chains only: the others see a zero residual.
+        if (mask(i, j) == T(0)) continue;
+        E r = entry(th, i, j) - target(i, j);
+        if (subsampled()) {
+          const auto kept = ws[i * layout.m() + j] != E(T(0));
+          if (!om::any(kept)) continue;
+          r = om::select(kept, r, E(T(0)));
+        }
         l += r * r;
-        const T rs = r * inv_s2;
+        const E rs = r * inv_s2;
 #pragma unroll
         for (int k = 0; k < layout.blocks(); ++k) {
           g[layout.u(k, i)] += rs * th[layout.v(k, j)];
@@ -96,7 +100,7 @@ struct MatfacModel {
     return T(0.5) * l * inv_s2 + geometry::add_scale_ridge_grad(layout, th, ridge, g);
   }
   template <class V>
-  ORBITMC_HD T coord(const V& th, int k) const {
+  ORBITMC_HD elem_t<V> coord(const V& th, int k) const {
     return k < layout.blocks() ? geometry::sigma(layout, th, k) : entry(th, 0, 0);
   }
 };

@@ -41,80 +41,92 @@ struct ReluModel {
   ORBITMC_HD int point_count() const { return minibatch() ? batch : points; }
 
   // Draws this step's minibatch into the scratch (nothing for a fixed data set).
-  template <class W>
-  ORBITMC_HD void prepare(NoiseKey key, uint32_t chain, uint64_t step, W ws) const {
+  template <class Id, class W>
+  ORBITMC_HD void prepare(NoiseKey key, Id chain, uint64_t step, W ws) const {
     if (!minibatch()) return;
+    using E = elem_t<W>;
     const int d = dim_in(), P = units();
     W xb = ws + P;
     normals(key, kStreamBatch, chain, step, batch * (d + 1), xb);
     for (int i = 0; i < batch; ++i) {
-      T f = T(0);
+      E f = E(T(0));
       for (int j = 0; j < P; ++j) {
-        T z = T(0);
+        E z = E(T(0));
         for (int k = 0; k < d; ++k) z += data[P + j * d + k] * xb[i * d + k];
-        f += data[j] * (z > T(0) ? z : T(0));
+        f += data[j] * relu(z);
       }
       xb[batch * d + i] = f + T(0.1) * xb[batch * d + i];  // the noise normal, replaced by y_i
     }
   }
 
-  // Input k of point i and its target, from the data set or the prepared minibatch.
+  template <class E>
+  static ORBITMC_HD ORBITMC_FORCEINLINE E relu(const E& z) {
+    return om::select(z > E(T(0)), z, E(T(0)));
+  }
+
+  // Input k of point i and its target, from the data set or the prepared minibatch (lanes of W).
   template <class W>
-  ORBITMC_HD T input(int i, int k, const W& ws) const {
-    return minibatch() ? ws[units() + i * dim_in() + k] : data[i * dim_in() + k];
+  ORBITMC_HD elem_t<W> input(int i, int k, const W& ws) const {
+    return minibatch() ? ws[units() + i * dim_in() + k] : elem_t<W>(data[i * dim_in() + k]);
   }
   template <class W>
-  ORBITMC_HD T output(int i, const W& ws) const {
-    return minibatch() ? ws[units() + batch * dim_in() + i] : data[points * dim_in() + i];
+  ORBITMC_HD elem_t<W> output(int i, const W& ws) const {
+    return minibatch() ? ws[units() + batch * dim_in() + i]
+                       : elem_t<W>(data[points * dim_in() + i]);
   }
 
   template <class V, class W>
-  ORBITMC_HD T predict(const V& th, int i, const W& ws) const {
-    T f = T(0);
+  ORBITMC_HD elem_t<V> predict(const V& th, int i, const W& ws) const {
+    using E = elem_t<V>;
+    E f = E(T(0));
 #pragma unroll
     for (int j = 0; j < units(); ++j) {
-      T z = T(0);
+      E z = E(T(0));
 #pragma unroll
       for (int k = 0; k < dim_in(); ++k) z += th[layout.v(j, k)] * input(i, k, ws);
-      f += th[layout.u(j, 0)] * (z > T(0) ? z : T(0));
+      f += th[layout.u(j, 0)] * relu(z);
     }
     return f;
   }
   template <class V, class W>
-  ORBITMC_HD T loss(const V& th, W ws) const {
-    T l = T(0);
+  ORBITMC_HD elem_t<V> loss(const V& th, W ws) const {
+    using E = elem_t<V>;
+    E l = E(T(0));
     for (int i = 0; i < point_count(); ++i) {
-      const T r = predict(th, i, ws) - output(i, ws);
+      const E r = predict(th, i, ws) - output(i, ws);
       l += r * r;
     }
     return l / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
   }
   // ws[0..units) holds one point's pre-activations between the forward and backward pass.
   template <class V, class G, class W>
-  ORBITMC_HD T loss_grad(const V& th, G g, W ws) const {
+  ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W ws) const {
+    using E = elem_t<V>;
 #pragma unroll
-    for (int k = 0; k < layout.dim(); ++k) g[k] = T(0);
+    for (int k = 0; k < layout.dim(); ++k) g[k] = E(T(0));
     const T inv_s2 = T(1) / (width * width);
-    T l = T(0);
+    E l = E(T(0));
     for (int i = 0; i < point_count(); ++i) {
-      T f = T(0);
+      E f = E(T(0));
 #pragma unroll
       for (int j = 0; j < units(); ++j) {
-        T zj = T(0);
+        E zj = E(T(0));
 #pragma unroll
         for (int k = 0; k < dim_in(); ++k) zj += th[layout.v(j, k)] * input(i, k, ws);
         ws[j] = zj;
-        f += th[layout.u(j, 0)] * (zj > T(0) ? zj : T(0));
+        f += th[layout.u(j, 0)] * relu(zj);
       }
-      const T r = f - output(i, ws);
+      const E r = f - output(i, ws);
       l += r * r;
-      const T rs = r * inv_s2;
+      const E rs = r * inv_s2;
 #pragma unroll
       for (int j = 0; j < units(); ++j) {
-        const T zj = ws[j];
-        if (zj > T(0)) {
-          g[layout.u(j, 0)] += rs * zj;
-          const T ra = rs * th[layout.u(j, 0)];
+        const E zj = ws[j];
+        const auto on = zj > E(T(0));
+        if (om::any(on)) {  // for lanes: the unit is active in some chain; the others add 0
+          const E rj = om::select(on, rs, E(T(0)));
+          g[layout.u(j, 0)] += rj * zj;
+          const E ra = rj * th[layout.u(j, 0)];
 #pragma unroll
           for (int k = 0; k < dim_in(); ++k) g[layout.v(j, k)] += ra * input(i, k, ws);
         }
@@ -124,7 +136,7 @@ struct ReluModel {
   }
   // σ_j, then f(x_0) on the first point of the fixed data set.
   template <class V>
-  ORBITMC_HD T coord(const V& th, int k) const {
+  ORBITMC_HD elem_t<V> coord(const V& th, int k) const {
     return k < units() ? geometry::sigma(layout, th, k)
                        : predict(th, 0, static_cast<const T*>(nullptr));
   }

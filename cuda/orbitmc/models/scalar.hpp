@@ -22,24 +22,24 @@ struct ScalarModel {
   ORBITMC_HD int scratch_words() const { return 0; }
   ORBITMC_HD int coords() const { return 1; }  // w = u·v (signed)
   // Per-step data (a fresh minibatch): none for this model.
-  template <class W>
-  ORBITMC_HD void prepare(NoiseKey, uint32_t, uint64_t, W) const {}
+  template <class Id, class W>
+  ORBITMC_HD void prepare(NoiseKey, Id, uint64_t, W) const {}
 
   template <class V, class W>
-  ORBITMC_HD T loss(const V& th, W) const {
-    const T d = th[0] * th[1] - target;
+  ORBITMC_HD elem_t<V> loss(const V& th, W) const {
+    const elem_t<V> d = th[0] * th[1] - target;
     return d * d / (T(2) * width * width);
   }
   template <class V, class G, class W>
-  ORBITMC_HD T loss_grad(const V& th, G g, W) const {
-    const T d = th[0] * th[1] - target;
-    const T r = d / (width * width);
+  ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W) const {
+    const elem_t<V> d = th[0] * th[1] - target;
+    const elem_t<V> r = d / (width * width);
     g[0] = r * th[1];
     g[1] = r * th[0];
     return T(0.5) * d * r;
   }
   template <class V>
-  ORBITMC_HD T coord(const V& th, int /*k*/) const {
+  ORBITMC_HD elem_t<V> coord(const V& th, int /*k*/) const {
     return th[0] * th[1];
   }
 };

@@ -12,9 +12,9 @@ namespace orbitmc {
 
 // V(θ) and ∇V(θ) for the ambient samplers.
 template <class Model, class X, class G, class W, class T = typename Model::Scalar>
-ORBITMC_HD ORBITMC_FORCEINLINE T ambient_potential_grad(const Model& m, T kappa, const X& x, G g,
-                                                        W ws) {
-  const T l = m.loss_grad(x, g, ws);
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<X> ambient_potential_grad(const Model& m, T kappa, const X& x,
+                                                                G g, W ws) {
+  const elem_t<X> l = m.loss_grad(x, g, ws);
   return l + geometry::add_penalty_grad(m.layout, x, kappa, g);
 }
 
@@ -25,7 +25,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void euler_maruyama_move(int d, const X& x, const
                                                         T h, T beta, O out) {
   const T s = om::sqrt(T(2) * h / beta);
 #pragma unroll
-  for (int k = 0; k < d; ++k) out[k] = x[k] - h * g[k] + s * r[k];
+  for (int k = 0; k < d; ++k) out[k] = x[k] - h * g[k] + s * r[k];  // h, s: scalars
 }
 
 template <class Model>
@@ -40,9 +40,8 @@ struct AmbientEM : SamplerBase<Model> {
   using SamplerBase<Model>::p;
   static constexpr int kVectors = 3;  // ∇V, R, candidate
 
-  template <class X, class W>
-  ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
-                       uint64_t n) const {
+  template <class X, class W, class C, class Id>
+  ORBITMC_HD void step(X x, W& w, C& c, NoiseKey key, Id chain, uint64_t n) const {
     model.prepare(key, chain, n, w.model_ws());  // this step's minibatch, if any
     const int d = model.layout.dim();
     auto g = w.vec(0);
@@ -71,13 +70,12 @@ struct AmbientLM : SamplerBase<Model> {
   // boundary or resume.
   static constexpr int kVectors = 4;
 
-  template <class W>
-  ORBITMC_HD void begin(W& w, NoiseKey key, uint32_t chain, uint64_t n) const {
+  template <class W, class Id>
+  ORBITMC_HD void begin(W& w, NoiseKey key, Id chain, uint64_t n) const {
     normals(key, kStreamLangevin, chain, n, model.layout.dim(), w.vec(3));
   }
-  template <class X, class W>
-  ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
-                       uint64_t n) const {
+  template <class X, class W, class C, class Id>
+  ORBITMC_HD void step(X x, W& w, C& c, NoiseKey key, Id chain, uint64_t n) const {
     model.prepare(key, chain, n, w.model_ws());  // this step's minibatch, if any
     const int d = model.layout.dim();
     auto g = w.vec(0);
@@ -109,35 +107,34 @@ struct AmbientMALA : SamplerBase<Model> {
   using SamplerBase<Model>::p;
   static constexpr int kVectors = 4;  // ∇V(x), ∇V(y), R, proposal y
 
-  template <class X, class W>
-  ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
-                       uint64_t n) const {
+  template <class X, class W, class C, class Id>
+  ORBITMC_HD void step(X x, W& w, C& c, NoiseKey key, Id chain, uint64_t n) const {
     model.prepare(key, chain, n, w.model_ws());  // this step's minibatch, if any
     const int d = model.layout.dim();
     auto gx = w.vec(0);
     auto gy = w.vec(1);
     auto r = w.vec(2);
     auto y = w.vec(3);
-    const T vx = ambient_potential_grad(model, p.kappa, x, gx, w.model_ws());
+    using V = elem_t<X>;
+    const V vx = ambient_potential_grad(model, p.kappa, x, gx, w.model_ws());
     normals(key, kStreamLangevin, chain, n, d, r);
     euler_maruyama_move(d, x, gx, r, p.h, p.beta, y);
-    const T vy = ambient_potential_grad(model, p.kappa, y, gy, w.model_ws());
+    const V vy = ambient_potential_grad(model, p.kappa, y, gy, w.model_ws());
     // log q(x | y) − log q(y | x) with q(b | a) ∝ exp(−β |b − a + h∇V(a)|² / (4h)).
-    T fwd = T(0), bwd = T(0);
+    V fwd = V(0), bwd = V(0);
 #pragma unroll
     for (int k = 0; k < d; ++k) {
-      const T a = y[k] - x[k] + p.h * gx[k];
-      const T b = x[k] - y[k] + p.h * gy[k];
+      const V a = y[k] - x[k] + p.h * gx[k];
+      const V b = x[k] - y[k] + p.h * gy[k];
       fwd += a * a;
       bwd += b * b;
     }
-    const T log_alpha = -p.beta * (vy - vx) - p.beta * (bwd - fwd) / (T(4) * p.h);
-    const T u = uniform01<T>(key, kStreamAccept, chain, n);
-    if (om::finite(log_alpha) && om::log(u) < log_alpha) {
-      commit_or_diverge(d, x, y, p.bound, c);
-    } else if (state_is_sane(d, x, p.bound, c)) {  // a non-finite proposal is rejected
-      ++c.rejected;
-    }
+    const V log_alpha = -p.beta * (vy - vx) - p.beta * (bwd - fwd) / (T(4) * p.h);
+    const V u = uniform01<T>(key, kStreamAccept, chain, n);
+    const auto accept = om::finite(log_alpha) & (om::log(u) < log_alpha);
+    commit_or_diverge(d, x, y, p.bound, c, accept);
+    // A rejection keeps x, unless x itself is not sane (then the chain is marked diverged).
+    om::count_where(c.rejected, state_is_sane(d, x, p.bound, c, !accept));
   }
 };
 

@@ -29,16 +29,18 @@ struct ConstrainedMetropolis : SamplerBase<Model> {
 
   // log π(x) = −βL(x) − (c/2) log det G(x)  (G = K on the slice).
   template <class X, class W>
-  ORBITMC_HD T log_target(const X& x, W ws) const {
+  ORBITMC_HD elem_t<X> log_target(const X& x, W ws) const {
     return -p.beta * model.loss(x, ws) - T(0.5) * p.c * geometry::log_det_gram(model.layout, x);
   }
 
   // Relative tolerance for the reverse projection to count as landing on x.
   static ORBITMC_HD constexpr T reverse_tolerance() { return sizeof(T) == 4 ? T(1e-3) : T(1e-7); }
 
-  template <class X, class W>
-  ORBITMC_HD void step(X x, W& work, ChainCounters& c, NoiseKey key, uint32_t chain,
-                       uint64_t n) const {
+  // Every chain runs the whole step; the outcome is chosen by masks at the end (a projection
+  // that fails leaves a finite point, so the rest of the step stays finite and is discarded).
+  template <class X, class W, class C, class Id>
+  ORBITMC_HD void step(X x, W& work, C& c, NoiseKey key, Id chain, uint64_t n) const {
+    using V = elem_t<X>;
     model.prepare(key, chain, n, work.model_ws());  // this step's minibatch, if any
     const auto& l = model.layout;
     const int d = l.dim();
@@ -52,12 +54,9 @@ struct ConstrainedMetropolis : SamplerBase<Model> {
     geometry::project_tangent(l, x, v);
 #pragma unroll
     for (int k = 0; k < d; ++k) y[k] = x[k] + v[k];
-    if (!geometry::project(l, x, y, y)) {
-      if (state_is_sane(d, x, p.bound, c)) ++c.failed;  // a NaN state must not pass as a failure
-      return;
-    }
+    const auto forward_ok = geometry::project(l, x, y, y);
     // Reverse move: tangent at y pointing to x, then the projection along ∇F(y).
-    T xx = T(0);
+    V xx = V(0);
 #pragma unroll
     for (int k = 0; k < d; ++k) {
       w[k] = x[k] - y[k];
@@ -66,29 +65,26 @@ struct ConstrainedMetropolis : SamplerBase<Model> {
     geometry::project_tangent(l, y, w);
 #pragma unroll
     for (int k = 0; k < d; ++k) back[k] = y[k] + w[k];
-    T miss = T(0);
-    const bool back_ok = geometry::project(l, y, back, back);
+    V miss = V(0);
+    const auto back_ok = geometry::project(l, y, back, back);
 #pragma unroll
     for (int k = 0; k < d; ++k) miss += (back[k] - x[k]) * (back[k] - x[k]);
     const T tol = reverse_tolerance();
-    if (!back_ok || !(miss <= tol * tol * (T(1) + xx))) {
-      if (state_is_sane(d, x, p.bound, c)) ++c.failed;  // a NaN state must not pass as a failure
-      return;
-    }
-    T vv = T(0), ww = T(0);
+    const auto reversible = forward_ok & back_ok & (miss <= tol * tol * (T(1) + xx));
+    V vv = V(0), ww = V(0);
 #pragma unroll
     for (int k = 0; k < d; ++k) {
       vv += v[k] * v[k];
       ww += w[k] * w[k];
     }
-    const T log_alpha = log_target(y, work.model_ws()) - log_target(x, work.model_ws()) -
+    const V log_alpha = log_target(y, work.model_ws()) - log_target(x, work.model_ws()) -
                         (ww - vv) / (T(2) * p.h * p.h);
-    const T u = uniform01<T>(key, kStreamAccept, chain, n);
-    if (om::finite(log_alpha) && om::log(u) < log_alpha) {
-      commit_or_diverge(d, x, y, p.bound, c);
-    } else if (state_is_sane(d, x, p.bound, c)) {
-      ++c.rejected;
-    }
+    const V u = uniform01<T>(key, kStreamAccept, chain, n);
+    const auto accept = reversible & om::finite(log_alpha) & (om::log(u) < log_alpha);
+    commit_or_diverge(d, x, y, p.bound, c, accept);
+    // Failures and rejections keep x; a NaN state must not pass as either.
+    om::count_where(c.failed, state_is_sane(d, x, p.bound, c, !reversible));
+    om::count_where(c.rejected, state_is_sane(d, x, p.bound, c, reversible & !accept));
   }
 };
 

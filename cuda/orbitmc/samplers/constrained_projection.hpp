@@ -26,9 +26,8 @@ struct ConstrainedProjection : SamplerBase<Model> {
   using SamplerBase<Model>::p;
   static constexpr int kVectors = 3;  // ∇V, R, unconstrained move
 
-  template <class X, class W>
-  ORBITMC_HD void step(X x, W& w, ChainCounters& c, NoiseKey key, uint32_t chain,
-                       uint64_t n) const {
+  template <class X, class W, class C, class Id>
+  ORBITMC_HD void step(X x, W& w, C& c, NoiseKey key, Id chain, uint64_t n) const {
     model.prepare(key, chain, n, w.model_ws());  // this step's minibatch, if any
     const int d = model.layout.dim();
     auto g = w.vec(0);
@@ -38,11 +37,10 @@ struct ConstrainedProjection : SamplerBase<Model> {
     geometry::add_log_det_gram_grad(model.layout, x, p.c / (T(2) * p.beta), g);
     normals(key, kStreamLangevin, chain, n, d, r);
     euler_maruyama_move(d, x, g, r, p.h, p.beta, xt);
-    if (geometry::project(model.layout, x, xt, xt)) {
-      commit_or_diverge(d, x, xt, p.bound, c);
-    } else if (state_is_sane(d, x, p.bound, c)) {  // a NaN state must not pass as a failure
-      ++c.failed;
-    }
+    const auto projected = geometry::project(model.layout, x, xt, xt);
+    commit_or_diverge(d, x, xt, p.bound, c, projected);
+    // A failed projection keeps x; a NaN state must not pass as a failure.
+    om::count_where(c.failed, state_is_sane(d, x, p.bound, c, !projected));
   }
 };
 

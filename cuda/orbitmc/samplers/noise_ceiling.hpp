@@ -22,8 +22,8 @@ struct NoiseCeiling : SamplerBase<Model> {
   using SamplerBase<Model>::p;
   static constexpr int kVectors = 1;  // R
 
-  template <class X, class W>
-  ORBITMC_HD void step(X x, W& w, ChainCounters&, NoiseKey key, uint32_t chain, uint64_t n) const {
+  template <class X, class W, class C, class Id>
+  ORBITMC_HD void step(X x, W& w, C&, NoiseKey key, Id chain, uint64_t n) const {
     const int d = model.layout.dim();
     auto r = w.vec(0);
     normals(key, kStreamLangevin, chain, n, d, r);

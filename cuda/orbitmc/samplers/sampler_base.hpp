@@ -22,8 +22,8 @@ struct SamplerBase {
   Model model;
   SamplerParams<T> p;
 
-  template <class W>
-  ORBITMC_HD void begin(W&, NoiseKey, uint32_t, uint64_t) const {}
+  template <class W, class Id>
+  ORBITMC_HD void begin(W&, NoiseKey, Id, uint64_t) const {}
 };
 
 }  // namespace orbitmc

@@ -1,8 +1,10 @@
-// Run-time choice of the SIMD noise kernel (GCC's __builtin_cpu_supports).
+// Run-time choice of the SIMD noise kernel and of the chains' vector path (GCC's
+// __builtin_cpu_supports).
 #include "backend/simd/simd_noise_dispatch.hpp"
 
 #include <cstdlib>
 
+#include "backend/simd/lane_dispatch.hpp"
 #include "input_error.hpp"
 
 namespace orbitmc::simd {
@@ -45,6 +47,27 @@ const NoiseKernel* chosen_noise_kernel() {
   std::string have = "scalar";
   for (const NoiseKernel& k : kernels) have += std::string(", ") + k.arch;
   bad_input("ORBITMC_SIMD", want, "this build and CPU offer: " + have);
+}
+
+}  // namespace orbitmc::simd
+
+namespace orbitmc::simd {
+
+LanePath chosen_lane_path() {
+  const NoiseKernel* k = chosen_noise_kernel();
+  if (!k) return LanePath::kScalar;
+  const std::string arch = k->arch;
+  if (arch == "avx512") return LanePath::kAvx512;
+  if (arch == "avx2") return LanePath::kAvx2;
+  return LanePath::kScalar;
+}
+
+int lane_count(LanePath path) {
+  return path == LanePath::kAvx512 ? 16 : path == LanePath::kAvx2 ? 8 : 0;
+}
+
+const char* lane_name(LanePath path) {
+  return path == LanePath::kAvx512 ? "avx512" : path == LanePath::kAvx2 ? "avx2" : "scalar";
 }
 
 }  // namespace orbitmc::simd
