@@ -6,6 +6,7 @@
 #pragma once
 
 #include <type_traits>
+#include <vector>
 
 #include "backend/simd/lane_job.hpp"
 
@@ -14,8 +15,9 @@ namespace orbitmc::simd {
 enum class LanePath { kScalar, kAvx2, kAvx512 };
 
 LanePath chosen_lane_path();
-int lane_count(LanePath path);         // chains per group (0 for the scalar path)
-const char* lane_name(LanePath path);  // "scalar", "avx2", "avx512"
+std::vector<LanePath> available_lane_paths();  // compiled in and run by this CPU, widest first
+int lane_count(LanePath path);                 // chains per group (0 for the scalar path)
+const char* lane_name(LanePath path);          // "scalar", "avx2", "avx512"
 
 // The path for sampler type S: the chosen one for float chains, the scalar one otherwise.
 template <class S>

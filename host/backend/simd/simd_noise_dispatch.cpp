@@ -53,13 +53,22 @@ const NoiseKernel* chosen_noise_kernel() {
 
 namespace orbitmc::simd {
 
-LanePath chosen_lane_path() {
-  const NoiseKernel* k = chosen_noise_kernel();
-  if (!k) return LanePath::kScalar;
-  const std::string arch = k->arch;
+namespace {
+LanePath lane_path_of(const NoiseKernel* k) {
+  const std::string arch = k ? k->arch : "";
   if (arch == "avx512") return LanePath::kAvx512;
   if (arch == "avx2") return LanePath::kAvx2;
   return LanePath::kScalar;
+}
+}  // namespace
+
+LanePath chosen_lane_path() { return lane_path_of(chosen_noise_kernel()); }
+
+std::vector<LanePath> available_lane_paths() {
+  std::vector<LanePath> out;
+  for (const NoiseKernel& k : available_noise_kernels())
+    if (lane_path_of(&k) != LanePath::kScalar) out.push_back(lane_path_of(&k));
+  return out;
 }
 
 int lane_count(LanePath path) {
