@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backend/backend.hpp"
+#include "backend/simd/lane_dispatch.hpp"
 #include "input_error.hpp"
 #include "models/model_presets.hpp"
 #include "run/run_spec.hpp"
@@ -124,8 +125,14 @@ int main(int argc, char** argv) {
                           {"min_seconds", min_seconds},
                           {"repeats", repeats},
                           {"results", nlohmann::json::array()}};
-    std::printf("backend %s, %s, %llu chains, median of %d repeats of %s\n", b->name().c_str(),
-                precision.c_str(), static_cast<unsigned long long>(chains), repeats,
+    // The CPU's vector path (float chains): its instruction set, or "scalar".
+    const std::string cpu_path = precision == "float"
+                                     ? orbitmc::simd::lane_name(orbitmc::simd::chosen_lane_path())
+                                     : "scalar";
+    if (!gpu) out["cpu_path"] = cpu_path;
+    std::printf("backend %s%s, %s, %llu chains, median of %d repeats of %s\n", b->name().c_str(),
+                gpu ? "" : (" (" + cpu_path + " path)").c_str(), precision.c_str(),
+                static_cast<unsigned long long>(chains), repeats,
                 steps ? (std::to_string(steps) + " steps").c_str()
                       : (">= " + std::to_string(min_seconds) + " s each").c_str());
     std::printf("%-20s %-9s %-23s %8s %8s %14s %21s %10s\n", "model", "path", "sampler", "chains",
