@@ -46,6 +46,9 @@ def cases(args):
         ("block_1_3 ambient MALA", "mala", ["--sampler", "ambient_mala"] + amb, mala_peers,
          args.chains, args.steps, 1.0),
     ]
+    # A runtime-sized model: relu (16, 3), 64 parameters, on orbitmc's data set.
+    out.append(("relu_16_3 ambient EM", "relu", ["--sampler", "ambient_em"] + amb,
+                [("jax", "vmap"), ("torch", "batched")], args.relu_chains, args.relu_steps, 1.0))
     if not gpu:
         # The exact samplers on the slice: orbitmc's constrained Metropolis against Mici's
         # constrained HMC, with the Gram term (the corrected law) and without it.
@@ -63,24 +66,22 @@ def run_json(cmd, env=None):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def orbitmc_cmd(args, options, chains, steps, coords):
+def orbitmc_cmd(args, case, options, chains, steps, coords):
     exe = os.path.join(args.build, "orbitmc_compare_case")
-    return [exe, "--backend", args.backend, "--model", "block_1_3", "--chains", str(chains),
+    model = "relu_16_3" if case == "relu" else "block_1_3"
+    return [exe, "--backend", args.backend, "--model", model, "--chains", str(chains),
             "--steps", str(steps), "--beta", str(args.beta), "--threads", str(args.threads),
             "--seed", str(args.seed), "--coords", coords] + options
 
 
 def peer_cmd(args, tool, variant, case, chains, steps, coords):
     cmd = [sys.executable, os.path.join(HERE, "peers", f"{tool}_peer.py"), "--case", case,
-           "--variant", variant, "--steps", str(steps), "--h", str(args.h), "--kappa",
-           str(args.kappa), "--beta", str(args.beta), "--threads", str(args.threads), "--seed",
-           str(args.seed), "--coords", coords,
-           "--device", "cuda" if args.backend == "cuda" else "cpu"]
-    if tool == "mici":
-        cmd += ["--samples", str(args.mici_samples)]
-    else:
-        cmd += ["--chains", str(chains)]
-    return cmd
+           "--variant", variant, "--beta", str(args.beta), "--threads", str(args.threads),
+           "--seed", str(args.seed), "--coords", coords]
+    if tool == "mici":  # a few long chains: its length is the number of samples kept
+        return cmd + ["--samples", str(args.mici_samples)]
+    return cmd + ["--chains", str(chains), "--steps", str(steps), "--h", str(args.h), "--kappa",
+                  str(args.kappa), "--device", "cuda" if args.backend == "cuda" else "cpu"]
 
 
 def ks_p(a, b, n_a=None, n_b=None):
@@ -136,6 +137,8 @@ def main():
     p.add_argument("--kappa", type=float, default=100.0)
     p.add_argument("--beta", type=float, default=1.0)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--relu-chains", type=int, default=16384)
+    p.add_argument("--relu-steps", type=int, default=500)
     p.add_argument("--constrained-chains", type=int, default=65536)
     p.add_argument("--constrained-steps", type=int, default=1000)
     p.add_argument("--mici-samples", type=int, default=40000)
@@ -152,21 +155,25 @@ def main():
         if args.only and args.only not in name:
             continue
         tools = [("orbitmc", None)] + peers
+        data_path = os.path.join(tmp, f"{case}-data.npy")  # written by orbitmc, read by peers
         runs = {t: [] for t in tools}
         coords = {}
         for r in range(args.rounds):
             for tool, variant in tools:
                 path = os.path.join(tmp, f"{case}-{theory_c}-{tool}-{variant}-{r}.npy")
                 if tool == "orbitmc":
-                    res = run_json(orbitmc_cmd(args, options, chains, steps, path))
+                    extra = ["--data", data_path] if case == "relu" else []
+                    res = run_json(orbitmc_cmd(args, case, options + extra, chains, steps, path))
                 else:
-                    res = run_json(peer_cmd(args, tool, variant, case, chains, steps, path))
+                    res = run_json(peer_cmd(args, tool, variant, case, chains, steps, path) +
+                                   (["--data", data_path] if case == "relu" else []))
                 runs[(tool, variant)].append(res)
                 if r == 0:
                     coords[(tool, variant)] = np.load(path)
                 print(f"  round {r + 1}: {name}: {tool} {variant or res.get('path', '')}: "
                       f"{res['seconds'][0]:.3f} s", file=sys.stderr)
-        cdf = common.theory_cdf(args.beta, theory_c)
+        # The law of sigma is known in closed form for the block only (THEORY section 4).
+        cdf = common.theory_cdf(args.beta, theory_c) if case != "relu" else None
         wrong_cdf = common.theory_cdf(args.beta, 1.0 - theory_c) if case == "constrained" else None
         base = None
         for tool, variant in tools:
@@ -181,7 +188,7 @@ def main():
             n_eff = first.get("ess")
             sample = coords[(tool, variant)]
             p_orbitmc = None if tool == "orbitmc" else ks_p(sample, coords[("orbitmc", None)], n_eff)[0]
-            p_theory = ks_theory_p(sample, cdf, n_eff)[0]
+            p_theory = ks_theory_p(sample, cdf, n_eff)[0] if cdf else None
             p_wrong = ks_theory_p(sample, wrong_cdf, n_eff)[0] if wrong_cdf else None
             rows.append({
                 "case": name, "tool": tool,

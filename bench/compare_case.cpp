@@ -3,7 +3,8 @@
 // written for the agreement tests. Prints one JSON object: the compute seconds of each timed
 // repeat (each repeat continues the chains for `steps` more steps), the path taken (register or
 // general, and the CPU's instruction set) and the set-up time. The coordinates (.npy, one per
-// chain that did not diverge) are those after the last repeat.
+// chain that did not diverge) are those after the last repeat; --data writes the model's data
+// set for peers that need the same problem (relu).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "input_error.hpp"
 #include "io/npy_write.hpp"
 #include "models/model_presets.hpp"
+#include "models/model_registry.hpp"
 #include "run/run_spec.hpp"
 #include "run/sampler_dispatch.hpp"
 
@@ -60,6 +62,8 @@ int main(int argc, char** argv) {
   app.add_option("--coord", coord, "orbit coordinate written to --coords")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--coords", coords_path, "write the final orbit coordinates here (.npy)");
+  std::string data_path;
+  app.add_option("--data", data_path, "write the model's data set here (.npy, for the peers)");
   CLI11_PARSE(app, argc, argv);
   try {
     auto b = orbitmc::make_backend(backend);
@@ -90,6 +94,10 @@ int main(int argc, char** argv) {
         path += std::string(" ") + orbitmc::simd::lane_name(orbitmc::simd::lane_path_for<S>());
     });
     if (!coords_path.empty()) orbitmc::write_npy(coords_path, values, {values.size()});
+    if (!data_path.empty()) {
+      const std::vector<double> data = orbitmc::model_data(spec.model);
+      orbitmc::write_npy(data_path, data, {data.size()});
+    }
     const nlohmann::json out = {{"tool", "orbitmc"},  {"backend", b->name()},
                                 {"path", path},       {"model", preset},
                                 {"sampler", sampler}, {"chains", spec.chains},

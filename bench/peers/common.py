@@ -14,17 +14,28 @@ import math
 import os
 import sys
 
-import numpy as np
-
 N, M = 1, 3  # block sizes
 DIM = N + M
 SIGMA0 = 1.0
 WIDTH = 0.3
 
+# The relu case: orbitmc's preset relu_16_3, 16 units (a_j, w_j in R^3) in 16 blocks of (1, 3),
+# L = sum_i (f(x_i) - y_i)^2 / (2 s^2) + (rho/2) sum_j sigma_j^2 on its data set (8 points, read
+# from the .npy that orbitmc_compare_case --data writes: x row-major, then y).
+RELU_UNITS, RELU_IN, RELU_POINTS, RELU_WIDTH, RELU_RIDGE = 16, 3, 8, 1.5, 1.0
+
+
+def relu_data(path):
+    """(x of shape (points, in), y of shape (points,)) from orbitmc's data file."""
+    import numpy as np
+    flat = np.load(path)
+    x = flat[:RELU_POINTS * RELU_IN].reshape(RELU_POINTS, RELU_IN)
+    return x.astype(np.float32), flat[RELU_POINTS * RELU_IN:].astype(np.float32)
+
 
 def parser(description):
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--case", required=True, choices=["em", "mala", "constrained"])
+    p.add_argument("--case", required=True, choices=["em", "mala", "constrained", "relu"])
     p.add_argument("--variant", required=True)
     p.add_argument("--chains", type=int, default=131072)
     p.add_argument("--steps", type=int, default=1000, help="steps per timed repeat")
@@ -36,6 +47,7 @@ def parser(description):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--coords", help="write the final orbit coordinates (sigma) here, .npy")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    p.add_argument("--data", help="the relu case's data set (.npy from orbitmc_compare_case)")
     return p
 
 
@@ -48,8 +60,11 @@ def limit_threads(threads):
                                f" intra_op_parallelism_threads={threads}").strip()
 
 
-def initial_states(chains, seed):
-    """(chains, DIM) float32 on the slice, as orbitmc's init_chain draws them in law."""
+def initial_states(chains, seed, blocks=1):
+    """(chains, blocks * DIM) float32 on the slice, as orbitmc's init_chain draws them in law."""
+    import numpy as np  # here, not at import: limit_threads() must run first
+    if blocks > 1:
+        return initial_states(chains * blocks, seed).reshape(chains, blocks * DIM)
     rng = np.random.default_rng(seed)
     u = rng.standard_normal((chains, N))
     v = rng.standard_normal((chains, M))
@@ -61,12 +76,14 @@ def initial_states(chains, seed):
 
 def sigma_of(x):
     """sigma = |u||v| of every row of a (chains, DIM) array."""
+    import numpy as np  # here, not at import: limit_threads() must run first
     x = np.asarray(x, dtype=np.float64)
     return np.linalg.norm(x[:, :N], axis=1) * np.linalg.norm(x[:, N:], axis=1)
 
 
 def report(args, tool, compile_seconds, seconds, sigma, **extra):
     """Prints the peer's JSON line and writes its coordinates."""
+    import numpy as np  # here, not at import: limit_threads() must run first
     sigma = np.asarray(sigma, dtype=np.float64)
     finite = np.isfinite(sigma)
     if args.coords:
@@ -81,12 +98,14 @@ def report(args, tool, compile_seconds, seconds, sigma, **extra):
 
 def log_density_sigma(sigma, beta, exponent):
     """log of exp(-beta l(sigma)) sigma^exponent, unnormalised (THEORY section 4)."""
+    import numpy as np  # here, not at import: limit_threads() must run first
     return -beta * (sigma - SIGMA0) ** 2 / (2 * WIDTH ** 2) + exponent * np.log(sigma)
 
 
 def theory_cdf(beta, correction):
     """CDF of sigma on the slice for correction scale c (1: mu_S, the corrected law; 0: the
     uncorrected one): p(sigma) ∝ exp(-beta l) sigma^((n+m-3)/2 - c/2), by quadrature."""
+    import numpy as np
     exponent = (N + M - 3) / 2 - correction / 2
     grid = np.linspace(1e-6, SIGMA0 + 12 * WIDTH / math.sqrt(beta), 200001)
     dens = np.exp(log_density_sigma(grid, beta, exponent) -

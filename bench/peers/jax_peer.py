@@ -1,7 +1,8 @@
 """JAX peer of bench/compare.py: block (1, 3) Euler-Maruyama and MALA written the two ways a JAX
 user would: `soa`, the hand-written gradient on a (4, chains) array (the fast form), and `vmap`,
-jax.grad of one chain's V vmapped over a (chains, 4) array (the idiomatic form). Both run the
-steps inside one jitted lax.scan; compilation is timed apart (lower().compile())."""
+jax.grad of one chain's V vmapped over a (chains, 4) array (the idiomatic form); and
+Euler-Maruyama on relu (16, 3) in the `vmap` form. All run the steps inside one jitted
+lax.scan; compilation is timed apart (lower().compile())."""
 import time
 
 import common
@@ -27,6 +28,17 @@ def potential_one(x):
     d = jnp.sqrt(uu * vv) - common.SIGMA0
     f = 0.5 * (uu - vv)
     return 0.5 * d * d * INV_S2 + 0.5 * KAPPA * f * f
+
+
+def relu_potential_one(theta, x, y):
+    """relu (16, 3): V = L + (kappa/2) sum_j F_j^2 of one chain, theta of shape (units * 4,)."""
+    t = theta.reshape(common.RELU_UNITS, common.DIM)
+    a, w = t[:, 0], t[:, 1:]
+    f = jnp.maximum(w @ x.T, 0.0).T @ a  # (points,)
+    aa, ww = a * a, jnp.sum(w * w, axis=1)
+    fb = 0.5 * (aa - ww)
+    return (jnp.sum((f - y) ** 2) / (2 * common.RELU_WIDTH ** 2) +
+            0.5 * common.RELU_RIDGE * jnp.sum(aa * ww) + 0.5 * KAPPA * jnp.sum(fb * fb))
 
 
 def potential_grad_soa(x):
@@ -77,13 +89,20 @@ def mala_step(potential_grad, shape, chain_axis):
 
 def main():
     x0 = common.initial_states(args.chains, args.seed)  # (chains, 4)
-    if args.variant == "soa":
+    if args.case == "relu":
+        if args.variant != "vmap":
+            raise SystemExit(f"jax_peer: unknown relu variant {args.variant} (vmap)")
+        xd, yd = (jnp.asarray(v) for v in common.relu_data(args.data))
+        x0 = common.initial_states(args.chains, args.seed, common.RELU_UNITS)
+        x, axis = jnp.asarray(x0), 0
+        pg = jax.vmap(jax.value_and_grad(lambda t: relu_potential_one(t, xd, yd)))
+    elif args.variant == "soa":
         x, pg, axis = jnp.asarray(x0.T), potential_grad_soa, 1
     elif args.variant == "vmap":
         x, pg, axis = jnp.asarray(x0), potential_grad_vmap, 0
     else:
         raise SystemExit(f"jax_peer: unknown variant {args.variant} (soa, vmap)")
-    step = em_step(pg, x.shape) if args.case == "em" else mala_step(pg, x.shape, axis)
+    step = mala_step(pg, x.shape, axis) if args.case == "mala" else em_step(pg, x.shape)
 
     def run(x, key):
         (x, key), _ = jax.lax.scan(step, (x, key), None, length=args.steps)
@@ -100,7 +119,7 @@ def main():
         x.block_until_ready()
         seconds.append(time.perf_counter() - t0)
     final = np.asarray(x).T if axis == 1 else np.asarray(x)
-    common.report(args, "jax", compile_seconds, seconds, common.sigma_of(final))
+    common.report(args, "jax", compile_seconds, seconds, common.sigma_of(final[:, :common.DIM]))
 
 
 main()

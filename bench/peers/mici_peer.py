@@ -26,7 +26,7 @@ import math
 import sys
 import time
 
-import common  # imports numpy itself, so only what is imported after limit_threads is capped
+import common
 import numpy as np
 
 
@@ -36,7 +36,9 @@ def parse_args():
                    help="kept samples over all chains (rounded up to a multiple of --chains)")
     p.add_argument("--warm-up", type=int, default=200,
                    help="iterations per chain run and discarded before the kept ones")
-    p.add_argument("--step-size", type=float, default=0.25, help="leapfrog step size")
+    p.add_argument("--step-size", type=float,
+                   help="leapfrog step size (default 0.25/sqrt(beta), acceptance ~0.86: the "
+                        "target's width in sigma scales as 1/sqrt(beta))")
     p.add_argument("--n-step-max", type=int, default=5,
                    help="leapfrog steps per iteration are uniform on 1..this (at least 2)")
     p.add_argument("--processes", type=int, help="Mici worker processes (default: --threads)")
@@ -55,6 +57,8 @@ def parse_args():
     if args.steps is not None:
         p.error("--steps does not apply: give --samples (kept samples over all chains)")
     args.steps = math.ceil(args.samples / args.chains)  # reported as iterations per chain
+    if args.step_size is None:
+        args.step_size = 0.25 / math.sqrt(args.beta)
     if args.processes is None:
         args.processes = args.threads
     return args
@@ -63,20 +67,25 @@ def parse_args():
 # Module-level functions (bound with functools.partial) so that Mici's worker processes can
 # unpickle the system.
 
+def loss(sigma):
+    """l(sigma) = (sigma - sigma0)^2 / (2 width^2)."""
+    return (sigma - common.SIGMA0) ** 2 / (2 * common.WIDTH ** 2)
+
+
 def neg_log_dens(q, beta):
     """beta L(q) = beta l(|u||v|)."""
-    sigma = np.linalg.norm(q[:common.N]) * np.linalg.norm(q[common.N:])
-    return beta * (sigma - common.SIGMA0) ** 2 / (2 * common.WIDTH ** 2)
+    return beta * loss(np.linalg.norm(q[:common.N]) * np.linalg.norm(q[common.N:]))
 
 
 def grad_neg_log_dens(q, beta):
-    """d(beta L)/dq: l'(sigma) dsigma/dq with dsigma/du = |v| u/|u|, dsigma/dv = |u| v/|v|."""
+    """d(beta L)/dq = beta l'(sigma) dsigma/dq, dsigma/du = |v| u/|u|, dsigma/dv = |u| v/|v|;
+    returned with beta L as Mici allows."""
     u, v = q[:common.N], q[common.N:]
     nu, nv = np.linalg.norm(u), np.linalg.norm(v)
     sigma = nu * nv
     dl = beta * (sigma - common.SIGMA0) / common.WIDTH ** 2
     grad = np.concatenate([u * (nv / nu), v * (nu / nv)]) * dl
-    return grad, beta * (sigma - common.SIGMA0) ** 2 / (2 * common.WIDTH ** 2)
+    return grad, beta * loss(sigma)
 
 
 def constr(q):
@@ -101,21 +110,25 @@ def mhp_constr(q):
 
 
 def trace_sigma(state):
+    """The one quantity compare.py looks at, recorded every iteration."""
     return {"sigma": np.linalg.norm(state.pos[:common.N]) * np.linalg.norm(state.pos[common.N:])}
 
 
 def geyer_ess(x):
-    """Effective sample size of one chain by Geyer's initial positive sequence: the sum of
-    consecutive autocorrelation pairs is truncated at the first non-positive pair."""
+    """Effective sample size of one chain by Geyer's initial positive sequence: sums of
+    consecutive autocorrelation pairs, truncated at the first non-positive one."""
     n = len(x)
     y = x - x.mean()
     f = np.fft.rfft(y, 2 * n)
     acov = np.fft.irfft(f * np.conj(f))[:n] / n
+    if acov[0] == 0:  # a chain that never moved holds one sample's worth
+        return 1.0
     rho = acov / acov[0]
     pairs = rho[:n - 1:2] + rho[1:n:2]
-    first_bad = np.argmax(pairs <= 0) if np.any(pairs <= 0) else len(pairs)
-    tau = -1.0 + 2.0 * pairs[:first_bad].sum()
-    return n / max(tau, 1.0 / n)
+    bad = np.flatnonzero(pairs <= 0)
+    tau = -1.0 + 2.0 * pairs[:bad[0] if bad.size else pairs.size].sum()
+    # Stan's cap: an antithetic chain's tau is floored at 1/log10(n)
+    return n / max(tau, 1.0 / math.log10(n))
 
 
 def on_slice(x):
@@ -130,7 +143,8 @@ def on_slice(x):
 
 
 def sample(args):
-    """Runs the chains; returns Mici's traces and statistics with warm-up included."""
+    """Runs the chains; returns Mici's traces and statistics, warm-up included, and the wall
+    seconds of sample_chains (warm-up and the worker pool's start included)."""
     import mici  # after limit_threads: Mici may load an autodiff framework
 
     system = mici.systems.DenseConstrainedEuclideanMetricSystem(
@@ -147,29 +161,31 @@ def sample(args):
     init = on_slice(common.initial_states(args.chains, args.seed))
     # No adapters: the warm-up is plain burn-in. Tracing it too gives the leapfrog count of
     # the whole run; the kept samples are sliced off afterwards.
+    start = time.perf_counter()
     _, traces, stats = sampler.sample_chains(
         args.warm_up, args.steps, list(init), trace_funcs=[trace_sigma], adapters=None,
         trace_warm_up=True, n_worker=args.processes, display_progress=False,
         monitor_stats=None)
-    return traces, stats
+    return traces, stats, time.perf_counter() - start
 
 
 def main():
     args = parse_args()
     common.limit_threads(args.threads)
-    start = time.perf_counter()
-    traces, stats = sample(args)
-    seconds = time.perf_counter() - start
+    traces, stats, seconds = sample(args)
 
     sigma = np.asarray(traces["sigma"])[:, args.warm_up:]
     ess = sum(geyer_ess(chain) for chain in sigma)
+    # Iterations (warm-up included) rejected because a Newton projection failed to converge
+    # or the reversibility check failed; each is a rejection, not a bias.
     errors = np.asarray(stats["convergence_error"]) | np.asarray(stats["non_reversible_step"])
     common.report(
         args, "mici", compile_seconds=0.0, seconds=[seconds], sigma=sigma.ravel(),
         samples=int(sigma.size), ess=float(ess),
         iterations=int(args.chains * (args.warm_up + args.steps)),
         leapfrog_steps=int(np.asarray(stats["n_step"]).sum()),
-        accept_rate=float(np.asarray(stats["accept_stat"])[:, args.warm_up:].mean()),
+        accept_rate=float(  # mean Metropolis acceptance probability of the kept iterations
+            np.asarray(stats["accept_stat"])[:, args.warm_up:].mean()),
         integrator_errors=int(errors.sum()),
         step_size=args.step_size, n_step_max=args.n_step_max, processes=args.processes)
 
