@@ -40,6 +40,8 @@ def cases(args):
     if not gpu:  # BlackJAX and Mici are measured on the CPU
         em_peers += [("blackjax", "sgld_vmap"), ("blackjax", "sgld_batched")]
         mala_peers += [("blackjax", "mala_vmap")]
+    # orbitmc's own references in the EM case: its noise ceiling and its scalar path.
+    em_peers = [("orbitmc", "ceiling"), ("orbitmc", "scalar"), ("orbitmc", "scalar ceiling")] + em_peers
     out = [
         ("block_1_3 ambient EM", "em", ["--sampler", "ambient_em"] + amb, em_peers, args.chains,
          args.steps, 1.0),
@@ -163,7 +165,12 @@ def main():
                 path = os.path.join(tmp, f"{case}-{theory_c}-{tool}-{variant}-{r}.npy")
                 if tool == "orbitmc":
                     extra = ["--data", data_path] if case == "relu" else []
-                    res = run_json(orbitmc_cmd(args, case, options + extra, chains, steps, path))
+                    opts = list(options)
+                    if variant and "ceiling" in variant:
+                        opts[opts.index("--sampler") + 1] = "noise_ceiling"
+                    env = (dict(os.environ, ORBITMC_SIMD="scalar")
+                           if variant and "scalar" in variant else None)
+                    res = run_json(orbitmc_cmd(args, case, opts + extra, chains, steps, path), env)
                 else:
                     res = run_json(peer_cmd(args, tool, variant, case, chains, steps, path) +
                                    (["--data", data_path] if case == "relu" else []))
@@ -183,16 +190,19 @@ def main():
             work = (first["iterations"] if tool == "mici" else chains * steps)
             rates = sorted(work / x["seconds"][0] for x in res)
             rate = float(np.median(rates))
-            if tool == "orbitmc":
+            if tool == "orbitmc" and not variant:
                 base = rate
             n_eff = first.get("ess")
             sample = coords[(tool, variant)]
-            p_orbitmc = None if tool == "orbitmc" else ks_p(sample, coords[("orbitmc", None)], n_eff)[0]
-            p_theory = ks_theory_p(sample, cdf, n_eff)[0] if cdf else None
+            ceiling = bool(variant) and "ceiling" in variant  # samples no law: no tests
+            p_orbitmc = (None if tool == "orbitmc" and not variant or ceiling else
+                         ks_p(sample, coords[("orbitmc", None)], n_eff)[0])
+            p_theory = ks_theory_p(sample, cdf, n_eff)[0] if cdf and not ceiling else None
             p_wrong = ks_theory_p(sample, wrong_cdf, n_eff)[0] if wrong_cdf else None
             rows.append({
                 "case": name, "tool": tool,
-                "variant": variant or first.get("path", ""),
+                "variant": (f"{variant} ({first['path']})" if tool == "orbitmc" and variant
+                            else variant or first.get("path", "")),
                 "chains": first.get("chains", chains) if tool != "mici" else first.get("chains"),
                 "steps": steps if tool != "mici" else first["iterations"] // max(1, first.get("chains", 1)),
                 "chain_steps_per_second": rate, "min": rates[0], "max": rates[-1],
@@ -201,12 +211,12 @@ def main():
                 "samples": int(len(sample)), "effective_samples": n_eff,
                 "p_vs_orbitmc": p_orbitmc, "p_vs_theory": p_theory, "p_vs_other_law": p_wrong,
                 "theory_c": theory_c, "diverged": first.get("diverged", 0), "raw": res})
-    header = (f"{'case':34} {'tool':9} {'variant':16} {'chains':>7} {'steps':>6} "
+    header = (f"{'case':34} {'tool':9} {'variant':32} {'chains':>7} {'steps':>6} "
               f"{'chain-steps/s':>13} {'min-max':>19} {'orbitmc/tool':>12} {'p vs orbitmc':>12} "
               f"{'p vs theory':>11} {'p vs other law':>14}")
     print(header)
     for r in rows:
-        print(f"{r['case']:34} {r['tool']:9} {r['variant']:16} {r['chains']:>7} {r['steps']:>6} "
+        print(f"{r['case']:34} {r['tool']:9} {r['variant']:32} {r['chains']:>7} {r['steps']:>6} "
               f"{r['chain_steps_per_second']:>13.3g} {fmt(r['min']) + '-' + fmt(r['max']):>19} "
               f"{r['ratio_orbitmc_over_tool']:>12.2f} {fmt(r['p_vs_orbitmc']):>12} "
               f"{fmt(r['p_vs_theory']):>11} {fmt(r['p_vs_other_law']):>14}")

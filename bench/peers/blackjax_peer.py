@@ -17,19 +17,11 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
-if args.device == "cpu":
-    jax.config.update("jax_platforms", "cpu")
+import jax_model  # noqa: E402
+
+jax_model.use_device(args.device)
 H, KAPPA, BETA = args.h, args.kappa, args.beta
-INV_S2 = 1.0 / common.WIDTH ** 2
-
-
-def potential(x):
-    """V = L + (kappa/2) F^2 of one chain, x of shape (4,)."""
-    uu = jnp.sum(x[:common.N] ** 2)
-    vv = jnp.sum(x[common.N:] ** 2)
-    d = jnp.sqrt(uu * vv) - common.SIGMA0
-    f = 0.5 * (uu - vv)
-    return 0.5 * d * d * INV_S2 + 0.5 * KAPPA * f * f
+potential = jax_model.block_potential(KAPPA)
 
 
 def scan_steps(step, carry):
