@@ -2,11 +2,12 @@
 // steps) run the way the peers run it, timed the same way, and its final orbit coordinates
 // written for the agreement tests. Prints one JSON object: the compute seconds of each timed
 // repeat (each repeat continues the chains for `steps` more steps), the path taken (register or
-// general, and the CPU's instruction set) and the set-up time. The coordinates (.npy, one per
-// chain that did not diverge) are those after the last repeat; --data writes the model's data
-// set for peers that need the same problem (relu).
+// general, and the CPU's instruction set), the set-up time and the resident memory. The coordinates
+// (.npy, one per chain that did not diverge) are those after the last repeat; --data writes the
+// model's data set for peers that need the same problem (relu).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -21,6 +22,21 @@
 #include "run/sampler_dispatch.hpp"
 
 namespace {
+
+// Resident memory of this process now (VmRSS of /proc/self/status, Linux), 0 elsewhere.
+uint64_t resident_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  uint64_t kib = 0;
+  while (status >> key) {
+    if (key == "VmRSS:") {
+      status >> kib;
+      return kib * 1024;
+    }
+    status.ignore(1 << 20, '\n');
+  }
+  return 0;
+}
 
 // Orbit coordinate `coord` of every chain that did not diverge, from the host state.
 template <class S>
@@ -65,6 +81,7 @@ int main(int argc, char** argv) {
   std::string data_path;
   app.add_option("--data", data_path, "write the model's data set here (.npy, for the peers)");
   CLI11_PARSE(app, argc, argv);
+  const uint64_t resident_at_start = resident_bytes();
   try {
     auto b = orbitmc::make_backend(backend);
     spec.model = orbitmc::model_preset(preset);
@@ -98,11 +115,19 @@ int main(int argc, char** argv) {
       const std::vector<double> data = orbitmc::model_data(spec.model);
       orbitmc::write_npy(data_path, data, {data.size()});
     }
-    const nlohmann::json out = {{"tool", "orbitmc"},  {"backend", b->name()},
-                                {"path", path},       {"model", preset},
-                                {"sampler", sampler}, {"chains", spec.chains},
-                                {"steps", steps},     {"setup_seconds", setup},
-                                {"seconds", seconds}, {"diverged", spec.chains - values.size()}};
+    const nlohmann::json out = {{"tool", "orbitmc"},
+                                {"backend", b->name()},
+                                {"path", path},
+                                {"model", preset},
+                                {"sampler", sampler},
+                                {"chains", spec.chains},
+                                {"steps", steps},
+                                {"setup_seconds", setup},
+                                {"seconds", seconds},
+                                {"diverged", spec.chains - values.size()},
+                                // What the run holds: resident memory after it, and before it.
+                                {"resident_bytes", resident_bytes()},
+                                {"resident_bytes_at_start", resident_at_start}};
     std::printf("%s\n", out.dump().c_str());
   } catch (const orbitmc::InputError& e) {
     std::fprintf(stderr, "orbitmc_compare_case: error: %s\n", e.what());

@@ -5,8 +5,8 @@ Runs build/orbitmc_compare_case (ambient Euler-Maruyama) in a fresh process per 
 its peak resident memory from the kernel (os.wait4), so every point is measured alone:
   - chains from 10^2 to 10^6 (--max-chains; 10^7 on a GPU) on block (1, 3);
   - the model from block (1, 3) through relu (16, 3) to matfac (20, 20, 20) at fixed chains.
-Each run's steps are sized to about --seconds of compute. Prints both tables, fits the memory's
-bytes per chain (state and moments only: nothing grows with the steps), and writes
+Each run's steps are sized to about --seconds of compute. Prints both tables, fits the run
+memory's bytes per chain (state, moments, counters: nothing grows with the steps), and writes
 bench/results/scaling-<date>-<host>-<backend>.json and a .png of the two curves.
 """
 import argparse
@@ -51,10 +51,13 @@ def point(args, model, chains):
     steps = sized_steps(args, model, chains)
     res, rss = measure(args, model, chains, steps)
     rate = chains * steps / res["seconds"][0]
-    print(f"{model:16} {chains:>9} {steps:>8} {rate:>13.3g} {rss / 2**20:>10.1f} {res['path']}")
+    held = res["resident_bytes"] - res["resident_bytes_at_start"]
+    print(f"{model:16} {chains:>9} {steps:>8} {rate:>13.3g} {rss / 2**20:>10.1f} "
+          f"{held / 2**20:>10.1f} {res['path']}")
     sys.stdout.flush()
     return {"model": model, "chains": chains, "steps": steps, "chain_steps_per_second": rate,
-            "peak_rss_bytes": rss, "path": res["path"], "seconds": res["seconds"][0]}
+            "peak_rss_bytes": rss, "run_resident_bytes": held, "path": res["path"],
+            "seconds": res["seconds"][0]}
 
 
 def plot(ensemble, models, path):
@@ -69,9 +72,12 @@ def plot(ensemble, models, path):
     a.set_xlabel("chains")
     a.set_ylabel("chain-steps / s")
     a.legend()
-    b.loglog(n, [p["peak_rss_bytes"] / 2**20 for p in ensemble], "o-")
+    b.loglog(n, [p["peak_rss_bytes"] / 2**20 for p in ensemble], "o-", label="peak of the process")
+    b.loglog(n, [max(p["run_resident_bytes"], 1) / 2**20 for p in ensemble], "s-",
+             label="held by the run")
     b.set_xlabel("chains")
-    b.set_ylabel("peak resident memory (MiB)")
+    b.set_ylabel("resident memory (MiB)")
+    b.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=90)
 
@@ -87,17 +93,18 @@ def main():
     p.add_argument("--out", default=None)
     args = p.parse_args()
     top = args.max_chains or (10**7 if args.backend == "cuda" else 10**6)
-    print(f"{'model':16} {'chains':>9} {'steps':>8} {'chain-steps/s':>13} {'peak MiB':>10} path")
+    print(f"{'model':16} {'chains':>9} {'steps':>8} {'chain-steps/s':>13} {'peak MiB':>10} "
+          f"{'run MiB':>10} path")
     ensemble = [point(args, "block_1_3", int(n)) for n in np.logspace(2, np.log10(top),
                                                                       int(np.log10(top)) - 1)]
     models = [point(args, m, args.model_chains) for m in ("block_1_3", "relu_16_3",
                                                           "matfac_20_20_20")]
     n = np.array([p["chains"] for p in ensemble], dtype=float)
-    rss = np.array([p["peak_rss_bytes"] for p in ensemble], dtype=float)
-    slope, base = np.polyfit(n, rss, 1)
-    print(f"memory: {base / 2**20:.1f} MiB + {slope:.0f} bytes per chain (least squares over "
-          f"{len(n)} points); the state and moments of block (1, 3) are "
-          f"{(4 + 6) * 8 + 12} bytes per chain")
+    held = np.array([p["run_resident_bytes"] for p in ensemble], dtype=float)
+    slope, base = np.polyfit(n, held, 1)
+    print(f"run memory: {base / 2**20:.2f} MiB + {slope:.1f} bytes per chain (least squares over "
+          f"{len(n)} points); a chain of block (1, 3) holds {(4 + 6) * 8 + 12} bytes (state, "
+          f"moments, counters)")
     host = socket.gethostname()
     out = args.out or os.path.join(
         HERE, "results", f"scaling-{datetime.date.today().isoformat()}-{host}-{args.backend}.json")
@@ -105,7 +112,7 @@ def main():
     with open(out + ".tmp", "w") as f:
         json.dump({"host": host, "backend": args.backend, "threads": args.threads,
                    "ensemble": ensemble, "models": models,
-                   "memory_fit": {"base_bytes": base, "bytes_per_chain": slope}}, f, indent=1)
+                   "run_memory_fit": {"base_bytes": base, "bytes_per_chain": slope}}, f, indent=1)
     os.replace(out + ".tmp", out)
     plot(ensemble, models, out.replace(".json", ".png"))
     print(f"results: {os.path.relpath(out)} and .png")
