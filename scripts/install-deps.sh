@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(cmake ninja-build g++ pkg-config libgtest-dev libcli11-dev nlohmann-json3-dev
       libboost-math-dev librandom123-dev python3 python3-numpy python3-matplotlib clang
-      libclang-rt-14-dev libopenblas-dev libxsimd-dev)
+      libclang-rt-14-dev libopenblas-dev libxsimd-dev libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

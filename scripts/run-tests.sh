@@ -7,6 +7,16 @@ scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "${JOBS:-$(nproc)}"
 ./build/orbitmc validate --backend cpu --quick --quiet --out build/quick-report
+# MPI (issue 13): the quick validation over 2 and 3 ranks (an uneven split) gives the
+# one-process report's numbers exactly. (The sanitiser build below is the one without MPI.)
+if command -v mpirun >/dev/null 2>&1 && ldd build/orbitmc | grep -q libmpi; then
+  for np in 2 3; do
+    mpirun --allow-run-as-root --oversubscribe -np "$np" ./build/orbitmc validate --backend cpu \
+      --quick --quiet --no-html --out "build/quick-report-np$np"
+    python3 tests/same_report_test.py build/quick-report/report.json \
+      "build/quick-report-np$np/report.json"
+  done
+fi
 # Sanitisers: the CPU test suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize --parallel "${JOBS:-$(nproc)}"

@@ -26,10 +26,11 @@ constexpr int kBlockThreads = 256;
 template <class S>
 __global__ void __launch_bounds__(kBlockThreads)
     advance_kernel(S s, ObservationSpec<typename S::T> obs, HistLayout hl, Schedule sched,
-                   NoiseKey key, uint64_t chains, uint64_t n0, uint64_t n1, bool init,
-                   typename S::T init_lo, typename S::T init_hi, typename S::T* __restrict__ x,
-                   ChainCounters* __restrict__ counters, typename S::T* __restrict__ moments,
-                   unsigned long long* __restrict__ pooled, typename S::T* __restrict__ work) {
+                   NoiseKey key, uint64_t chains, uint32_t first_chain, uint64_t n0, uint64_t n1,
+                   bool init, typename S::T init_lo, typename S::T init_hi,
+                   typename S::T* __restrict__ x, ChainCounters* __restrict__ counters,
+                   typename S::T* __restrict__ moments, unsigned long long* __restrict__ pooled,
+                   typename S::T* __restrict__ work) {
   using T = typename S::T;
   using Model = model_of<S>;
   extern __shared__ unsigned int hist[];
@@ -39,7 +40,7 @@ __global__ void __launch_bounds__(kBlockThreads)
 
   const uint64_t i = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i < chains) {
-    const uint32_t chain = static_cast<uint32_t>(i);
+    const uint32_t chain = first_chain + static_cast<uint32_t>(i);  // global: its noise
     SplitMoments<T> mom[kMaxObserved];
     load_moments(mom, obs.count, moments + i, chains);
     ChainCounters c = counters[i];
@@ -158,9 +159,9 @@ void advance(const S& sampler, const std::vector<typename S::T>& data,
     if (burning && s1 > burn) s1 = burn;
     NvtxRange phase(burning ? "burn-in" : "sampling");
     advance_kernel<S><<<grid, kBlockThreads, shmem>>>(
-        s, obs, dev->hist_layout, a.schedule, a.key, n, s0, s1, s0 == 0,
-        static_cast<T>(a.init_sigma_lo), static_cast<T>(a.init_sigma_hi), x, dev->counters.get(),
-        mom, dev->hist.get(), work);
+        s, obs, dev->hist_layout, a.schedule, a.key, n, static_cast<uint32_t>(a.first_chain), s0,
+        s1, s0 == 0, static_cast<T>(a.init_sigma_lo), static_cast<T>(a.init_sigma_hi), x,
+        dev->counters.get(), mom, dev->hist.get(), work);
     ORBITMC_CUDA_CHECK(cudaGetLastError());
     s0 = s1;
   }

@@ -19,6 +19,12 @@ int device_count(std::string* why) {
   return n;
 }
 
+void use_device(int index) {
+  int n = 0;
+  ORBITMC_CUDA_CHECK(cudaGetDeviceCount(&n));
+  if (n > 0) ORBITMC_CUDA_CHECK(cudaSetDevice(index % n));
+}
+
 void device_memory(uint64_t* free_bytes, uint64_t* total_bytes) {
   size_t f = 0, t = 0;
   ORBITMC_CUDA_CHECK(cudaMemGetInfo(&f, &t));

@@ -23,6 +23,7 @@ namespace cuda {
 // Host-side arrays of an ensemble (layout of EnsembleState) and what to run.
 struct AdvanceArgs {
   uint64_t chains = 0;
+  uint64_t first_chain = 0;  // global index of chain 0 (a rank's range under MPI): its noise
   int dim = 0;
   uint64_t n0 = 0, n1 = 0;  // steps [n0, n1); n0 == 0 initialises the chains first
   Schedule schedule;
@@ -39,6 +40,9 @@ struct AdvanceArgs {
 
 // Number of CUDA devices, or 0 with the reason in *why.
 int device_count(std::string* why);
+
+// Makes device `index % device_count` current (a rank's GPU under MPI: its rank on the node).
+void use_device(int index);
 
 // Free and total memory of the current device, in bytes.
 void device_memory(uint64_t* free_bytes, uint64_t* total_bytes);

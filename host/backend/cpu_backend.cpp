@@ -15,6 +15,7 @@
 #include "backend/simd/lane_dispatch.hpp"
 #include "input_error.hpp"
 #include "orbitmc/chain_runner.hpp"
+#include "parallel/ranks.hpp"
 #include "run/observation_spec.hpp"
 #include "run/sampler_dispatch.hpp"
 
@@ -56,7 +57,7 @@ void init_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t fir
   CpuChainMemory<S> mem(s);
   T* x = mem.state();
   for (uint64_t i = first; i < last; ++i) {
-    init_chain(s.model, NoiseKey{spec.seed}, static_cast<uint32_t>(i),
+    init_chain(s.model, NoiseKey{spec.seed}, static_cast<uint32_t>(st.first_chain + i),
                static_cast<T>(spec.init_sigma_lo), static_cast<T>(spec.init_sigma_hi), x);
     for (int k = 0; k < D; ++k) st.x[i * D + k] = static_cast<double>(x[k]);
   }
@@ -80,8 +81,8 @@ void advance_range(const S& s, const RunSpec& spec, EnsembleState& st, uint64_t 
     double* mw = st.moments.data() + i * nobs * EnsembleState::kMomentWords;
     load_moments(mom, nobs, mw, 1);
     ChainCounters c = st.counters[i];
-    run_chain(s, x, mem.work, c, mom, obs, spec.schedule, key, static_cast<uint32_t>(i),
-              st.next_step, n_end, sink);
+    run_chain(s, x, mem.work, c, mom, obs, spec.schedule, key,
+              static_cast<uint32_t>(st.first_chain + i), st.next_step, n_end, sink);
     st.counters[i] = c;
     for (int k = 0; k < D; ++k) st.x[i * D + k] = static_cast<double>(x[k]);
     store_moments(mom, nobs, mw, 1);
@@ -151,6 +152,7 @@ void advance_lanes(const S& s, simd::LanePath path, const RunSpec& spec, Ensembl
     job.x = st.x.data();
     job.counters = st.counters.data();
     job.chains = st.chains;
+    job.first_chain = st.first_chain;
     job.first = g0 * lanes;
     job.last = g1 * lanes;
     job.n0 = st.next_step;
@@ -225,7 +227,9 @@ uint64_t state_words_per_chain(const RunSpec& spec) {
 }
 
 void allocate_state(const RunSpec& spec, EnsembleState& st) {
-  st.chains = spec.chains;
+  const parallel::Range mine = parallel::range_of(spec.chains);  // all of them on one rank
+  st.chains = mine.count;
+  st.first_chain = mine.first;
   st.dim = model_dimension(spec.model);
   st.observed = static_cast<int>(spec.observe.size());
   st.next_step = 0;

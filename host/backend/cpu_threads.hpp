@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "input_error.hpp"
+#include "parallel/ranks.hpp"
 
 namespace orbitmc {
 
@@ -32,10 +33,11 @@ void run_on_threads(uint64_t n, F&& body) {
   for (auto& th : pool) th.join();
 }
 
-// Threads for `items` independent items: `requested` (0: every hardware thread), never more
-// than the items.
+// Threads for `items` independent items: `requested` (0: every hardware thread, shared out
+// among the MPI ranks on this node), never more than the items.
 inline uint64_t cpu_thread_count(uint64_t requested, uint64_t items) {
-  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned ranks = static_cast<unsigned>(parallel::local_size());
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency() / std::max(1u, ranks));
   return std::min<uint64_t>(requested > 0 ? requested : hw, std::max<uint64_t>(1, items));
 }
 

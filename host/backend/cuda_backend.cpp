@@ -3,6 +3,7 @@
 // without a CUDA build it only reports why the backend is unavailable.
 #include "backend/backend.hpp"
 #include "input_error.hpp"
+#include "parallel/ranks.hpp"
 
 #if ORBITMC_HAVE_CUDA
 #include <cstdio>
@@ -82,6 +83,7 @@ class CudaBackend : public Backend {
   static cuda::AdvanceArgs host_arrays(EnsembleState& st) {
     cuda::AdvanceArgs a;
     a.chains = st.chains;
+    a.first_chain = st.first_chain;
     a.dim = st.dim;
     a.owner = &st;
     a.x = st.x.data();
@@ -98,6 +100,7 @@ bool cuda_usable(std::string* why) { return cuda::device_count(why) > 0; }
 std::unique_ptr<Backend> make_cuda_backend() {
   std::string why;
   if (!cuda_usable(&why)) bad_input("--backend", "cuda", why + " (use --backend cpu or auto)");
+  cuda::use_device(parallel::local_rank());  // one GPU per rank of a node, round robin
   return std::make_unique<CudaBackend>();
 }
 #else

@@ -13,6 +13,7 @@
 #include "input_error.hpp"
 #include "io/interrupt.hpp"
 #include "models/model_registry.hpp"
+#include "parallel/ranks.hpp"
 #include "report/report_renderer.hpp"
 #include "validate/case_file.hpp"
 #include "validate/validate_suite.hpp"
@@ -63,7 +64,9 @@ constexpr unsigned kMaxThreads = 1024;
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_cli(int argc, char** argv) {
   CLI::App app{"orbitmc: Langevin ensembles on orbit slices, checked against the coarea theorem"};
   app.require_subcommand(1);
 
@@ -202,6 +205,9 @@ int main(int argc, char** argv) {
       if (experiment->count("--eta")) xs.settings.set("eta", x_eta, "--eta");
       for (const auto& a : x_set) xs.settings.set_text(a, "--set");
       if (xs.out_dir.empty()) orbitmc::bad_input("--out", "\"\"", "name a folder");
+      if (orbitmc::parallel::size() > 1)
+        orbitmc::bad_input("mpirun", orbitmc::parallel::size(),
+                           "experiments run on one process for now: start it without mpirun");
       xs.command_line = opt.command_line;
       xo.progress = !x_quiet;
       xo.html = !x_no_html;
@@ -240,4 +246,17 @@ int main(int argc, char** argv) {
     std::cerr << "orbitmc: failed: " << e.what() << "\n";
     return 3;
   }
+}
+
+}  // namespace
+
+// Under an MPI launcher every rank runs the same command (parallel/ranks.hpp). An error on one
+// rank (exit status 2 or more) ends every rank at once: the others may be waiting in a
+// collective for it, and a run must fail, not hang.
+int main(int argc, char** argv) {
+  orbitmc::parallel::init(&argc, &argv);
+  const int code = run_cli(argc, argv);
+  if (code >= 2 && orbitmc::parallel::size() > 1) orbitmc::parallel::abort_all("", code);
+  orbitmc::parallel::finalize();
+  return code;
 }

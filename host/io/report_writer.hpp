@@ -48,7 +48,10 @@ class ReportWriter {
   }
 
  private:
-  void write_locked() { write_file_atomically(path_, report_.dump(1) + "\n"); }
+  // An empty path keeps the report in memory (the ranks other than 0 of an MPI run).
+  void write_locked() {
+    if (!path_.empty()) write_file_atomically(path_, report_.dump(1) + "\n");
+  }
 
   std::mutex mutex_;
   nlohmann::json report_;

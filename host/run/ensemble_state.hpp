@@ -15,6 +15,8 @@ namespace orbitmc {
 
 struct EnsembleState {
   uint64_t chains = 0;
+  // Global index of the first chain held here: 0, or a rank's range under MPI (parallel/).
+  uint64_t first_chain = 0;
   int dim = 0;
   int observed = 0;
   uint64_t next_step = 0;               // steps already taken by every chain

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "parallel/ranks.hpp"
 #include "run/sampler_dispatch.hpp"
 
 namespace orbitmc {
@@ -29,6 +30,8 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
   // A finished run keeps no device memory: the next run (or study) of the case needs it.
   backend.sync(state);
   state.device.reset();
+  // Under MPI: every rank now holds the whole ensemble, in chain order (parallel/ranks.hpp).
+  parallel::allgather_state(state);
   if (seconds)
     *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

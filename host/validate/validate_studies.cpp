@@ -8,6 +8,7 @@
 #include "analysis/exponent_fit.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "input_error.hpp"
+#include "parallel/ranks.hpp"
 #include "run/run_engine.hpp"
 #include "validate/theory_density.hpp"
 
@@ -132,9 +133,16 @@ BalanceTrace balance_trace(const CaseSpec& c, RunSpec spec, double kappa, Backen
   spec.schedule = Schedule{0, 1, c.balance.steps};
   spec.seed = derive_seed(spec.seed, "balance/" + std::to_string(kappa));
   tr.chains = spec.chains;
-  EnsembleState st;
+  EnsembleState st, gathered;
+  // The whole ensemble: this state, or under MPI every rank's chains gathered in chain order.
+  auto whole = [&]() -> const EnsembleState& {
+    if (parallel::size() == 1) return st;
+    gathered = st;
+    parallel::allgather_state(gathered);
+    return gathered;
+  };
   auto record = [&](double t) {
-    const auto v = final_imbalance(spec, st, 0);  // chains not diverged
+    const auto v = final_imbalance(spec, whole(), 0);  // chains not diverged
     tr.t.push_back(t);
     if (v.size() < 2) {  // no mean or no standard error: written as null
       tr.mean.push_back(v.empty() ? NAN : v[0]);
@@ -157,7 +165,7 @@ BalanceTrace balance_trace(const CaseSpec& c, RunSpec spec, double kappa, Backen
   }
   // Judged like a sampler of the case: diverged chains leave the later means, which are then
   // over a selected sample.
-  tr.diverged = diverged_chains(st);
+  tr.diverged = diverged_chains(whole());
   const double frac = static_cast<double>(tr.diverged) / static_cast<double>(tr.chains);
   if (frac > c.max_diverged_fraction) {
     tr.over_budget = true;

@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "backend/backend.hpp"
@@ -20,6 +21,7 @@
 #include "io/checkpoint.hpp"
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
+#include "parallel/ranks.hpp"
 #include "profile_range.hpp"
 #include "report/report_renderer.hpp"
 #include "run/memory_budget.hpp"
@@ -140,6 +142,13 @@ int run_validation_suite(const SuiteOptions& given) {
     const uint64_t memory = physical_memory_bytes();
     for (const auto& c : cases) check_case_fits(c, checkpointing, memory, *backend);
   }
+  // Under MPI every rank runs every case on its range of chains; rank 0 alone writes.
+  const bool writer = parallel::root();
+  if (parallel::size() > 1 && (!opt.checkpoint.empty() || !opt.resume.empty()))
+    bad_input(!opt.checkpoint.empty() ? "--checkpoint" : "--resume",
+              !opt.checkpoint.empty() ? opt.checkpoint : opt.resume,
+              "checkpoints of a run over several MPI ranks are not supported yet: run on one "
+              "rank to checkpoint");
   const std::string fingerprint = run_fingerprint(files, cases, opt, backend->name());
   Checkpoint ck;
   ck.completed_cases = nlohmann::json::array();
@@ -154,9 +163,12 @@ int run_validation_suite(const SuiteOptions& given) {
   const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
   // Last, the places results go: checked, then created, probed and claimed before sampling.
   const std::string ck_flag = !opt.checkpoint.empty() ? "--checkpoint" : "--resume";
-  check_output_plan(opt.out_dir, ck_flag, ck_path, files);
-  if (!ck_path.empty()) prepare_checkpoint_location(ck_flag, ck_path);
-  const OutputFolder out(opt.out_dir);
+  std::optional<OutputFolder> out;
+  if (writer) {
+    check_output_plan(opt.out_dir, ck_flag, ck_path, files);
+    if (!ck_path.empty()) prepare_checkpoint_location(ck_flag, ck_path);
+    out.emplace(opt.out_dir);
+  }
   const auto t0 = std::chrono::steady_clock::now();
 
   nlohmann::json head;
@@ -167,6 +179,7 @@ int run_validation_suite(const SuiteOptions& given) {
   head["command"] = printable(opt.command_line, 4096);
   head["backend"] = backend->name();
   head["threads"] = opt.overrides.threads;
+  head["ranks"] = parallel::size();
   head["quick"] = opt.overrides.quick;
   head["refine"] = opt.overrides.refine;
   head["longer"] = opt.overrides.longer;
@@ -182,19 +195,19 @@ int run_validation_suite(const SuiteOptions& given) {
   head["cases_planned"] = cases.size();
   head["all_pass"] = false;
   head["cases"] = ck.completed_cases;
-  ReportWriter report(head, opt.out_dir + "/report.json");
+  ReportWriter report(head, writer ? opt.out_dir + "/report.json" : std::string());
   // At once: a previous run's report in this folder must not stand for this run if it dies.
   report.update([](nlohmann::json&) {});
   const IncompleteOnInterrupt marker(report, opt.out_dir + "/report.json", "cases", "cases_planned",
                                      [](nlohmann::json& r) { r["all_pass"] = false; });
 
-  const bool tty = opt.progress && ::isatty(2);
+  const bool tty = writer && opt.progress && ::isatty(2);
   // Test hook: simulate a kill right after the N-th checkpoint.
   const char* abort_env = std::getenv("ORBITMC_ABORT_AFTER_CHECKPOINTS");
   const long abort_after = abort_env ? std::atol(abort_env) : 0;
   long written = 0;
 
-  print_header();
+  if (writer) print_header();
   bool all = true;
   for (const auto& done : ck.completed_cases) all = all && done.value("pass", false);
   size_t done_cases = ck.completed_cases.size();
@@ -230,7 +243,7 @@ int run_validation_suite(const SuiteOptions& given) {
         if (abort_after > 0 && ++written >= abort_after) std::_Exit(137);
       };
     const CaseResult r = run_case(c, *backend, control, &progress, save);
-    print_row(r);
+    if (writer) print_row(r);
     all = all && r.pass;
     ++done_cases;
     // Rewritten after every case: a killed run keeps the cases already done.
@@ -244,7 +257,7 @@ int run_validation_suite(const SuiteOptions& given) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     });
   }
-  if (opt.html) {
+  if (opt.html && writer) {
     ProfileRange range("report");
     render_report(opt.out_dir);
   }
@@ -253,9 +266,14 @@ int run_validation_suite(const SuiteOptions& given) {
   const auto& done = final_report["cases"];
   const auto passed = static_cast<size_t>(std::count_if(
       done.begin(), done.end(), [](const nlohmann::json& j) { return j.value("pass", false); }));
-  std::printf("%zu passed, %zu failed\n", passed, done.size() - passed);
-  std::printf("%s: %zu cases, %s, wall time %.1f s, report %s/report.json\n", all ? "PASS" : "FAIL",
-              cases.size(), backend->name().c_str(), wall, printable(opt.out_dir, 4096).c_str());
+  if (writer) {
+    std::printf("%zu passed, %zu failed\n", passed, done.size() - passed);
+    std::printf(
+        "%s: %zu cases, %s%s, wall time %.1f s, report %s/report.json\n", all ? "PASS" : "FAIL",
+        cases.size(), backend->name().c_str(),
+        parallel::size() > 1 ? (" × " + std::to_string(parallel::size()) + " ranks").c_str() : "",
+        wall, printable(opt.out_dir, 4096).c_str());
+  }
   return all ? 0 : 1;
 }
 

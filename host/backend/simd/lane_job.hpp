@@ -16,7 +16,8 @@ namespace orbitmc::simd {
 struct LaneJob {
   double* x = nullptr;                // chains × dim, chain-major (EnsembleState::x)
   ChainCounters* counters = nullptr;  // one per chain
-  uint64_t chains = 0;                // the ensemble's size: lanes at or past it are padding
+  uint64_t chains = 0;                // the state's size: lanes at or past it are padding
+  uint64_t first_chain = 0;           // global index of the state's chain 0 (its noise)
   uint64_t first = 0, last = 0;       // this range, in groups: first is a multiple of the lanes
   uint64_t n0 = 0, n1 = 0;            // steps [n0, n1)
   // Sampling times (t = step index + 1), from the Schedule by the baseline code: the first at

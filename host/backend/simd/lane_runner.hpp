@@ -72,7 +72,7 @@ void run_lanes(const S& s, const LaneJob& job) {
       ibuf[0][l] = static_cast<int32_t>(c.rejected);
       ibuf[1][l] = static_cast<int32_t>(c.failed);
       ibuf[2][l] = static_cast<int32_t>(c.diverged);
-      ids[l] = static_cast<uint32_t>(g + l);
+      ids[l] = static_cast<uint32_t>(job.first_chain + g + l);
     }
     Counters<I> c;
     c.rejected = I::load_aligned(ibuf[0]);

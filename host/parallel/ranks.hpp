@@ -1,0 +1,43 @@
+// The processes of a run (issue 13). Without MPI, or when orbitmc was not started by an MPI
+// launcher (mpirun, srun), there is one rank and every function here is trivial. Under MPI each
+// rank runs a contiguous range of the chains, keeping their global indices (so every chain
+// draws the noise of a one-process run); after a run the ranks' states are gathered in chain
+// order onto every rank, so the analysis that follows is the one-process analysis, bit for bit.
+// Only rank 0 writes results.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "run/ensemble_state.hpp"
+
+namespace orbitmc::parallel {
+
+// Starts MPI when launched by an MPI launcher (a no-op otherwise); call first in main().
+void init(int* argc, char*** argv);
+// Ends MPI (after every rank has finished); safe to call when init() started nothing.
+void finalize();
+
+int rank();
+int size();
+int local_rank();  // rank among the ranks of this node (which GPU to use)
+int local_size();  // ranks on this node (how many share its CPU threads)
+inline bool root() { return rank() == 0; }
+
+// This rank's contiguous share [first, first + count) of `items` (rank r: items·r/R onwards).
+struct Range {
+  uint64_t first = 0;
+  uint64_t count = 0;
+};
+Range range_of(uint64_t items);
+
+// Replaces every rank's state (its range of chains) by the whole ensemble in chain order on
+// every rank: positions, counters and moments gathered, pooled histograms summed (integers:
+// the same sum in any order). A no-op with one rank.
+void allgather_state(EnsembleState& st);
+
+// Ends every rank at once with `code` after printing `message` (the failing rank's error):
+// no rank waits forever for one that stopped.
+[[noreturn]] void abort_all(const std::string& message, int code);
+
+}  // namespace orbitmc::parallel
