@@ -1,9 +1,11 @@
 // MPI behind parallel/ranks.hpp (ORBITMC_HAVE_MPI), or the one-rank fallback.
 #include "parallel/ranks.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #if ORBITMC_HAVE_MPI
@@ -112,6 +114,24 @@ void allgather_state(EnsembleState& st) {
 #else
   (void)st;
 #endif
+}
+
+void keep_own_range(EnsembleState& st) {
+  if (g_size == 1 || st.first_chain != 0) return;
+  const Range mine = range_of(st.chains);
+  const uint64_t d = static_cast<uint64_t>(st.dim);
+  const uint64_t m = static_cast<uint64_t>(st.observed) * EnsembleState::kMomentWords;
+  auto slice = [&](auto& v, uint64_t words) {
+    using V = std::decay_t<decltype(v)>;
+    v = V(v.begin() + mine.first * words, v.begin() + (mine.first + mine.count) * words);
+  };
+  slice(st.x, d);
+  slice(st.counters, 1);
+  slice(st.moments, m);
+  if (g_rank != 0)
+    for (auto& h : st.pooled) std::fill(h.begin(), h.end(), 0);
+  st.chains = mine.count;
+  st.first_chain = mine.first;
 }
 
 void abort_all(const std::string& message, int code) {

@@ -36,6 +36,10 @@ Range range_of(uint64_t items);
 // the same sum in any order). A no-op with one rank.
 void allgather_state(EnsembleState& st);
 
+// The inverse: keeps this rank's range of a whole ensemble (a resumed checkpoint), the pooled
+// histograms on rank 0 only (so that the next gather sums them once). A no-op with one rank.
+void keep_own_range(EnsembleState& st);
+
 // Ends every rank at once with `code` after printing `message` (the failing rank's error):
 // no rank waits forever for one that stopped.
 [[noreturn]] void abort_all(const std::string& message, int code);

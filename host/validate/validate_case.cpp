@@ -30,7 +30,9 @@ SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunCo
   SamplerResult r;
   r.role = role;
   const RunSpec& spec = role.spec;
-  if (!st.initialised() || st.next_step < spec.schedule.steps)
+  // A rank's share of a resumed ensemble (MPI) goes through run_to_end even when it is
+  // complete: run_to_end ends by gathering the whole ensemble.
+  if (!st.initialised() || st.next_step < spec.schedule.steps || st.chains != spec.chains)
     run_to_end(backend, spec, st, control, &r.seconds);
   ProfileRange range("reduction");
   for (const auto& c : st.counters) {

@@ -144,11 +144,13 @@ int run_validation_suite(const SuiteOptions& given) {
   }
   // Under MPI every rank runs every case on its range of chains; rank 0 alone writes.
   const bool writer = parallel::root();
-  if (parallel::size() > 1 && (!opt.checkpoint.empty() || !opt.resume.empty()))
-    bad_input(!opt.checkpoint.empty() ? "--checkpoint" : "--resume",
-              !opt.checkpoint.empty() ? opt.checkpoint : opt.resume,
-              "checkpoints of a run over several MPI ranks are not supported yet: run on one "
-              "rank to checkpoint");
+  const uint64_t ranks = static_cast<uint64_t>(parallel::size());
+  for (const auto& c : cases)
+    for (const auto& s : c.samplers)
+      if (s.spec.chains < ranks)
+        bad_input("mpirun", ranks,
+                  "more ranks than the " + std::to_string(s.spec.chains) + " chains of case " +
+                      c.name + " (" + s.role + "): use fewer ranks or more --chains");
   const std::string fingerprint = run_fingerprint(files, cases, opt, backend->name());
   Checkpoint ck;
   ck.completed_cases = nlohmann::json::array();
@@ -227,6 +229,9 @@ int run_validation_suite(const SuiteOptions& given) {
     if (ci == ck.case_index && !opt.resume.empty()) {
       progress.finished = std::move(ck.finished);
       progress.current = std::move(ck.current);
+      // A checkpoint holds the whole ensemble (below): each rank resumes its own range of it,
+      // whatever the number of ranks that wrote it.
+      if (progress.current.initialised()) parallel::keep_own_range(progress.current);
     }
     CheckpointFn save;
     if (!ck_path.empty())
@@ -236,10 +241,13 @@ int run_validation_suite(const SuiteOptions& given) {
         snap.case_index = ci;
         snap.finished = p.finished;
         snap.current = p.current;
-        report.exclusive([&](const nlohmann::json& done) {
-          snap.completed_cases = done["cases"];
-          save_checkpoint(ck_path, snap);
-        });
+        // The whole ensemble, so the checkpoint is the one-process run's; rank 0 writes it.
+        parallel::allgather_state(snap.current);
+        if (writer)
+          report.exclusive([&](const nlohmann::json& done) {
+            snap.completed_cases = done["cases"];
+            save_checkpoint(ck_path, snap);
+          });
         if (abort_after > 0 && ++written >= abort_after) std::_Exit(137);
       };
     const CaseResult r = run_case(c, *backend, control, &progress, save);

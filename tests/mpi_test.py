@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""A run over MPI ranks fails as a whole (issue 13): bad input makes every rank exit 2 with the
-message, before any sampling; a rank killed mid-run ends the whole run within seconds with a
-non-zero exit (no rank waits forever in a collective). Arguments: mpirun, the orbitmc binary."""
+"""Runs over MPI ranks (issue 13). They fail as a whole: bad input makes every rank exit 2 with
+the message, before any sampling; a rank killed mid-run ends the whole run within seconds with
+a non-zero exit (no rank waits forever in a collective). And a 2-rank run killed after a
+checkpoint gives the one-process run's report when resumed on 2 ranks, and so does that resumed
+run's own last checkpoint (its samplers all finished) resumed on 3: a re-split. Arguments: mpirun,
+the orbitmc binary, a case file."""
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+from same_report_test import differences, strip
 
 MPIRUN_FLAGS = ["--allow-run-as-root", "--oversubscribe"]
 
@@ -49,12 +54,41 @@ def killed_rank(mpirun, orbitmc, out):
     print(f"killed rank: the run ended {took:.1f} s later with exit {p.returncode}")
 
 
-def main(mpirun, orbitmc):
+def same_report(first, second):
+    import json
+    with open(first) as f, open(second) as g:
+        diffs = list(differences(strip(json.load(f)), strip(json.load(g))))
+    assert not diffs, "reports differ:\n" + "\n".join(diffs[:20])
+
+
+def checkpoint_resume(mpirun, orbitmc, case, tmp):
+    run = [orbitmc, "run", case, "--backend", "cpu", "--quick", "--quiet", "--no-html"]
+    one = os.path.join(tmp, "one")
+    subprocess.run(run + ["--out", one], check=True, capture_output=True, timeout=300)
+    ck = os.path.join(tmp, "ck.json")
+    env = dict(os.environ, ORBITMC_ABORT_AFTER_CHECKPOINTS="3")
+    p = subprocess.run([mpirun] + MPIRUN_FLAGS + ["-np", "2"] + run +
+                       ["--out", os.path.join(tmp, "killed"), "--checkpoint", ck,
+                        "--checkpoint-every", "100"], env=env, capture_output=True, text=True,
+                       timeout=300)
+    assert p.returncode != 0, "the run meant to die after its third checkpoint exited 0"
+    assert os.path.exists(ck), "no checkpoint was written"
+    for np in ("2", "3"):  # the killed run's checkpoint on 2; then the finished run's, on 3
+        out = os.path.join(tmp, f"resumed{np}")
+        subprocess.run([mpirun] + MPIRUN_FLAGS + ["-np", np] + run +
+                       ["--out", out, "--resume", ck], check=True, capture_output=True,
+                       timeout=300)
+        same_report(os.path.join(one, "report.json"), os.path.join(out, "report.json"))
+        print(f"checkpoint of 2 ranks resumed on {np}: the one-process report")
+
+
+def main(mpirun, orbitmc, case):
     with tempfile.TemporaryDirectory() as tmp:
         bad_input(mpirun, orbitmc, os.path.join(tmp, "bad"))
         killed_rank(mpirun, orbitmc, os.path.join(tmp, "killed"))
+        checkpoint_resume(mpirun, orbitmc, case, tmp)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    sys.exit(main(*sys.argv[1:4]))
