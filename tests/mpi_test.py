@@ -3,7 +3,8 @@
 the message, before any sampling; a rank killed mid-run ends the whole run within seconds with
 a non-zero exit (no rank waits forever in a collective). And a 2-rank run killed after a
 checkpoint gives the one-process run's report when resumed on 2 ranks, and so does that resumed
-run's own last checkpoint (its samplers all finished) resumed on 3: a re-split. Arguments: mpirun,
+run's own last checkpoint (its samplers all finished) resumed on 3: a re-split. An experiment
+over 3 ranks gives the one-process experiment.json and the same final states, byte for byte. Arguments: mpirun,
 the orbitmc binary, a case file."""
 import os
 import signal
@@ -82,11 +83,30 @@ def checkpoint_resume(mpirun, orbitmc, case, tmp):
         print(f"checkpoint of 2 ranks resumed on {np}: the one-process report")
 
 
+def experiment_over_ranks(mpirun, orbitmc, tmp):
+    cmd = [orbitmc, "experiment", "relu", "--backend", "cpu", "--seeds", "7", "--steps", "300",
+           "--log-every", "50", "--noise", "sgd,langevin", "--no-html", "--quiet",
+           "--save-states"]
+    one, three = os.path.join(tmp, "x1"), os.path.join(tmp, "x3")
+    subprocess.run(cmd + ["--out", one], check=True, capture_output=True, timeout=300)
+    subprocess.run([mpirun] + MPIRUN_FLAGS + ["-np", "3"] + cmd + ["--out", three], check=True,
+                   capture_output=True, timeout=300)
+    same_report(os.path.join(one, "experiment.json"), os.path.join(three, "experiment.json"))
+    states = sorted(os.listdir(os.path.join(one, "states")))
+    assert states, "no states were written"
+    for f in states:
+        with open(os.path.join(one, "states", f), "rb") as a, \
+                open(os.path.join(three, "states", f), "rb") as b:
+            assert a.read() == b.read(), f"states/{f} differs over 3 ranks"
+    print(f"experiment over 3 ranks: the one-process report and {len(states)} state files")
+
+
 def main(mpirun, orbitmc, case):
     with tempfile.TemporaryDirectory() as tmp:
         bad_input(mpirun, orbitmc, os.path.join(tmp, "bad"))
         killed_rank(mpirun, orbitmc, os.path.join(tmp, "killed"))
         checkpoint_resume(mpirun, orbitmc, case, tmp)
+        experiment_over_ranks(mpirun, orbitmc, tmp)
     return 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Two validation reports hold the same results (issue 13: a run over MPI ranks against the
-one-process run). Every number and verdict must be equal exactly; only what describes the
+"""Two reports (validation report.json, or experiment.json) hold the same results (issue 13: a
+run over MPI ranks against the one-process run). Every number and verdict must be equal exactly; only what describes the
 invocation may differ: when and how it ran (created_utc, command, ranks, threads) and how long
 it took (keys ending in "seconds" or "per_second"). Usage: same_report_test.py A/report.json B/report.json"""
 import json
@@ -40,9 +40,10 @@ def main(first, second):
     diffs = list(differences(a, b))
     for d in diffs[:40]:
         print(d)
-    cases = len(a.get("cases", []))
-    print(f"{cases} cases compared, {len(diffs)} differences")
-    return 1 if diffs or cases == 0 else 0
+    unit = "cases" if "cases" in a else "runs"
+    items = len(a.get(unit, []))
+    print(f"{items} {unit} compared, {len(diffs)} differences")
+    return 1 if diffs or items == 0 else 0
 
 
 if __name__ == "__main__":

@@ -205,9 +205,6 @@ int run_cli(int argc, char** argv) {
       if (experiment->count("--eta")) xs.settings.set("eta", x_eta, "--eta");
       for (const auto& a : x_set) xs.settings.set_text(a, "--set");
       if (xs.out_dir.empty()) orbitmc::bad_input("--out", "\"\"", "name a folder");
-      if (orbitmc::parallel::size() > 1)
-        orbitmc::bad_input("mpirun", orbitmc::parallel::size(),
-                           "experiments run on one process for now: start it without mpirun");
       xs.command_line = opt.command_line;
       xo.progress = !x_quiet;
       xo.html = !x_no_html;

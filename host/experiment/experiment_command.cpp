@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "backend/backend.hpp"
 #include "experiment/experiment_registry.hpp"
@@ -15,6 +16,7 @@
 #include "input_error.hpp"
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
+#include "parallel/ranks.hpp"
 #if ORBITMC_HAVE_CUDA
 #include "kernels/run_chains.cuh"
 #endif
@@ -46,6 +48,7 @@ int run_experiment_command(const ExperimentOptions& opt) {
   check_experiment_memory(*ex, spec, memory_budget());
 #if ORBITMC_HAVE_CUDA
   if (spec.backend == "cuda") {
+    cuda::use_device(parallel::local_rank());  // one GPU per rank of a node, round robin
     // On the device: each seed's data (at most its problem) and its state, scratch and
     // tallies, in float and double words; refused now rather than by a failed allocation.
     uint64_t free_bytes = 0, total_bytes = 0;
@@ -61,15 +64,21 @@ int run_experiment_command(const ExperimentOptions& opt) {
                     " MB free; use fewer seeds or --backend cpu");
   }
 #endif
-  OutputFolder folder(spec.out_dir, "experiment.json", "page");
+  // Under MPI every rank trains its range of seeds; rank 0 alone writes.
+  const bool writer = parallel::root();
+  if (spec.seeds < static_cast<uint64_t>(parallel::size()))
+    bad_input("mpirun", parallel::size(),
+              "more ranks than the " + std::to_string(spec.seeds) + " seeds: use fewer ranks");
+  std::optional<OutputFolder> folder;
+  if (writer) folder.emplace(spec.out_dir, "experiment.json", "page");
   RunnerHooks hooks;
-  {
+  if (writer) {
     // A previous run's states must not stand beside this run's report.
     std::error_code ec;
     for (const auto& f : std::filesystem::directory_iterator(spec.out_dir + "/states", ec))
       if (f.path().extension() == ".npy") std::filesystem::remove(f.path(), ec);
   }
-  if (opt.save_states) {
+  if (opt.save_states && writer) {
     hooks.states_dir = spec.out_dir + "/states";
     std::error_code ec;
     std::filesystem::create_directories(hooks.states_dir, ec);
@@ -77,15 +86,16 @@ int run_experiment_command(const ExperimentOptions& opt) {
   }
 
   const size_t planned = ex->variants().size() * spec.noises.size();
-  ReportWriter report(experiment_head(spec, planned), spec.out_dir + "/experiment.json");
+  ReportWriter report(experiment_head(spec, planned),
+                      writer ? spec.out_dir + "/experiment.json" : std::string());
   report.update([](nlohmann::json&) {});  // a previous run's report must not stand for this one
   const IncompleteOnInterrupt marker(report, spec.out_dir + "/experiment.json", "runs",
                                      "runs_planned");
 
-  const bool tty = opt.progress && ::isatty(2);
+  const bool tty = writer && opt.progress && ::isatty(2);
   hooks.on_run = [&](const std::vector<RunResult>& runs) {
     report.update([&](nlohmann::json& r) { r["runs"].push_back(run_json(runs.back())); });
-    if (opt.progress)
+    if (opt.progress && writer)
       std::fprintf(stderr, "%s%s / %s: %llu seeds x %llu steps in %.1f s\n", tty ? "\r" : "",
                    runs.back().variant.c_str(), runs.back().noise.c_str(),
                    static_cast<unsigned long long>(runs.back().seeds),
@@ -106,6 +116,7 @@ int run_experiment_command(const ExperimentOptions& opt) {
     r["summary"] = lines;
     r["complete"] = true;
   });
+  if (!writer) return 0;
   for (const std::string& l : lines) std::cout << l << "\n";
   std::cout << "report: " << spec.out_dir << "/experiment.json\n";
   std::cout.flush();

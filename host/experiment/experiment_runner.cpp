@@ -10,6 +10,7 @@
 #include "experiment/experiment_data.hpp"
 #include "input_error.hpp"
 #include "io/npy_write.hpp"
+#include "parallel/ranks.hpp"
 
 namespace orbitmc {
 namespace {
@@ -162,6 +163,22 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
     write_npy(hooks.states_dir + "/problems.npy", problems, {seeds, pw});
   const std::vector<uint64_t> logs = log_schedule(ex.steps(), ex.log_every(), spec.max_log_points);
 
+  // Under MPI this rank trains its range of the seeds (their global indices, so their noise and
+  // problems are a one-process run's); the whole ensemble is gathered at every log point.
+  const parallel::Range mine = parallel::range_of(seeds);
+  const std::vector<double> my_problems(problems.begin() + mine.first * pw,
+                                        problems.begin() + (mine.first + mine.count) * pw);
+  auto gathered = [&](const TrainingEnsemble& local) {
+    TrainingEnsemble all(local.dim, local.blocks, 0, spec.seed_offset);
+    all.seeds = seeds;
+    all.step = local.step;
+    all.x = parallel::allgather(local.x, seeds, local.dim);
+    all.tally = parallel::allgather(local.tally, seeds,
+                                    static_cast<uint64_t>(local.blocks) * BalanceTally::kWords);
+    all.counters = parallel::allgather(local.counters, seeds);
+    return all;
+  };
+
   std::vector<RunResult> runs;
   for (const Variant& v : ex.variants()) {
     const int dim = v.layout.dim();
@@ -185,15 +202,19 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
       r.log_steps = logs;
       for (const SeriesSpec& s : all_series(ex, v))
         r.series.push_back({s.name, s.caption, s.labels, s.reference, {}});
-      TrainingEnsemble e(dim, v.layout.blocks(), seeds, spec.seed_offset);
-      e.x = start;
-      const JobContext ctx{noise,        spec.beta, spec.seed,
-                           spec.threads, seeds,     spec.backend == "cuda"};
-      const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, problems);
+      TrainingEnsemble local(dim, v.layout.blocks(), mine.count,
+                             spec.seed_offset + static_cast<uint32_t>(mine.first));
+      local.x.assign(start.begin() + mine.first * dim,
+                     start.begin() + (mine.first + mine.count) * dim);
+      const JobContext ctx{noise,        spec.beta,  spec.seed,
+                           spec.threads, mine.count, spec.backend == "cuda"};
+      const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, my_problems);
       if (!hooks.states_dir.empty())
-        write_npy(states_file(hooks.states_dir, r, "initial"), e.x, {seeds, uint64_t(dim)});
+        write_npy(states_file(hooks.states_dir, r, "initial"), start, {seeds, uint64_t(dim)});
+      TrainingEnsemble e = local;  // the whole ensemble (one rank: the same)
       for (uint64_t n : logs) {
-        if (n > e.step) job->advance(e, n);
+        if (n > local.step) job->advance(local, n);
+        e = parallel::size() > 1 ? gathered(local) : local;
         record(ex, v, e, problems, pw, own, r.series);
         if (hooks.on_progress)
           hooks.on_progress(

@@ -67,6 +67,7 @@ namespace {
 template <class T>
 std::vector<T> allgather_blocks(const std::vector<T>& mine, uint64_t items, uint64_t words_per_item,
                                 MPI_Datatype type) {
+  if (g_size == 1) return mine;
   std::vector<int> counts(g_size), displs(g_size);
   uint64_t at = 0;
   for (int r = 0; r < g_size; ++r) {
@@ -84,6 +85,33 @@ std::vector<T> allgather_blocks(const std::vector<T>& mine, uint64_t items, uint
   return all;
 }
 }  // namespace
+
+std::vector<float> allgather(const std::vector<float>& mine, uint64_t items, uint64_t words) {
+  return allgather_blocks(mine, items, words, MPI_FLOAT);
+}
+std::vector<double> allgather(const std::vector<double>& mine, uint64_t items, uint64_t words) {
+  return allgather_blocks(mine, items, words, MPI_DOUBLE);
+}
+std::vector<ChainCounters> allgather(const std::vector<ChainCounters>& mine, uint64_t items) {
+  static_assert(sizeof(ChainCounters) == 3 * sizeof(uint32_t), "counters are three words");
+  std::vector<uint32_t> words(mine.size() * 3);
+  for (size_t i = 0; i < mine.size(); ++i) {
+    words[3 * i] = mine[i].rejected;
+    words[3 * i + 1] = mine[i].failed;
+    words[3 * i + 2] = mine[i].diverged;
+  }
+  words = allgather_blocks(words, items, 3, MPI_UINT32_T);
+  std::vector<ChainCounters> all(words.size() / 3);
+  for (size_t i = 0; i < all.size(); ++i)
+    all[i] = ChainCounters{words[3 * i], words[3 * i + 1], words[3 * i + 2]};
+  return all;
+}
+#else
+std::vector<float> allgather(const std::vector<float>& mine, uint64_t, uint64_t) { return mine; }
+std::vector<double> allgather(const std::vector<double>& mine, uint64_t, uint64_t) { return mine; }
+std::vector<ChainCounters> allgather(const std::vector<ChainCounters>& mine, uint64_t) {
+  return mine;
+}
 #endif
 
 void allgather_state(EnsembleState& st) {
@@ -91,21 +119,10 @@ void allgather_state(EnsembleState& st) {
   if (g_size == 1) return;
   uint64_t total = st.chains;
   MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-  static_assert(sizeof(ChainCounters) == 3 * sizeof(uint32_t), "counters are three words");
-  std::vector<uint32_t> words(st.chains * 3);
-  for (uint64_t i = 0; i < st.chains; ++i) {
-    words[3 * i] = st.counters[i].rejected;
-    words[3 * i + 1] = st.counters[i].failed;
-    words[3 * i + 2] = st.counters[i].diverged;
-  }
-  st.x = allgather_blocks(st.x, total, st.dim, MPI_DOUBLE);
-  st.moments = allgather_blocks(st.moments, total,
-                                static_cast<uint64_t>(st.observed) * EnsembleState::kMomentWords,
-                                MPI_DOUBLE);
-  words = allgather_blocks(words, total, 3, MPI_UINT32_T);
-  st.counters.resize(total);
-  for (uint64_t i = 0; i < total; ++i)
-    st.counters[i] = ChainCounters{words[3 * i], words[3 * i + 1], words[3 * i + 2]};
+  st.x = allgather(st.x, total, st.dim);
+  st.moments = allgather(st.moments, total,
+                         static_cast<uint64_t>(st.observed) * EnsembleState::kMomentWords);
+  st.counters = allgather(st.counters, total);
   for (auto& h : st.pooled)
     MPI_Allreduce(MPI_IN_PLACE, h.data(), static_cast<int>(h.size()), MPI_UINT64_T, MPI_SUM,
                   MPI_COMM_WORLD);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "run/ensemble_state.hpp"
 
@@ -30,6 +31,12 @@ struct Range {
   uint64_t count = 0;
 };
 Range range_of(uint64_t items);
+
+// Every rank's block of `words` per item (rank r holds range_of(items) of them), concatenated
+// in item order on every rank. With one rank: `mine`.
+std::vector<float> allgather(const std::vector<float>& mine, uint64_t items, uint64_t words);
+std::vector<double> allgather(const std::vector<double>& mine, uint64_t items, uint64_t words);
+std::vector<ChainCounters> allgather(const std::vector<ChainCounters>& mine, uint64_t items);
 
 // Replaces every rank's state (its range of chains) by the whole ensemble in chain order on
 // every rank: positions, counters and moments gathered, pooled histograms summed (integers:
