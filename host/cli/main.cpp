@@ -71,7 +71,6 @@ int run_cli(int argc, char** argv) {
   app.require_subcommand(1);
 
   orbitmc::SuiteOptions opt;
-  orbitmc::block_interrupts();  // before any thread starts: they all inherit the mask
   opt.cases_dir = orbitmc::shipped_data_folder();  // empty: validate then needs --cases
   std::string run_case_path;
   double correction_scale = 1.0;
@@ -251,6 +250,7 @@ int run_cli(int argc, char** argv) {
 // rank (exit status 2 or more) ends every rank at once: the others may be waiting in a
 // collective for it, and a run must fail, not hang.
 int main(int argc, char** argv) {
+  orbitmc::block_interrupts();  // before any thread starts (MPI's too): they inherit the mask
   orbitmc::parallel::init(&argc, &argv);
   const int code = run_cli(argc, argv);
   if (code >= 2 && orbitmc::parallel::size() > 1) orbitmc::parallel::abort_all("", code);
