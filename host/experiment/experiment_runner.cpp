@@ -211,16 +211,24 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
       const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, my_problems);
       if (!hooks.states_dir.empty())
         write_npy(states_file(hooks.states_dir, r, "initial"), start, {seeds, uint64_t(dim)});
-      TrainingEnsemble e = local;  // the whole ensemble (one rank: the same)
+      // The whole ensemble: the local one, or under MPI every rank's seeds gathered (a copy
+      // only then: an ensemble of 10^6 seeds is gigabytes).
+      TrainingEnsemble all(dim, v.layout.blocks(), 0, spec.seed_offset);
+      const TrainingEnsemble* whole = &local;
       for (uint64_t n : logs) {
         if (n > local.step) job->advance(local, n);
-        e = parallel::size() > 1 ? gathered(local) : local;
+        if (parallel::size() > 1) {
+          all = gathered(local);
+          whole = &all;
+        }
+        const TrainingEnsemble& e = *whole;
         record(ex, v, e, problems, pw, own, r.series);
         if (hooks.on_progress)
           hooks.on_progress(
               r.variant + " / " + r.noise, n, ex.steps(),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       }
+      const TrainingEnsemble& e = *whole;
       const std::vector<std::string> names = ex.metrics(v);
       std::vector<double> out(names.size());
       for (const std::string& name : names)
