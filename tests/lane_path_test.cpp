@@ -126,12 +126,13 @@ void scalar_steps(const S& s, std::vector<double>& x, std::vector<ChainCounters>
 // The same on a vector path, through its entry point (no observations).
 template <class S>
 void lane_steps(simd::LanePath path, const S& s, std::vector<double>& x,
-                std::vector<ChainCounters>& c, int steps) {
+                std::vector<ChainCounters>& c, int steps, uint64_t first_chain = 0) {
   const uint64_t lanes = static_cast<uint64_t>(simd::lane_count(path));
   simd::LaneJob job;
   job.x = x.data();
   job.counters = c.data();
   job.chains = c.size();
+  job.first_chain = first_chain;  // global index of x's first chain (its noise)
   job.first = 0;
   job.last = (c.size() + lanes - 1) / lanes * lanes;
   job.n0 = 0;
@@ -279,6 +280,60 @@ TEST(LanePath, ResultsDoNotDependOnTheThreadCount) {
     }
     EXPECT_GT(rejected, 0u) << "MALA at h = 1e-3 on relu rejects some proposals";
   }
+}
+
+// The same chains in groups that start elsewhere (as on an MPI rank's range), with some lanes
+// diverged: every chain's state and counters are the same, bit for bit.
+template <class S>
+void expect_grouping_free(const S& s, const std::string& what) {
+  const int d = s.model.layout.dim();
+  const size_t chains = 53, shift = 5;
+  std::vector<double> x0(chains * d);
+  for (size_t i = 0; i < chains; ++i) {
+    std::vector<float> z(d);
+    normals(NoiseKey{5}, kStreamInit, static_cast<uint32_t>(i), 0, d, z.data());
+    for (int k = 0; k < d; ++k) x0[i * d + k] = 0.7 * z[k] + (z[k] < 0 ? -0.3 : 0.3);
+  }
+  for (const simd::LanePath path : lane_paths()) {
+    std::vector<double> xa = x0;
+    std::vector<ChainCounters> ca(chains);
+    lane_steps(path, s, xa, ca, 40);
+    std::vector<double> xb(x0.begin() + shift * d, x0.end());
+    std::vector<ChainCounters> cb(chains - shift);
+    lane_steps(path, s, xb, cb, 40, shift);
+    uint64_t diverged = 0;
+    for (size_t i = shift; i < chains; ++i) {
+      const ChainCounters &a = ca[i], &b = cb[i - shift];
+      ASSERT_EQ(a.diverged, b.diverged) << what << " chain " << i;
+      ASSERT_EQ(a.rejected, b.rejected) << what << " chain " << i;
+      ASSERT_EQ(a.failed, b.failed) << what << " chain " << i;
+      diverged += a.diverged != 0;
+      for (int k = 0; k < d; ++k)
+        ASSERT_EQ(xa[i * d + k], xb[(i - shift) * d + k])
+            << simd::lane_name(path) << " " << what << " chain " << i;
+    }
+    EXPECT_GT(diverged, 0u) << what << ": some lanes must diverge for the test to mean anything";
+    EXPECT_LT(diverged, chains - shift) << what;
+  }
+}
+
+TEST(LanePath, AChainsNumbersDoNotDependOnItsNeighbours) {
+  BlockSigmaModel<float, FixedLayout<1, 1, 3>> m{};
+  m.sigma0 = 1.0f;
+  m.width = 0.3f;
+  auto with = [](auto s, float h, float bound) {
+    s.p.h = h;
+    s.p.kappa = 10.0f;
+    s.p.bound = bound;
+    return s;
+  };
+  expect_grouping_free(with(sampler_over<AmbientEM>(m), 0.02f, 1.3f), "ambient_em");
+  expect_grouping_free(with(sampler_over<AmbientLM>(m), 0.02f, 1.3f), "ambient_lm");
+  expect_grouping_free(with(sampler_over<AmbientMALA>(m), 0.02f, 1.3f), "ambient_mala");
+  expect_grouping_free(with(sampler_over<ConstrainedProjection>(m), 0.02f, 1.3f),
+                       "constrained_projection");
+  expect_grouping_free(with(sampler_over<ConstrainedMetropolis>(m), 0.6f, 1.3f),
+                       "constrained_metropolis");
 }
 
 TEST(LanePath, DivergedChainsFreezeAsOnTheScalarPath) {

@@ -85,15 +85,18 @@ void run_lanes(const S& s, const LaneJob& job) {
     uint64_t next = job.next_sample;
     uint64_t si = job.sample_index;
     for (uint64_t n = job.n0; n < job.n1; ++n) {
+      // One call of the step, whether or not a lane is dead: two inlined copies may be compiled
+      // with different floating-point contractions, and a chain's numbers would then depend on
+      // its neighbours in the group (on the ranks' ranges under MPI).
       const auto dead = c.diverged != I(0);
-      if (!xsimd::any(dead)) {
-        s.step(x, mem.work, c, job.key, chain, n);
-      } else {
-        if (xsimd::all(dead)) break;
-        F* saved = mem.backup();
+      const bool any_dead = xsimd::any(dead);
+      if (any_dead && xsimd::all(dead)) break;
+      F* saved = mem.backup();
+      const Counters<I> before = c;
+      if (any_dead)
         for (int k = 0; k < d; ++k) saved[k] = x[k];
-        const Counters<I> before = c;
-        s.step(x, mem.work, c, job.key, chain, n);
+      s.step(x, mem.work, c, job.key, chain, n);
+      if (any_dead) {
         const auto keep = xsimd::bool_cast(dead);
         for (int k = 0; k < d; ++k) x[k] = xsimd::select(keep, saved[k], x[k]);
         c.rejected = xsimd::select(dead, before.rejected, c.rejected);
