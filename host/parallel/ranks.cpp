@@ -55,11 +55,16 @@ int size() { return g_size; }
 int local_rank() { return g_local_rank; }
 int local_size() { return g_local_size; }
 
-Range range_of(uint64_t items) {
-  const uint64_t r = static_cast<uint64_t>(g_rank), n = static_cast<uint64_t>(g_size);
-  const uint64_t first = items * r / n, last = items * (r + 1) / n;
+namespace {
+// Rank r's share of `items`: the one formula for every rank's range.
+Range range_of_rank(uint64_t items, int r) {
+  const uint64_t n = static_cast<uint64_t>(g_size), ru = static_cast<uint64_t>(r);
+  const uint64_t first = items * ru / n, last = items * (ru + 1) / n;
   return Range{first, last - first};
 }
+}  // namespace
+
+Range range_of(uint64_t items) { return range_of_rank(items, g_rank); }
 
 #if ORBITMC_HAVE_MPI
 namespace {
@@ -71,8 +76,7 @@ std::vector<T> allgather_blocks(const std::vector<T>& mine, uint64_t items, uint
   std::vector<int> counts(g_size), displs(g_size);
   uint64_t at = 0;
   for (int r = 0; r < g_size; ++r) {
-    const uint64_t first = items * r / g_size, last = items * (r + 1) / g_size;
-    const uint64_t words = (last - first) * words_per_item;
+    const uint64_t words = range_of_rank(items, r).count * words_per_item;
     if (words > 0x7fffffffull || at > 0x7fffffffull)
       throw std::runtime_error("allgather: more than 2^31 words per rank (use more ranks)");
     counts[r] = static_cast<int>(words);

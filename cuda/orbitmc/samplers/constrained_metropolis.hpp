@@ -82,9 +82,11 @@ struct ConstrainedMetropolis : SamplerBase<Model> {
     const V u = uniform01<T>(key, kStreamAccept, chain, n);
     const auto accept = reversible & om::finite(log_alpha) & (om::log(u) < log_alpha);
     commit_or_diverge(d, x, y, p.bound, c, accept);
-    // Failures and rejections keep x; a NaN state must not pass as either.
-    om::count_where(c.failed, state_is_sane(d, x, p.bound, c, !reversible));
-    om::count_where(c.rejected, state_is_sane(d, x, p.bound, c, reversible & !accept));
+    // Failures and rejections keep x (accept implies reversible); a NaN state must not pass as
+    // either, so the bound is checked once for both.
+    const auto kept = state_is_sane(d, x, p.bound, c, !accept);
+    om::count_where(c.failed, kept & !reversible);
+    om::count_where(c.rejected, kept & reversible);
   }
 };
 
