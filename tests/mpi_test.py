@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
 """Runs over MPI ranks (issue 13). They fail as a whole: bad input makes every rank exit 2 with
 the message, before any sampling; a rank killed mid-run ends the whole run within seconds with
-a non-zero exit (no rank waits forever in a collective). And a 2-rank run killed after a
-checkpoint gives the one-process run's report when resumed on 2 ranks, and so does that resumed
-run's own last checkpoint (its samplers all finished) resumed on 3: a re-split. An experiment
+a non-zero exit (no rank waits forever in a collective). Checkpoints are written per rank and
+resumed on any number of ranks with the one-process report (checkpoint_resume). An experiment
 over 3 ranks gives the one-process experiment.json and the same final states, byte for byte. Arguments: mpirun,
 the orbitmc binary, a case file."""
 import os
@@ -62,25 +61,74 @@ def same_report(first, second):
     assert not diffs, "reports differ:\n" + "\n".join(diffs[:20])
 
 
+def checkpoint_files(ck):
+    """The part files beside checkpoint `ck` (checkpoint_parts.hpp: CK.g<gen>.part<r>of<R>)."""
+    folder, name = os.path.split(ck)
+    return sorted(f for f in os.listdir(folder) if f.startswith(name + ".g"))
+
+
+def run_killed(cmd, after, what):
+    env = dict(os.environ, ORBITMC_ABORT_AFTER_CHECKPOINTS=str(after))
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode != 0, f"{what}: the run meant to die after checkpoint {after} exited 0"
+
+
+def missing_part(mpirun, run, ck, tmp):
+    """A checkpoint whose part file is gone: every rank exits 2 naming it, before sampling."""
+    import shutil
+    copy = os.path.join(tmp, "copy")
+    os.mkdir(copy)
+    for f in [os.path.basename(ck)] + checkpoint_files(ck):
+        shutil.copy(os.path.join(os.path.dirname(ck), f), copy)
+    gone = checkpoint_files(ck)[-1]
+    os.remove(os.path.join(copy, gone))
+    p = subprocess.run([mpirun] + MPIRUN_FLAGS + ["-np", "2"] + run +
+                       ["--out", os.path.join(tmp, "nopart"), "--resume",
+                        os.path.join(copy, os.path.basename(ck))],
+                       capture_output=True, text=True, timeout=120)
+    text = p.stdout + p.stderr
+    assert p.returncode == 2, f"missing part: exit {p.returncode}, want 2\n{text}"
+    assert gone in text and "missing" in text, f"missing part: not named\n{text}"
+    print(f"a missing part file ({gone}): exit 2 naming it")
+
+
 def checkpoint_resume(mpirun, orbitmc, case, tmp):
+    """Each rank writes its part; rank 0 commits them (checkpoint_parts.hpp). A chain of killed
+    and resumed runs over 2, then 3 ranks, then one process, then 2 again (each a re-split)
+    gives the one-process report, and only the committed generation's parts stay on disk."""
     run = [orbitmc, "run", case, "--backend", "cpu", "--quick", "--quiet", "--no-html"]
     one = os.path.join(tmp, "one")
     subprocess.run(run + ["--out", one], check=True, capture_output=True, timeout=300)
-    ck = os.path.join(tmp, "ck.json")
-    env = dict(os.environ, ORBITMC_ABORT_AFTER_CHECKPOINTS="3")
-    p = subprocess.run([mpirun] + MPIRUN_FLAGS + ["-np", "2"] + run +
-                       ["--out", os.path.join(tmp, "killed"), "--checkpoint", ck,
-                        "--checkpoint-every", "100"], env=env, capture_output=True, text=True,
-                       timeout=300)
-    assert p.returncode != 0, "the run meant to die after its third checkpoint exited 0"
+    ck = os.path.join(tmp, "ck.cbor")
+    # Past the first sampler's burn-in (1 500 steps) by the third checkpoint: the pooled
+    # histograms the parts hold are not empty, and a re-split must count them once.
+    every = ["--checkpoint-every", "700"]
+    run_killed([mpirun] + MPIRUN_FLAGS + ["-np", "2"] + run +
+               ["--out", os.path.join(tmp, "k2"), "--checkpoint", ck] + every, 3, "2 ranks")
     assert os.path.exists(ck), "no checkpoint was written"
-    for np in ("2", "3"):  # the killed run's checkpoint on 2; then the finished run's, on 3
-        out = os.path.join(tmp, f"resumed{np}")
-        subprocess.run([mpirun] + MPIRUN_FLAGS + ["-np", np] + run +
-                       ["--out", out, "--resume", ck], check=True, capture_output=True,
-                       timeout=300)
-        same_report(os.path.join(one, "report.json"), os.path.join(out, "report.json"))
-        print(f"checkpoint of 2 ranks resumed on {np}: the one-process report")
+    parts = checkpoint_files(ck)
+    assert parts == [os.path.basename(ck) + f".g3.part{r}of2" for r in range(2)], parts
+    print(f"killed on 2 ranks after 3 checkpoints: the manifest and {parts}")
+    missing_part(mpirun, run, ck, tmp)
+
+    run_killed([mpirun] + MPIRUN_FLAGS + ["-np", "3"] + run +
+               ["--out", os.path.join(tmp, "k3"), "--resume", ck] + every, 2, "3 ranks")
+    parts = checkpoint_files(ck)
+    assert parts == [os.path.basename(ck) + f".g5.part{r}of3" for r in range(3)], parts
+    print(f"resumed on 3 ranks, killed after 2 more checkpoints: {parts}")
+
+    out = os.path.join(tmp, "resumed1")
+    subprocess.run(run + ["--out", out, "--resume", ck] + every, check=True,
+                   capture_output=True, timeout=300)
+    same_report(os.path.join(one, "report.json"), os.path.join(out, "report.json"))
+    assert checkpoint_files(ck) == [], f"parts left beside a whole checkpoint: {checkpoint_files(ck)}"
+    print("the 3 ranks' checkpoint resumed by one process: the one-process report, one file")
+
+    out = os.path.join(tmp, "resumed2")
+    subprocess.run([mpirun] + MPIRUN_FLAGS + ["-np", "2"] + run + ["--out", out, "--resume", ck],
+                   check=True, capture_output=True, timeout=300)
+    same_report(os.path.join(one, "report.json"), os.path.join(out, "report.json"))
+    print("that whole checkpoint resumed on 2 ranks: the one-process report")
 
 
 def experiment_over_ranks(mpirun, orbitmc, tmp):

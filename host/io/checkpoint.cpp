@@ -11,6 +11,7 @@
 
 #include "input_error.hpp"
 #include "io/atomic_file.hpp"
+#include "parallel/ranks.hpp"
 #include "run/memory_budget.hpp"
 
 namespace orbitmc {
@@ -31,6 +32,10 @@ constexpr size_t kTrailer = 16;  // payload length, then checksum, 8 little-endi
 constexpr int kMaxDepth = 32;
 // Larger than any compiled model's dimension; bounds the per-chain arithmetic below.
 constexpr uint64_t kMaxDim = 1u << 16;
+// Chain indices are 32-bit (case files, the CLI); a part's first chain is one of them.
+constexpr uint64_t kMaxChains = 0xffffffffull;
+// More ranks than any run has; bounds the range arithmetic of parallel::range_of.
+constexpr uint64_t kMaxRanks = 1u << 24;
 
 [[noreturn]] void invalid(const std::string& what) { throw InputError(what); }
 
@@ -180,19 +185,22 @@ bool has_content(const EnsembleState& s) {
          !s.moments.empty() || !s.pooled.empty();
 }
 
-// Every size of `s` against the state allocate_state makes for `spec`, then its values.
+// Every size of `s` against the state allocate_state makes for `spec` (for the chains
+// [first, first + count) of its ensemble), then its values.
 void check_state_fits(const EnsembleState& s, const RunSpec& spec, bool finished,
-                      const std::string& where) {
+                      const std::string& where, parallel::Range range) {
   const uint64_t dim = static_cast<uint64_t>(model_dimension(spec.model));
   const uint64_t observed = spec.observe.size();
-  if (s.chains != spec.chains)
-    invalid(where + ".chains = " + str(s.chains) + ", the run has " + str(spec.chains));
+  if (s.first_chain != range.first || s.chains != range.count)
+    invalid(where + " holds chains [" + str(s.first_chain) + ", " + str(s.first_chain + s.chains) +
+            "), expected [" + str(range.first) + ", " + str(range.first + range.count) +
+            ") of the run's " + str(spec.chains));
   if (s.dim < 0 || static_cast<uint64_t>(s.dim) != dim)
     invalid(where + ".dim = " + str(s.dim) + ", the model has " + str(dim));
   if (s.observed < 0 || static_cast<uint64_t>(s.observed) != observed)
     invalid(where + ".observed = " + str(s.observed) + ", the run observes " + str(observed));
-  // spec.chains < 2^32 (case files), dim and observed are small: none of these overflows.
-  const uint64_t chains = spec.chains;
+  // chains < 2^32 (case files), dim and observed are small: none of these overflows.
+  const uint64_t chains = s.chains;
   const auto sized = [&](size_t have, uint64_t want, const char* what, const char* expected) {
     if (have != want)
       invalid(where + "." + what + " has " + str(have) + " entries, expected " + expected + " = " +
@@ -213,6 +221,33 @@ void check_state_fits(const EnsembleState& s, const RunSpec& spec, bool finished
   check_state_values(s, where);
 }
 
+// The "parts" member: a manifest's {ranks, generation, finished, current_step} or a part's
+// {ranks, generation, rank}.
+CheckpointParts parts_from_json(const json& j) {
+  const std::string where = "checkpoint.parts";
+  if (!j.is_object()) invalid(where + " is a " + std::string(j.type_name()) + ", not an object");
+  only_keys(j, {"ranks", "generation", "rank", "finished", "current_step"}, where);
+  CheckpointParts p;
+  p.ranks = unsigned_of(member(j, "ranks", where), where + ".ranks");
+  if (p.ranks < 1 || p.ranks > kMaxRanks)
+    invalid(where + ".ranks = " + str(p.ranks) + ": must be in [1, " + str(kMaxRanks) + "]");
+  p.generation = unsigned_of(member(j, "generation", where), where + ".generation");
+  if (j.contains("rank")) {
+    if (j.contains("finished") || j.contains("current_step"))
+      invalid(where + " has both a part's field (rank) and a manifest's (finished, current_step)");
+    const uint64_t rank = unsigned_of(j["rank"], where + ".rank");
+    if (rank >= p.ranks)
+      invalid(where + ".rank = " + str(rank) + ": must be below ranks = " + str(p.ranks));
+    p.rank = static_cast<int64_t>(rank);
+    return p;
+  }
+  p.finished = unsigned_of(member(j, "finished", where), where + ".finished");
+  const json& step = member(j, "current_step", where);
+  p.has_current = !step.is_null();
+  if (p.has_current) p.current_step = unsigned_of(step, where + ".current_step");
+  return p;
+}
+
 }  // namespace
 
 nlohmann::json state_to_json(const EnsembleState& s) {
@@ -223,17 +258,24 @@ nlohmann::json state_to_json(const EnsembleState& s) {
     counters.push_back(c.failed);
     counters.push_back(c.diverged);
   }
-  return {{"chains", s.chains},       {"dim", s.dim},      {"observed", s.observed},
-          {"next_step", s.next_step}, {"x", s.x},          {"counters", counters},
-          {"moments", s.moments},     {"pooled", s.pooled}};
+  return {{"chains", s.chains},     {"first_chain", s.first_chain}, {"dim", s.dim},
+          {"observed", s.observed}, {"next_step", s.next_step},     {"x", s.x},
+          {"counters", counters},   {"moments", s.moments},         {"pooled", s.pooled}};
 }
 
 EnsembleState state_from_json(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) invalid(where + " is a " + std::string(j.type_name()) + ", not an object");
-  only_keys(j, {"chains", "dim", "observed", "next_step", "x", "counters", "moments", "pooled"},
+  only_keys(j,
+            {"chains", "first_chain", "dim", "observed", "next_step", "x", "counters", "moments",
+             "pooled"},
             where);
   EnsembleState s;
   s.chains = unsigned_of(member(j, "chains", where), where + ".chains");
+  if (j.contains("first_chain"))
+    s.first_chain = unsigned_of(j["first_chain"], where + ".first_chain");
+  if (s.first_chain > kMaxChains || s.chains > kMaxChains - s.first_chain)
+    invalid(where + " holds chains [" + str(s.first_chain) + ", " + str(s.first_chain) + " + " +
+            str(s.chains) + "): chain indices must be < 2^32");
   const uint64_t dim = unsigned_of(member(j, "dim", where), where + ".dim");
   const uint64_t observed = unsigned_of(member(j, "observed", where), where + ".observed");
   s.next_step = unsigned_of(member(j, "next_step", where), where + ".next_step");
@@ -317,6 +359,14 @@ std::string checkpoint_payload(const Checkpoint& c) {
             {"finished", json::array()}};
   for (const auto& s : c.finished) j["finished"].push_back(state_to_json(s));
   if (c.current.initialised()) j["current"] = state_to_json(c.current);
+  const CheckpointParts& p = c.parts;
+  if (p.is_part())
+    j["parts"] = {{"ranks", p.ranks}, {"generation", p.generation}, {"rank", p.rank}};
+  else if (p.is_manifest())
+    j["parts"] = {{"ranks", p.ranks},
+                  {"generation", p.generation},
+                  {"finished", p.finished},
+                  {"current_step", p.has_current ? json(p.current_step) : json(nullptr)}};
   std::string out;
   json::to_cbor(j, out);
   return out;
@@ -372,8 +422,10 @@ Checkpoint parse_checkpoint_bytes(const std::string& bytes, const std::string& p
 
   Checkpoint c;
   try {
-    only_keys(j, {"magic", "fingerprint", "completed_cases", "case_index", "finished", "current"},
-              "checkpoint");
+    only_keys(
+        j,
+        {"magic", "fingerprint", "completed_cases", "case_index", "finished", "current", "parts"},
+        "checkpoint");
     const json& fingerprint = member(j, "fingerprint", "checkpoint");
     if (!fingerprint.is_string()) invalid("checkpoint.fingerprint is not a string");
     c.fingerprint = fingerprint.get<std::string>();
@@ -389,6 +441,7 @@ Checkpoint parse_checkpoint_bytes(const std::string& bytes, const std::string& p
     for (size_t i = 0; i < finished.size(); ++i)
       c.finished.push_back(state_from_json(finished[i], "finished[" + str(i) + "]"));
     if (j.contains("current")) c.current = state_from_json(j["current"], "current");
+    if (j.contains("parts")) c.parts = parts_from_json(j["parts"]);
   } catch (const nlohmann::json::exception& e) {
     bad_input("--resume", path, std::string("is not a valid orbitmc checkpoint: ") + e.what());
   } catch (const InputError& e) {
@@ -442,21 +495,79 @@ void check_checkpoint_matches(const Checkpoint& ck, const std::vector<CaseSpec>&
         invalid("completed_cases[" + str(i) + "] is not the report entry of case " + cases[i].name);
     }
     const CaseSpec& c = cases[ck.case_index];
+    const CheckpointParts& p = ck.parts;
+    if (p.is_part())
+      invalid("it is part " + str(p.rank) + " of a checkpoint written by " + str(p.ranks) +
+              " ranks: resume from the checkpoint's own path (its manifest)");
     // run_case post-processes sampler i < finished.size() and continues sampler
     // finished.size() from `current`; a checkpoint is written while a sampler runs, so at
     // least one sampler of the case is not finished.
-    if (ck.finished.size() >= c.samplers.size())
-      invalid("finished holds " + str(ck.finished.size()) + " sampler states, case " + c.name +
-              " has " + str(c.samplers.size()) + " samplers (at most " +
-              str(c.samplers.size() - 1) + " finished)");
+    const uint64_t finished = p.is_manifest() ? p.finished : ck.finished.size();
+    if (finished >= c.samplers.size())
+      invalid("finished holds " + str(finished) + " sampler states, case " + c.name + " has " +
+              str(c.samplers.size()) + " samplers (at most " + str(c.samplers.size() - 1) +
+              " finished)");
+    const SamplerRole& now = c.samplers[finished];
+    if (p.is_manifest()) {
+      // The states are in the parts (check_part_matches); a manifest only announces them.
+      if (!ck.finished.empty() || has_content(ck.current))
+        invalid("a manifest (parts.ranks = " + str(p.ranks) + ") holds no states");
+      for (const auto& s : c.samplers)
+        if (p.ranks > s.spec.chains)
+          invalid("parts.ranks = " + str(p.ranks) + " is more than the " + str(s.spec.chains) +
+                  " chains of " + c.name + "/" + s.role);
+      if (p.has_current && p.current_step > now.spec.schedule.steps)
+        invalid("parts.current_step = " + str(p.current_step) + ", " + c.name + "/" + now.role +
+                " runs " + str(now.spec.schedule.steps) + " steps");
+      return;
+    }
     for (size_t i = 0; i < ck.finished.size(); ++i)
       check_state_fits(ck.finished[i], c.samplers[i].spec, true,
-                       "finished[" + str(i) + "] (" + c.name + "/" + c.samplers[i].role + ")");
-    const SamplerRole& now = c.samplers[ck.finished.size()];
+                       "finished[" + str(i) + "] (" + c.name + "/" + c.samplers[i].role + ")",
+                       parallel::Range{0, c.samplers[i].spec.chains});
     if (has_content(ck.current))
-      check_state_fits(ck.current, now.spec, false, "current (" + c.name + "/" + now.role + ")");
+      check_state_fits(ck.current, now.spec, false, "current (" + c.name + "/" + now.role + ")",
+                       parallel::Range{0, now.spec.chains});
   } catch (const InputError& e) {
     bad_input("--resume", path, std::string("does not fit this run: ") + e.what());
+  }
+}
+
+void check_part_matches(const Checkpoint& part, const Checkpoint& manifest, const CaseSpec& c,
+                        uint64_t rank, const std::string& path) {
+  try {
+    const CheckpointParts& m = manifest.parts;
+    const CheckpointParts& p = part.parts;
+    if (!p.is_part() || p.ranks != m.ranks || p.generation != m.generation ||
+        p.rank != static_cast<int64_t>(rank))
+      invalid("it is not part " + str(rank) + " of generation " + str(m.generation) + " over " +
+              str(m.ranks) + " ranks (the manifest's)");
+    if (part.fingerprint != manifest.fingerprint || part.case_index != manifest.case_index)
+      invalid("it belongs to another run or case than its manifest");
+    if (!part.completed_cases.is_array() || !part.completed_cases.empty())
+      invalid("a part holds no completed cases (the manifest does)");
+    if (part.finished.size() != m.finished)
+      invalid("it holds " + str(part.finished.size()) + " finished states, the manifest " +
+              str(m.finished));
+    for (size_t i = 0; i < part.finished.size(); ++i) {
+      const RunSpec& spec = c.samplers[i].spec;
+      check_state_fits(part.finished[i], spec, true,
+                       "finished[" + str(i) + "] (" + c.name + "/" + c.samplers[i].role + ")",
+                       parallel::range_of(spec.chains, rank, m.ranks));
+    }
+    if (has_content(part.current) != m.has_current)
+      invalid(std::string("it ") + (m.has_current ? "lacks" : "holds") +
+              " a state in progress, the manifest " + (m.has_current ? "announces one" : "none"));
+    if (m.has_current) {
+      const SamplerRole& now = c.samplers[m.finished];
+      if (part.current.next_step != m.current_step)
+        invalid("current.next_step = " + str(part.current.next_step) + ", the manifest's " +
+                str(m.current_step));
+      check_state_fits(part.current, now.spec, false, "current (" + c.name + "/" + now.role + ")",
+                       parallel::range_of(now.spec.chains, rank, m.ranks));
+    }
+  } catch (const InputError& e) {
+    bad_input("--resume", path, std::string("does not fit its manifest or this run: ") + e.what());
   }
 }
 

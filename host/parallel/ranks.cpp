@@ -5,8 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
-#include <type_traits>
 #include <vector>
+
+#include "run/ensemble_slices.hpp"
 
 #if ORBITMC_HAVE_MPI
 #include <mpi.h>
@@ -55,16 +56,26 @@ int size() { return g_size; }
 int local_rank() { return g_local_rank; }
 int local_size() { return g_local_size; }
 
-namespace {
-// Rank r's share of `items`: the one formula for every rank's range.
-Range range_of_rank(uint64_t items, int r) {
-  const uint64_t n = static_cast<uint64_t>(g_size), ru = static_cast<uint64_t>(r);
-  const uint64_t first = items * ru / n, last = items * (ru + 1) / n;
+// The one formula for every rank's range. items < 2^32 (case files and experiments bound the
+// chains and seeds) and ranks < 2^31, so the products do not overflow.
+Range range_of(uint64_t items, uint64_t rank, uint64_t ranks) {
+  const uint64_t first = items * rank / ranks, last = items * (rank + 1) / ranks;
   return Range{first, last - first};
+}
+
+namespace {
+Range range_of_rank(uint64_t items, int r) {
+  return range_of(items, static_cast<uint64_t>(r), static_cast<uint64_t>(g_size));
 }
 }  // namespace
 
 Range range_of(uint64_t items) { return range_of_rank(items, g_rank); }
+
+void barrier() {
+#if ORBITMC_HAVE_MPI
+  if (g_started && g_size > 1) MPI_Barrier(MPI_COMM_WORLD);
+#endif
+}
 
 #if ORBITMC_HAVE_MPI
 namespace {
@@ -140,19 +151,7 @@ void allgather_state(EnsembleState& st) {
 void keep_own_range(EnsembleState& st) {
   if (g_size == 1 || st.first_chain != 0) return;
   const Range mine = range_of(st.chains);
-  const uint64_t d = static_cast<uint64_t>(st.dim);
-  const uint64_t m = static_cast<uint64_t>(st.observed) * EnsembleState::kMomentWords;
-  auto slice = [&](auto& v, uint64_t words) {
-    using V = std::decay_t<decltype(v)>;
-    v = V(v.begin() + mine.first * words, v.begin() + (mine.first + mine.count) * words);
-  };
-  slice(st.x, d);
-  slice(st.counters, 1);
-  slice(st.moments, m);
-  if (g_rank != 0)
-    for (auto& h : st.pooled) std::fill(h.begin(), h.end(), 0);
-  st.chains = mine.count;
-  st.first_chain = mine.first;
+  st = slice_state(st, mine.first, mine.count, g_rank == 0);
 }
 
 void abort_all(const std::string& message, int code) {

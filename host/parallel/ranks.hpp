@@ -31,6 +31,11 @@ struct Range {
   uint64_t count = 0;
 };
 Range range_of(uint64_t items);
+// The same for rank `rank` of `ranks` (e.g. the ranks of the run that wrote a checkpoint).
+Range range_of(uint64_t items, uint64_t rank, uint64_t ranks);
+
+// Returns when every rank has called it (a no-op with one rank).
+void barrier();
 
 // Every rank's block of `words` per item (rank r holds range_of(items) of them), concatenated
 // in item order on every rank. With one rank: `mine`.
@@ -43,8 +48,9 @@ std::vector<ChainCounters> allgather(const std::vector<ChainCounters>& mine, uin
 // the same sum in any order). A no-op with one rank.
 void allgather_state(EnsembleState& st);
 
-// The inverse: keeps this rank's range of a whole ensemble (a resumed checkpoint), the pooled
-// histograms on rank 0 only (so that the next gather sums them once). A no-op with one rank.
+// The inverse: keeps this rank's range of a whole ensemble (a resumed one-process checkpoint),
+// the pooled histograms on rank 0 only (so that the next gather sums them once). A no-op with
+// one rank or a state that is already a range (first_chain > 0).
 void keep_own_range(EnsembleState& st);
 
 // Ends every rank at once with `code` after printing `message` (the failing rank's error):

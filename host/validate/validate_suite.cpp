@@ -19,6 +19,7 @@
 #include "input_error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/checkpoint.hpp"
+#include "io/checkpoint_parts.hpp"
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
 #include "parallel/ranks.hpp"
@@ -161,8 +162,17 @@ int run_validation_suite(const SuiteOptions& given) {
                 "was written by a different run (other case files, options, backend or "
                 "version)");
     check_checkpoint_matches(ck, cases, opt.resume);  // every size, before any use
+    // Each rank resumes its own range of chains: from the parts that hold it (a checkpoint of
+    // R ranks, whatever the number now), or cut from a whole checkpoint.
+    const auto rank = static_cast<uint64_t>(parallel::rank());
+    if (ck.parts.is_manifest())
+      ck = load_checkpoint_share(ck, opt.resume, cases[ck.case_index], rank, ranks);
+    else if (ck.current.initialised())
+      parallel::keep_own_range(ck.current);
   }
   const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
+  // A later checkpoint at the resumed path replaces its part files (checkpoint_parts.hpp).
+  CheckpointWriter ck_writer(ck_path, ck_path == opt.resume ? ck.parts : CheckpointParts{});
   // Last, the places results go: checked, then created, probed and claimed before sampling.
   const std::string ck_flag = !opt.checkpoint.empty() ? "--checkpoint" : "--resume";
   std::optional<OutputFolder> out;
@@ -171,6 +181,9 @@ int run_validation_suite(const SuiteOptions& given) {
     if (!ck_path.empty()) prepare_checkpoint_location(ck_flag, ck_path);
     out.emplace(opt.out_dir);
   }
+  // The other ranks write checkpoint parts into the folder rank 0 has just made, and sample only
+  // once rank 0's checks of the output passed (a failed one ends every rank, parallel/ranks).
+  parallel::barrier();
   const auto t0 = std::chrono::steady_clock::now();
 
   nlohmann::json head;
@@ -229,25 +242,18 @@ int run_validation_suite(const SuiteOptions& given) {
     if (ci == ck.case_index && !opt.resume.empty()) {
       progress.finished = std::move(ck.finished);
       progress.current = std::move(ck.current);
-      // A checkpoint holds the whole ensemble (below): each rank resumes its own range of it,
-      // whatever the number of ranks that wrote it.
-      if (progress.current.initialised()) parallel::keep_own_range(progress.current);
     }
     CheckpointFn save;
     if (!ck_path.empty())
       save = [&](const CaseProgress& p) {
-        Checkpoint snap;
-        snap.fingerprint = fingerprint;
-        snap.case_index = ci;
-        snap.finished = p.finished;
-        snap.current = p.current;
-        // The whole ensemble, so the checkpoint is the one-process run's; rank 0 writes it.
-        parallel::allgather_state(snap.current);
+        // Each rank writes its own chains; rank 0 commits them with the completed cases.
+        Checkpoint top = ck_writer.write_part(fingerprint, ci, c, p.finished, p.current);
         if (writer)
           report.exclusive([&](const nlohmann::json& done) {
-            snap.completed_cases = done["cases"];
-            save_checkpoint(ck_path, snap);
+            top.completed_cases = done["cases"];
+            ck_writer.commit(top);
           });
+        ck_writer.finish();
         if (abort_after > 0 && ++written >= abort_after) std::_Exit(137);
       };
     const CaseResult r = run_case(c, *backend, control, &progress, save);

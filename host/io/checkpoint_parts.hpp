@@ -1,0 +1,67 @@
+// Checkpoints of a run over MPI ranks (issue 13): each rank writes its own range of chains to a
+// part file, and rank 0 commits the set by writing the manifest at the checkpoint path, so no
+// rank ever gathers the ensemble for a checkpoint. The protocol keeps a resumable checkpoint
+// on disk at every instant, whatever rank dies when:
+//   1. every rank writes its part of generation g (PATH.g<g>.part<r>of<R>, atomically);
+//   2. once all have (a barrier), rank 0 writes the manifest naming generation g at PATH
+//      (atomic rename: the commit point; until then PATH names generation g-1, still on disk);
+//   3. after the commit (a barrier), the ranks remove the parts of the previous generation.
+// Resuming reads the manifest, then on each rank the parts that overlap its range of chains: the
+// same number of ranks reads one part each, another number re-splits the ensemble. The part
+// files live beside the manifest, so the folder must be one every rank sees (a shared file
+// system on a cluster). A one-process run writes one whole file, as before.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/checkpoint.hpp"
+#include "validate/case_file.hpp"
+
+namespace orbitmc {
+
+// The file of part `rank` of the checkpoint at `path` written by `ranks` ranks.
+std::string checkpoint_part_path(const std::string& path, uint64_t generation, uint64_t rank,
+                                 uint64_t ranks);
+
+// Rank `rank`'s range of chains of `s` (which holds the whole ensemble of `chains` chains, or
+// that range already), as it goes into the rank's part. The pooled histograms of a whole state
+// go to rank 0's part only, so that they are counted once.
+EnsembleState part_of_state(const EnsembleState& s, uint64_t chains, uint64_t rank, uint64_t ranks);
+
+// This rank's share (rank `rank` of `ranks`) of the checkpoint whose checked manifest
+// `manifest` was read from `path`: the fingerprint, case and completed cases of the manifest,
+// and every state cut to this rank's range (first_chain set), read from the part files that
+// overlap it, each checked (check_part_matches) before use. A part's pooled histograms go to
+// the rank whose range holds that part's first chain. Throws InputError naming --resume and the
+// part file that is missing or does not fit.
+Checkpoint load_checkpoint_share(const Checkpoint& manifest, const std::string& path,
+                                 const CaseSpec& c, uint64_t rank, uint64_t ranks);
+
+// Writes the checkpoints of one run at `path` by the protocol above. Every rank holds one and
+// calls write_part, then rank 0 commit, then every rank finish, at each checkpoint.
+class CheckpointWriter {
+ public:
+  // `resumed`: the parts of the checkpoint this run resumed from the same path (their files are
+  // removed once this run's first checkpoint is committed), or CheckpointParts{}.
+  CheckpointWriter(std::string path, const CheckpointParts& resumed);
+  // Every rank: writes this rank's part of the checkpoint of run `fingerprint` in case `c`
+  // (number `case_index`) when there are several ranks, and waits for every rank's. `finished`
+  // hold the whole ensemble or this rank's range, `current` this rank's range. Returns what
+  // rank 0 writes at the path, less the completed cases: with one rank the whole checkpoint,
+  // with several the manifest.
+  Checkpoint write_part(const std::string& fingerprint, size_t case_index, const CaseSpec& c,
+                        const std::vector<EnsembleState>& finished, const EnsembleState& current);
+  // Rank 0: writes `top` (write_part's result with the completed cases) at the path.
+  void commit(const Checkpoint& top) const;
+  // Every rank: waits for the commit, then removes its share of the previous generation's parts.
+  void finish();
+
+ private:
+  std::string path_;
+  CheckpointParts previous_;  // the parts the checkpoint at path_ names now (ranks 0: none)
+  CheckpointParts pending_;   // the parts written by write_part, committed by commit()
+};
+
+}  // namespace orbitmc
