@@ -128,7 +128,7 @@ TEST(AnalysisConvergence, EqualMeansAreCappedAtTotalDraws) {
 }
 
 TEST(AnalysisConvergence, DegenerateInputs) {
-  EXPECT_TRUE(std::isnan(split_rhat({})));
+  EXPECT_TRUE(std::isnan(split_rhat(std::vector<ChainMoments>{})));
   EXPECT_TRUE(std::isnan(split_rhat({ChainMoments{10, 0, 9}})));
   EXPECT_TRUE(std::isnan(ess_between_chains({ChainMoments{10, 0, 9}})));
   EXPECT_TRUE(std::isnan(split_rhat({{10, 1, 0}, {10, 1, 0}})));  // W = 0

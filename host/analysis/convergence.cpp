@@ -17,50 +17,89 @@ struct VarianceComponents {
   double var_means = 0;  // B/n
 };
 
-VarianceComponents components(const std::vector<ChainMoments>& halves, const char* where) {
+VarianceComponents components(const HalfSums& s) {
   VarianceComponents v;
-  const double m = static_cast<double>(halves.size());
-  double mean_of_means = 0;
-  for (std::size_t j = 0; j < halves.size(); ++j) {
-    const ChainMoments& h = halves[j];
-    if (!std::isfinite(h.n) || !std::isfinite(h.mean) || !std::isfinite(h.m2) || h.n < 2 ||
-        h.m2 < 0) {
-      std::ostringstream msg;
-      msg << where << ": halves[" << j << "] = {n " << h.n << ", mean " << h.mean << ", m2 " << h.m2
-          << "}; each half needs finite moments with n >= 2 and m2 >= 0";
-      throw std::invalid_argument(msg.str());
-    }
-    v.total += h.n;
-    v.within += h.m2 / (h.n - 1);
-    mean_of_means += h.mean;
-  }
+  const double m = static_cast<double>(s.halves);
+  v.total = s.n.value();
   v.n = v.total / m;
-  v.within /= m;
-  mean_of_means /= m;
-  for (const ChainMoments& h : halves) {
-    v.var_means += (h.mean - mean_of_means) * (h.mean - mean_of_means);
-  }
-  v.var_means /= m - 1;
+  v.within = s.s2.value() / m;
+  const double sd = s.d.value();
+  // Σ(d − d̄)² = Σd² − (Σd)²/M, never below 0 (rounding of means that agree exactly).
+  v.var_means = std::max(0.0, s.d2.value() - sd * sd / m) / (m - 1);
   return v;
 }
 
 double var_plus(const VarianceComponents& v) { return (v.n - 1) / v.n * v.within + v.var_means; }
 
+HalfSums sums_of(const std::vector<ChainMoments>& halves, const char* where) {
+  HalfSums s(halves.empty() ? 0.0 : halves.front().mean);
+  for (const ChainMoments& h : halves) s.add(h, where);
+  return s;
+}
+
 }  // namespace
 
-double split_rhat(const std::vector<ChainMoments>& halves) {
-  if (halves.size() < 2) return std::numeric_limits<double>::quiet_NaN();
-  const VarianceComponents v = components(halves, "split_rhat");
+void HalfSums::add(const ChainMoments& h, const char* where) {
+  if (!std::isfinite(h.n) || !std::isfinite(h.mean) || !std::isfinite(h.m2) || h.n < 2 ||
+      h.m2 < 0) {
+    std::ostringstream msg;
+    msg << where << ": halves[" << halves << "] = {n " << h.n << ", mean " << h.mean << ", m2 "
+        << h.m2 << "}; each half needs finite moments with n >= 2 and m2 >= 0";
+    throw std::invalid_argument(msg.str());
+  }
+  const double dj = h.mean - shift;
+  ++halves;
+  n.add(h.n);
+  s2.add(h.m2 / (h.n - 1));
+  d.add(dj);
+  d2.add(dj * dj);
+  nd.add(h.n * dj);
+  m2_nd2.add(h.m2 + h.n * dj * dj);
+}
+
+void HalfSums::add(const HalfSums& o) {
+  if (o.shift != shift) throw std::invalid_argument("HalfSums: joining sums of other shifts");
+  halves += o.halves;
+  n.add(o.n);
+  s2.add(o.s2);
+  d.add(o.d);
+  d2.add(o.d2);
+  nd.add(o.nd);
+  m2_nd2.add(o.m2_nd2);
+}
+
+ChainMoments HalfSums::pooled() const {
+  ChainMoments r;
+  r.n = n.value();
+  if (!(r.n > 0)) return ChainMoments{};
+  const double snd = nd.value();
+  r.mean = shift + snd / r.n;
+  // Σ m2_j + Σ n_j (d_j − d̄)² = Σ (m2_j + n_j d_j²) − (Σ n_j d_j)²/N.
+  r.m2 = std::max(0.0, m2_nd2.value() - snd * snd / r.n);
+  return r;
+}
+
+double split_rhat(const HalfSums& sums) {
+  if (sums.halves < 2) return std::numeric_limits<double>::quiet_NaN();
+  const VarianceComponents v = components(sums);
   if (!(v.within > 0)) return std::numeric_limits<double>::quiet_NaN();
   return std::sqrt(var_plus(v) / v.within);
 }
 
-double ess_between_chains(const std::vector<ChainMoments>& halves) {
-  if (halves.size() < 2) return std::numeric_limits<double>::quiet_NaN();
-  const VarianceComponents v = components(halves, "ess_between_chains");
-  const double m = static_cast<double>(halves.size());
+double ess_between_chains(const HalfSums& sums) {
+  if (sums.halves < 2) return std::numeric_limits<double>::quiet_NaN();
+  const VarianceComponents v = components(sums);
+  const double m = static_cast<double>(sums.halves);
   if (!(v.var_means > 0)) return v.total;
   return std::min(v.total, m * var_plus(v) / v.var_means);
+}
+
+double split_rhat(const std::vector<ChainMoments>& halves) {
+  return split_rhat(sums_of(halves, "split_rhat"));
+}
+
+double ess_between_chains(const std::vector<ChainMoments>& halves) {
+  return ess_between_chains(sums_of(halves, "ess_between_chains"));
 }
 
 ChainMoments merge(const ChainMoments& a, const ChainMoments& b) {

@@ -2,13 +2,37 @@
 // streaming moments, so the sampler only has to keep (count, mean, M2) per half-chain.
 #pragma once
 
+#include <cstdint>
 #include <vector>
+
+#include "analysis/exact_sum.hpp"
 
 namespace orbitmc::analysis {
 
 struct ChainMoments {
   double n = 0, mean = 0, m2 = 0;  // Welford count, mean, Σ(x − mean)²
 };
+
+// What the diagnostics below need of a set of half-chains, as exact sums: the same for any
+// order of the halves and any split of them between processes (add(HalfSums) joins two sets).
+// The means enter as mean − shift, a constant chosen near them (the same for every part of
+// one set), so that the variances below do not lose digits to cancellation.
+struct HalfSums {
+  explicit HalfSums(double shift = 0) : shift(shift) {}
+  double shift;
+  uint64_t halves = 0;  // M
+  // Σ n_j, Σ s_j² (= m2_j/(n_j − 1)), Σ d_j, Σ d_j², Σ n_j d_j, Σ (m2_j + n_j d_j²); d_j = mean_j −
+  // shift
+  ExactSum n, s2, d, d2, nd, m2_nd2;
+  // Adds one half; throws std::invalid_argument (naming `where`) for n < 2, m2 < 0 or
+  // non-finite moments.
+  void add(const ChainMoments& h, const char* where = "HalfSums");
+  void add(const HalfSums& other);  // the same shift
+  // The moments of all draws of the halves pooled (n = 0 when there are none).
+  ChainMoments pooled() const;
+};
+double split_rhat(const HalfSums& sums);
+double ess_between_chains(const HalfSums& sums);
 
 // Split R-hat (Gelman et al., BDA3 §11.4; Vehtari et al. 2021 without rank normalisation), each
 // element one split half-chain with n draws (the mean n if they differ):
@@ -28,6 +52,7 @@ double split_rhat(const std::vector<ChainMoments>& halves);
 // chains to be useful, which the many-short-chains design of the validation runs provides.
 // Returns NaN if fewer than 2 halves; throws like split_rhat.
 double ess_between_chains(const std::vector<ChainMoments>& halves);
+// (The vector forms sum the halves with the first half's mean as the shift.)
 
 // Pooled moments of two disjoint sets of draws (Chan, Golub & LeVeque's parallel update).
 ChainMoments merge(const ChainMoments& a, const ChainMoments& b);

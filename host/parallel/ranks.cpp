@@ -129,22 +129,23 @@ std::vector<ChainCounters> allgather(const std::vector<ChainCounters>& mine, uin
 }
 #endif
 
-void allgather_state(EnsembleState& st) {
+void sum_all(std::vector<uint64_t>& v) {
 #if ORBITMC_HAVE_MPI
-  if (g_size == 1) return;
-  uint64_t total = st.chains;
-  MPI_Allreduce(MPI_IN_PLACE, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-  st.x = allgather(st.x, total, st.dim);
-  st.moments = allgather(st.moments, total,
-                         static_cast<uint64_t>(st.observed) * EnsembleState::kMomentWords);
-  st.counters = allgather(st.counters, total);
-  for (auto& h : st.pooled)
-    MPI_Allreduce(MPI_IN_PLACE, h.data(), static_cast<int>(h.size()), MPI_UINT64_T, MPI_SUM,
+  if (g_size > 1)
+    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_UINT64_T, MPI_SUM,
                   MPI_COMM_WORLD);
-  st.chains = total;
-  st.first_chain = 0;
 #else
-  (void)st;
+  (void)v;
+#endif
+}
+
+void sum_all(std::vector<int64_t>& v) {
+#if ORBITMC_HAVE_MPI
+  if (g_size > 1)
+    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_INT64_T, MPI_SUM,
+                  MPI_COMM_WORLD);
+#else
+  (void)v;
 #endif
 }
 

@@ -1,9 +1,10 @@
 // The processes of a run (issue 13). Without MPI, or when orbitmc was not started by an MPI
 // launcher (mpirun, srun), there is one rank and every function here is trivial. Under MPI each
 // rank runs a contiguous range of the chains, keeping their global indices (so every chain
-// draws the noise of a one-process run); after a run the ranks' states are gathered in chain
-// order onto every rank, so the analysis that follows is the one-process analysis, bit for bit.
-// Only rank 0 writes results.
+// draws the noise of a one-process run), and keeps them: what the analysis needs is reduced
+// over the ranks exactly (integer counts, exact sums: run/run_engine.hpp, validate_case.cpp) or,
+// one number per chain, gathered in chain order, so every rank computes the one-process analysis,
+// bit for bit. Only rank 0 writes results.
 #pragma once
 
 #include <cstdint>
@@ -43,12 +44,12 @@ std::vector<float> allgather(const std::vector<float>& mine, uint64_t items, uin
 std::vector<double> allgather(const std::vector<double>& mine, uint64_t items, uint64_t words);
 std::vector<ChainCounters> allgather(const std::vector<ChainCounters>& mine, uint64_t items);
 
-// Replaces every rank's state (its range of chains) by the whole ensemble in chain order on
-// every rank: positions, counters and moments gathered, pooled histograms summed (integers:
-// the same sum in any order). A no-op with one rank.
-void allgather_state(EnsembleState& st);
+// Element-wise sums over every rank, on every rank (integers: exact, in any order). Every rank
+// passes the same length. With one rank: unchanged.
+void sum_all(std::vector<uint64_t>& v);
+void sum_all(std::vector<int64_t>& v);
 
-// The inverse: keeps this rank's range of a whole ensemble (a resumed one-process checkpoint),
+// Keeps this rank's range of a whole ensemble (a resumed one-process checkpoint),
 // the pooled histograms on rank 0 only (so that the next gather sums them once). A no-op with
 // one rank or a state that is already a range (first_chain > 0).
 void keep_own_range(EnsembleState& st);

@@ -27,11 +27,10 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
     if (control.on_segment) control.on_segment(control.label, to, total, dt);
     if (control.on_state) control.on_state(state);
   }
-  // A finished run keeps no device memory: the next run (or study) of the case needs it.
+  // A finished run keeps no device memory: the next run (or study) of the case needs it. (Under
+  // MPI each rank keeps its range of chains; the functions below reduce over the ranks.)
   backend.sync(state);
   state.device.reset();
-  // Under MPI: every rank now holds the whole ensemble, in chain order (parallel/ranks.hpp).
-  parallel::allgather_state(state);
   if (seconds)
     *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -52,6 +51,28 @@ void for_each_final_state(const RunSpec& spec, const EnsembleState& st, F&& f) {
     }
   });
 }
+
+// value(sampler, state) of every non-diverged chain of the ensemble, in chain order: this
+// rank's chains, then under MPI every rank's gathered (one number and one flag per chain).
+template <class F>
+std::vector<double> final_values(const RunSpec& spec, const EnsembleState& st, F&& value) {
+  std::vector<double> v(st.chains, 0.0), kept(st.chains, 0.0);
+  uint64_t i = 0;
+  for (uint64_t c = 0; c < st.chains; ++c) kept[c] = st.counters[c].diverged ? 0.0 : 1.0;
+  for_each_final_state(spec, st, [&](const auto& s, const auto* x) {
+    while (kept[i] == 0.0) ++i;  // the chains for_each_final_state skipped
+    v[i++] = static_cast<double>(value(s, x));
+  });
+  if (parallel::size() > 1) {
+    v = parallel::allgather(v, spec.chains, 1);
+    kept = parallel::allgather(kept, spec.chains, 1);
+  }
+  std::vector<double> out;
+  out.reserve(v.size());
+  for (size_t c = 0; c < v.size(); ++c)
+    if (kept[c] != 0.0) out.push_back(v[c]);
+  return out;
+}
 }  // namespace
 
 std::vector<std::vector<uint64_t>> final_histograms(const RunSpec& spec, const EnsembleState& st) {
@@ -65,37 +86,40 @@ std::vector<std::vector<uint64_t>> final_histograms(const RunSpec& spec, const E
       h[k][bin.slot(s.model.coord(x, o.coord))] += 1;
     }
   });
+  for (auto& counts : h) parallel::sum_all(counts);
   return h;
 }
 
 std::vector<double> final_coordinate(const RunSpec& spec, const EnsembleState& st, int k) {
-  std::vector<double> v;
-  v.reserve(st.chains);
   const int coord = spec.observe[k].coord;
-  for_each_final_state(spec, st, [&](const auto& s, const auto* x) {
-    v.push_back(static_cast<double>(s.model.coord(x, coord)));
-  });
-  return v;
+  return final_values(spec, st,
+                      [&](const auto& s, const auto* x) { return s.model.coord(x, coord); });
 }
 
 std::vector<double> final_log_det_gram(const RunSpec& spec, const EnsembleState& st) {
-  std::vector<double> v;
-  v.reserve(st.chains);
-  for_each_final_state(spec, st, [&](const auto& s, const auto* x) {
-    v.push_back(static_cast<double>(geometry::log_det_gram(s.model.layout, x)));
+  return final_values(spec, st, [](const auto& s, const auto* x) {
+    return geometry::log_det_gram(s.model.layout, x);
   });
-  return v;
 }
 
 std::vector<double> final_imbalance(const RunSpec& spec, const EnsembleState& st, int b) {
-  std::vector<double> v;
-  v.reserve(st.chains);
-  for_each_final_state(spec, st, [&](const auto& s, const auto* x) {
+  return final_values(spec, st, [&](const auto& s, const auto* x) {
     auto uu = x[0], vv = x[0];
     geometry::norms2(s.model.layout, x, b, uu, vv);
-    v.push_back(static_cast<double>(uu) - static_cast<double>(vv));
+    return static_cast<double>(uu) - static_cast<double>(vv);
   });
-  return v;
+}
+
+ChainTotals chain_totals(const EnsembleState& st) {
+  std::vector<uint64_t> t(4, 0);
+  for (const auto& c : st.counters) {
+    t[0] += c.rejected;
+    t[1] += c.failed;
+    t[2] += c.diverged ? 1 : 0;
+    t[3] += c.diverged == 2 ? 1 : 0;
+  }
+  parallel::sum_all(t);
+  return ChainTotals{t[0], t[1], t[2], t[3]};
 }
 
 }  // namespace orbitmc

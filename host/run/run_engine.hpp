@@ -29,6 +29,10 @@ struct RunOutcome {
 void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
                 const RunControl& control, double* seconds);
 
+// Under MPI the functions below take this rank's range of chains and return what the whole
+// ensemble gives (the same on every rank, and the one-process result): integer counts summed
+// over the ranks, per-chain values gathered in chain order (parallel/ranks.hpp).
+
 // Final state of each non-diverged chain binned per observed coordinate: bins + 2 counts
 // (the last two are underflow and overflow). Uses the model's own coordinate function.
 std::vector<std::vector<uint64_t>> final_histograms(const RunSpec& spec, const EnsembleState& st);
@@ -47,5 +51,12 @@ std::vector<double> final_log_det_gram(const RunSpec& spec, const EnsembleState&
 
 // Imbalance |u_b|² − |v_b|² of block b for each non-diverged chain (THEORY §7).
 std::vector<double> final_imbalance(const RunSpec& spec, const EnsembleState& st, int b);
+
+// The counters of every chain summed: rejections, failures, diverged chains, and those of them
+// stopped by a non-finite observation.
+struct ChainTotals {
+  uint64_t rejected = 0, failed = 0, diverged = 0, nonfinite = 0;
+};
+ChainTotals chain_totals(const EnsembleState& st);
 
 }  // namespace orbitmc

@@ -8,7 +8,6 @@
 #include "analysis/exponent_fit.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "input_error.hpp"
-#include "parallel/ranks.hpp"
 #include "run/run_engine.hpp"
 #include "validate/theory_density.hpp"
 
@@ -31,12 +30,6 @@ void fit_intercept(const std::vector<double>& x, const std::vector<double>& y,
   const double det = s * sxx - sx * sx;
   *a = (sxx * sy - sx * sxy) / det;
   *a_err = std::sqrt(sxx / det);
-}
-
-uint64_t diverged_chains(const EnsembleState& st) {
-  uint64_t n = 0;
-  for (const auto& c : st.counters) n += c.diverged ? 1 : 0;
-  return n;
 }
 
 std::string fmt(double v, int digits = 3) { return num(v, digits); }
@@ -70,7 +63,7 @@ StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient
     const auto counts = in_range_bins(final_histograms(spec, st)[0]);
     StiffnessPoint p;
     p.kappa = kappa;
-    p.diverged = diverged_chains(st);
+    p.diverged = chain_totals(st).diverged;
     // Judged like a sampler of the case (validate_case.cpp): over the divergence budget the
     // surviving chains are a selected sample, so the point is reported, not tested.
     const double frac = static_cast<double>(p.diverged) / static_cast<double>(spec.chains);
@@ -133,16 +126,10 @@ BalanceTrace balance_trace(const CaseSpec& c, RunSpec spec, double kappa, Backen
   spec.schedule = Schedule{0, 1, c.balance.steps};
   spec.seed = derive_seed(spec.seed, "balance/" + std::to_string(kappa));
   tr.chains = spec.chains;
-  EnsembleState st, gathered;
-  // The whole ensemble: this state, or under MPI every rank's chains gathered in chain order.
-  auto whole = [&]() -> const EnsembleState& {
-    if (parallel::size() == 1) return st;
-    gathered = st;
-    parallel::allgather_state(gathered);
-    return gathered;
-  };
+  EnsembleState st;
   auto record = [&](double t) {
-    const auto v = final_imbalance(spec, whole(), 0);  // chains not diverged
+    // Every chain not diverged, in chain order (under MPI gathered from every rank's range).
+    const auto v = final_imbalance(spec, st, 0);
     tr.t.push_back(t);
     if (v.size() < 2) {  // no mean or no standard error: written as null
       tr.mean.push_back(v.empty() ? NAN : v[0]);
@@ -165,7 +152,7 @@ BalanceTrace balance_trace(const CaseSpec& c, RunSpec spec, double kappa, Backen
   }
   // Judged like a sampler of the case: diverged chains leave the later means, which are then
   // over a selected sample.
-  tr.diverged = diverged_chains(whole());
+  tr.diverged = chain_totals(st).diverged;
   const double frac = static_cast<double>(tr.diverged) / static_cast<double>(tr.chains);
   if (frac > c.max_diverged_fraction) {
     tr.over_budget = true;

@@ -167,8 +167,10 @@ int run_validation_suite(const SuiteOptions& given) {
     const auto rank = static_cast<uint64_t>(parallel::rank());
     if (ck.parts.is_manifest())
       ck = load_checkpoint_share(ck, opt.resume, cases[ck.case_index], rank, ranks);
-    else if (ck.current.initialised())
-      parallel::keep_own_range(ck.current);
+    else {
+      for (auto& st : ck.finished) parallel::keep_own_range(st);
+      if (ck.current.initialised()) parallel::keep_own_range(ck.current);
+    }
   }
   const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
   // A later checkpoint at the resumed path replaces its part files (checkpoint_parts.hpp).
