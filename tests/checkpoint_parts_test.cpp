@@ -15,6 +15,7 @@
 #include "backend/backend.hpp"
 #include "cli_support.hpp"
 #include "input_error.hpp"
+#include "input_error_support.hpp"
 #include "parallel/ranks.hpp"
 #include "run/ensemble_slices.hpp"
 
@@ -73,15 +74,7 @@ uint64_t pooled_total(const EnsembleState& s) {
   return n;
 }
 
-std::string input_error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no InputError";
-  return "";
-}
+using testing::input_error_of;
 
 TEST(EnsembleSlices, CutIntoRangesAndJoinedIsTheStateAndCountsPooledOnce) {
   const Whole w;

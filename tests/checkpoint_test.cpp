@@ -13,6 +13,7 @@
 #include "backend/backend.hpp"
 #include "cli_support.hpp"
 #include "input_error.hpp"
+#include "input_error_support.hpp"
 #include "validate/case_file.hpp"
 
 namespace orbitmc {
@@ -66,16 +67,7 @@ void write_bytes(const std::filesystem::path& p, const std::string& bytes) {
   std::ofstream(p, std::ios::binary) << bytes;
 }
 
-// The message of the InputError that f throws, or "" (and a test failure) when it throws none.
-std::string input_error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no InputError";
-  return "";
-}
+using testing::input_error_of;
 
 bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;

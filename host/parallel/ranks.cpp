@@ -129,25 +129,21 @@ std::vector<ChainCounters> allgather(const std::vector<ChainCounters>& mine, uin
 }
 #endif
 
-void sum_all(std::vector<uint64_t>& v) {
 #if ORBITMC_HAVE_MPI
+namespace {
+template <class T>
+void sum_all_of(std::vector<T>& v, MPI_Datatype type) {
   if (g_size > 1)
-    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_UINT64_T, MPI_SUM,
+    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), type, MPI_SUM,
                   MPI_COMM_WORLD);
-#else
-  (void)v;
-#endif
 }
-
-void sum_all(std::vector<int64_t>& v) {
-#if ORBITMC_HAVE_MPI
-  if (g_size > 1)
-    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_INT64_T, MPI_SUM,
-                  MPI_COMM_WORLD);
+}  // namespace
+void sum_all(std::vector<uint64_t>& v) { sum_all_of(v, MPI_UINT64_T); }
+void sum_all(std::vector<int64_t>& v) { sum_all_of(v, MPI_INT64_T); }
 #else
-  (void)v;
+void sum_all(std::vector<uint64_t>&) {}
+void sum_all(std::vector<int64_t>&) {}
 #endif
-}
 
 void keep_own_range(EnsembleState& st) {
   if (g_size == 1 || st.first_chain != 0) return;
