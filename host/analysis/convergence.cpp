@@ -39,14 +39,25 @@ HalfSums sums_of(const std::vector<ChainMoments>& halves, const char* where) {
 
 }  // namespace
 
-void HalfSums::add(const ChainMoments& h, const char* where) {
-  if (!std::isfinite(h.n) || !std::isfinite(h.mean) || !std::isfinite(h.m2) || h.n < 2 ||
-      h.m2 < 0) {
+void HalfSums::check(const ChainMoments& h, double shift, const char* where, uint64_t index) {
+  const double dj = h.mean - shift;
+  const bool finite = std::isfinite(h.n) && std::isfinite(h.mean) && std::isfinite(h.m2);
+  if (!finite || h.n < 2 || h.m2 < 0) {
     std::ostringstream msg;
-    msg << where << ": halves[" << halves << "] = {n " << h.n << ", mean " << h.mean << ", m2 "
+    msg << where << ": halves[" << index << "] = {n " << h.n << ", mean " << h.mean << ", m2 "
         << h.m2 << "}; each half needs finite moments with n >= 2 and m2 >= 0";
     throw std::invalid_argument(msg.str());
   }
+  if (!std::isfinite(h.n * dj * dj) || !std::isfinite(h.m2 + h.n * dj * dj)) {
+    std::ostringstream msg;
+    msg << where << ": halves[" << index << "] = {n " << h.n << ", mean " << h.mean << ", m2 "
+        << h.m2 << "} is too large to sum: n·(mean − " << shift << ")² + m2 overflows";
+    throw std::invalid_argument(msg.str());
+  }
+}
+
+void HalfSums::add(const ChainMoments& h, const char* where) {
+  check(h, shift, where, halves);
   const double dj = h.mean - shift;
   ++halves;
   n.add(h.n);

@@ -27,6 +27,9 @@ struct HalfSums {
   // Adds one half; throws std::invalid_argument (naming `where`) for n < 2, m2 < 0 or
   // non-finite moments.
   void add(const ChainMoments& h, const char* where = "HalfSums");
+  // The checks of add, for a half that would be added with `shift`.
+  static void check(const ChainMoments& h, double shift, const char* where = "HalfSums",
+                    uint64_t index = 0);
   void add(const HalfSums& other);  // the same shift
   // The moments of all draws of the halves pooled (n = 0 when there are none).
   ChainMoments pooled() const;

@@ -2,7 +2,11 @@
 // model code the chains ran).
 #include "run/run_engine.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <stdexcept>
+#include <string>
 
 #include "parallel/ranks.hpp"
 #include "run/sampler_dispatch.hpp"
@@ -120,6 +124,50 @@ ChainTotals chain_totals(const EnsembleState& st) {
   }
   parallel::sum_all(t);
   return ChainTotals{t[0], t[1], t[2], t[3]};
+}
+
+std::vector<uint64_t> pooled_histogram(const EnsembleState& st, int k) {
+  std::vector<uint64_t> h = st.pooled[k];
+  parallel::sum_all(h);
+  return h;
+}
+
+double moment_shift(const HistogramSpec& o) { return 0.5 * (o.lo + o.hi); }
+
+analysis::HalfSums split_half_sums(const RunSpec& spec, const EnsembleState& st, int k) {
+  analysis::HalfSums sums(moment_shift(spec.observe[k]));
+  for (uint64_t i = 0; i < st.chains; ++i) {
+    if (st.counters[i].diverged) continue;
+    const double* w = st.moments.data() + (i * st.observed + k) * EnsembleState::kMomentWords;
+    for (int h = 0; h < 2; ++h) {
+      const analysis::ChainMoments cm{w[h], w[2 + h], w[4 + h]};
+      if (cm.n < 2) continue;  // a half too short for a variance
+      try {
+        sums.add(cm, "split_half_sums");
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("chain " + std::to_string(st.first_chain + i) +
+                                    ", observed coordinate " + std::to_string(k) + ": " + e.what());
+      }
+    }
+  }
+  if (parallel::size() == 1) return sums;
+  // Every exact sum's digits and the count, summed element-wise over the ranks.
+  analysis::ExactSum* parts[] = {&sums.n, &sums.s2, &sums.d, &sums.d2, &sums.nd, &sums.m2_nd2};
+  constexpr int kL = analysis::ExactSum::kLimbs;
+  std::vector<int64_t> words(6 * kL + 1);
+  for (int p = 0; p < 6; ++p) {
+    const auto d = parts[p]->digits();
+    std::copy(d.begin(), d.end(), words.begin() + p * kL);
+  }
+  words[6 * kL] = static_cast<int64_t>(sums.halves);
+  parallel::sum_all(words);
+  for (int p = 0; p < 6; ++p) {
+    std::array<int64_t, kL> d;
+    std::copy(words.begin() + p * kL, words.begin() + (p + 1) * kL, d.begin());
+    *parts[p] = analysis::ExactSum::from_digits(d);
+  }
+  sums.halves = static_cast<uint64_t>(words[6 * kL]);
+  return sums;
 }
 
 }  // namespace orbitmc

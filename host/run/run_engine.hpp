@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "analysis/convergence.hpp"
 #include "backend/backend.hpp"
 
 namespace orbitmc {
@@ -58,5 +59,17 @@ struct ChainTotals {
   uint64_t rejected = 0, failed = 0, diverged = 0, nonfinite = 0;
 };
 ChainTotals chain_totals(const EnsembleState& st);
+
+// The pooled histogram of observed coordinate k (every kept draw of every chain): bins + 2
+// counts as final_histograms gives them.
+std::vector<uint64_t> pooled_histogram(const EnsembleState& st, int k);
+
+// The split-half moments of observed coordinate k over every chain not diverged, as exact sums
+// (analysis::HalfSums) with the means shifted by moment_shift: the one-process numbers for any
+// split of the chains. Throws std::invalid_argument for moments HalfSums cannot add (non-finite,
+// or so large that their squares overflow); a resumed checkpoint is checked against the same.
+analysis::HalfSums split_half_sums(const RunSpec& spec, const EnsembleState& st, int k);
+// The shift: the middle of the coordinate's histogram window, near its mean.
+double moment_shift(const HistogramSpec& o);
 
 }  // namespace orbitmc

@@ -1,8 +1,6 @@
 // Validation of one case: run every sampler, compute its statistics, decide the verdict.
 #include "validate/validate_case.hpp"
 
-#include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -13,7 +11,6 @@
 #include "analysis/goodness_of_fit.hpp"
 #include "analysis/reference_density.hpp"
 #include "input_error.hpp"
-#include "parallel/ranks.hpp"
 #include "profile_range.hpp"
 #include "validate/theory_density.hpp"
 
@@ -25,44 +22,6 @@ bool has_samples(const CoordResult& cr) {
   for (auto n : cr.final_counts)
     if (n) return true;
   return false;
-}
-
-// The split-half moments of observed coordinate k over every chain not diverged, as exact sums
-// reduced over the MPI ranks: the one-process numbers for any split of the chains.
-analysis::HalfSums half_sums(const EnsembleState& st, const HistogramSpec& o, int k,
-                             const std::string& role) {
-  // Shifted by the middle of the histogram window, near the mean (fewer digits cancel).
-  analysis::HalfSums sums(0.5 * (o.lo + o.hi));
-  for (uint64_t i = 0; i < st.chains; ++i) {
-    if (st.counters[i].diverged) continue;
-    const double* w = st.moments.data() + (i * st.observed + k) * EnsembleState::kMomentWords;
-    for (int h = 0; h < 2; ++h) {
-      analysis::ChainMoments cm{w[h], w[2 + h], w[4 + h]};
-      if (cm.n < 2) continue;  // a half too short for a variance
-      if (!std::isfinite(cm.mean) || !std::isfinite(cm.m2))
-        throw std::logic_error("non-finite moments of a chain not marked diverged (" + role +
-                               ", chain " + std::to_string(st.first_chain + i) + ")");
-      sums.add(cm);
-    }
-  }
-  if (parallel::size() == 1) return sums;
-  // Every exact sum's digits and the count, summed element-wise over the ranks.
-  analysis::ExactSum* parts[] = {&sums.n, &sums.s2, &sums.d, &sums.d2, &sums.nd, &sums.m2_nd2};
-  constexpr int kL = analysis::ExactSum::kLimbs;
-  std::vector<int64_t> words(6 * kL + 1);
-  for (int p = 0; p < 6; ++p) {
-    const auto d = parts[p]->digits();
-    std::copy(d.begin(), d.end(), words.begin() + p * kL);
-  }
-  words[6 * kL] = static_cast<int64_t>(sums.halves);
-  parallel::sum_all(words);
-  for (int p = 0; p < 6; ++p) {
-    std::array<int64_t, kL> d;
-    std::copy(words.begin() + p * kL, words.begin() + (p + 1) * kL, d.begin());
-    *parts[p] = analysis::ExactSum::from_digits(d);
-  }
-  sums.halves = static_cast<uint64_t>(words[6 * kL]);
-  return sums;
 }
 
 // Runs (or finishes) one sampler from `st`, which is empty for a fresh run. Under MPI `st` is
@@ -92,10 +51,8 @@ SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunCo
     cr.final_counts = in_range_bins(finals[k]);
     cr.underflow = finals[k][bins];
     cr.overflow = finals[k][bins + 1];
-    std::vector<uint64_t> pooled = st.pooled[k];
-    parallel::sum_all(pooled);
-    cr.pooled_counts = in_range_bins(pooled);
-    const analysis::HalfSums sums = half_sums(st, spec.observe[k], static_cast<int>(k), role.role);
+    cr.pooled_counts = in_range_bins(pooled_histogram(st, static_cast<int>(k)));
+    const analysis::HalfSums sums = split_half_sums(spec, st, static_cast<int>(k));
     const analysis::ChainMoments total = sums.pooled();
     cr.mean = total.mean;
     cr.var = total.n > 1 ? total.m2 / (total.n - 1) : 0.0;
