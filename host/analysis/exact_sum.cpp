@@ -3,6 +3,7 @@
 #include "analysis/exact_sum.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 
 namespace orbitmc::analysis {
@@ -14,19 +15,21 @@ constexpr uint64_t kCarryEvery = uint64_t{1} << 30;
 }  // namespace
 
 void ExactSum::add(double x) {
-  if (!std::isfinite(x)) throw std::invalid_argument("ExactSum: a non-finite value");
-  if (x == 0) return;
-  int e = 0;
-  const double m = std::frexp(std::fabs(x), &e);         // |x| = m·2^e, m in [0.5, 1)
-  auto mant = static_cast<uint64_t>(std::ldexp(m, 53));  // exact: |x| = mant·2^(e − 53)
-  int bit = e - 53 - kMinExponent;                       // where mant's lowest bit sits
-  if (bit < 0) {  // a subnormal: mant's low bits are zero, since |x| is a multiple of the unit
-    mant >>= -bit;
-    bit = 0;
+  // Read off the IEEE-754 fields: |x| = mant·2^(bit − 1074), mant < 2^53.
+  uint64_t bits = 0;
+  std::memcpy(&bits, &x, sizeof bits);
+  const auto biased = static_cast<int>((bits >> 52) & 0x7ff);
+  if (biased == 0x7ff) throw std::invalid_argument("ExactSum: a non-finite value");
+  uint64_t mant = bits & ((uint64_t{1} << 52) - 1);
+  int bit = 0;  // a subnormal (or zero): mant units of 2^-1074
+  if (biased != 0) {
+    mant |= uint64_t{1} << 52;
+    bit = biased - 1;
   }
+  if (mant == 0) return;
   const unsigned __int128 v = static_cast<unsigned __int128>(mant) << (bit % 32);
   const int i = bit / 32;  // bit ≤ 2045: i + 2 ≤ 65 < kLimbs
-  const int64_t sign = x < 0 ? -1 : 1;
+  const int64_t sign = (bits >> 63) ? -1 : 1;
   limb_[i] += sign * static_cast<int64_t>(static_cast<uint64_t>(v) & kMask);
   limb_[i + 1] += sign * static_cast<int64_t>(static_cast<uint64_t>(v >> 32) & kMask);
   limb_[i + 2] += sign * static_cast<int64_t>(static_cast<uint64_t>(v >> 64));
