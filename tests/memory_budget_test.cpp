@@ -50,6 +50,26 @@ TEST(MemoryBudget, RefusesACaseLargerThanTheMemoryWithTheLimitInTheMessage) {
   }
 }
 
+TEST(MemoryBudget, OverMpiRanksEachRankNeedsItsShareInItsNodesMemory) {
+  const CaseSpec c = flagship(10000000);  // 4.6 GB in one process
+  auto cpu = make_cpu_backend();
+  // Over 4 ranks each holds 2.5·10⁶ chains (1.15 GB) and gathers one number and flag per chain
+  // of the largest run (10⁷ × 24 B = 0.24 GB).
+  EXPECT_EQ(rank_host_bytes(c, false, 4), case_host_bytes(c, false) / 4 + 240000000u);
+  EXPECT_EQ(rank_host_bytes(c, true, 1), case_host_bytes(c, true));
+  EXPECT_EQ(rank_share(c, 3).samplers[0].spec.chains, 3333334u);  // the largest share
+  // 2 GB per node: one rank per node fits, four on one node do not.
+  EXPECT_THROW(check_case_fits(c, false, 2000000000ull, *cpu), InputError);
+  EXPECT_NO_THROW(check_case_fits(c, false, 2000000000ull, *cpu, 4, 1));
+  try {
+    check_case_fits(c, false, 2000000000ull, *cpu, 4, 4);
+    ADD_FAILURE() << "four ranks on a 2 GB node were not refused";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("per rank over 4 ranks"), std::string::npos) << msg;
+  }
+}
+
 TEST(MemoryBudget, EveryChainCountOfACaseFileFitsThirtyTwoBits) {
   const std::string head = R"({"name": "c", "kind": "theory", "model": {"name": "block", "n": 1,
     "m": 3}, "observe": [{"coord": 0, "lo": 0, "hi": 2, "bins": 10}],

@@ -89,19 +89,44 @@ uint64_t physical_memory_bytes() {
                                mapped_bytes());
 }
 
+CaseSpec rank_share(CaseSpec c, uint64_t ranks) {
+  const auto share = [&](uint64_t& chains) { chains = (chains + ranks - 1) / ranks; };
+  for (auto& r : c.samplers) share(r.spec.chains);
+  share(c.stiffness.chains);
+  share(c.balance.chains);
+  return c;
+}
+
+uint64_t rank_host_bytes(const CaseSpec& c, bool checkpointing, uint64_t ranks) {
+  if (ranks <= 1) return case_host_bytes(c, checkpointing);
+  uint64_t whole = 0;  // the most chains of one run: one gathered number and flag per chain
+  for (const auto& r : case_runs(c)) whole = std::max(whole, r.chains);
+  return case_host_bytes(rank_share(c, ranks), checkpointing) + 3 * sizeof(double) * whole;
+}
+
 void check_case_fits(const CaseSpec& c, bool checkpointing, uint64_t available,
-                     const Backend& backend) {
+                     const Backend& backend, uint64_t ranks, uint64_t ranks_here) {
   if (c.samplers.empty()) return;
-  const uint64_t need = case_host_bytes(c, checkpointing);
-  if (available > 0 && need > available) {
-    char msg[256];
-    std::snprintf(msg, sizeof msg,
-                  "the chain states of case %s need %.1f GiB, more than the %.1f GiB of memory "
-                  "available here (use fewer chains)",
-                  c.name.c_str(), need / 1073741824.0, available / 1073741824.0);
+  const uint64_t need = rank_host_bytes(c, checkpointing, ranks);
+  // The ranks on this node share its memory.
+  const uint64_t mine = available / std::max<uint64_t>(1, ranks_here);
+  if (available > 0 && need > mine) {
+    char msg[320];
+    if (ranks <= 1)
+      std::snprintf(msg, sizeof msg,
+                    "the chain states of case %s need %.1f GiB, more than the %.1f GiB of memory "
+                    "available here (use fewer chains)",
+                    c.name.c_str(), need / 1073741824.0, mine / 1073741824.0);
+    else
+      std::snprintf(msg, sizeof msg,
+                    "the chain states of case %s need %.1f GiB per rank over %llu ranks, more "
+                    "than the %.1f GiB of memory available to each of the %llu ranks on this "
+                    "node (use fewer chains, or more nodes)",
+                    c.name.c_str(), need / 1073741824.0, static_cast<unsigned long long>(ranks),
+                    mine / 1073741824.0, static_cast<unsigned long long>(ranks_here));
     bad_input("chains", c.samplers.front().spec.chains, msg);
   }
-  for (const auto& r : case_runs(c)) backend.check_fits(r);
+  for (const auto& r : case_runs(rank_share(c, ranks))) backend.check_fits(r);
 }
 
 }  // namespace orbitmc

@@ -39,10 +39,19 @@ uint64_t cgroup_limited(uint64_t physical, const std::string& v2_file, const std
 // less the bytes `used` already.
 uint64_t address_space_limited(uint64_t available, uint64_t limit, uint64_t used);
 
-// Throws InputError ("chains = N: … need X GiB, more than the Y GiB … available") when the case
-// needs more than `available` bytes of host memory (0: no limit known), or when a run does not fit
-// the backend's own memory (Backend::check_fits).
+// The case as one of `ranks` MPI ranks runs it: every chain count divided among the ranks
+// (rounded up: the largest rank's share).
+CaseSpec rank_share(CaseSpec c, uint64_t ranks);
+// Host bytes one rank of `ranks` needs at its peak: case_host_bytes of its share, plus (with
+// several ranks) the whole-ensemble gathers of one number and a flag per chain (the correction
+// scan's final coordinates, run/run_engine.hpp). With one rank: case_host_bytes.
+uint64_t rank_host_bytes(const CaseSpec& c, bool checkpointing, uint64_t ranks);
+
+// Throws InputError ("chains = N: … need X GiB, more than the Y GiB … available") when one rank
+// of `ranks` needs more than its part of `available` bytes of host memory (0: no limit known),
+// shared by the `ranks_here` ranks of this node, or when its share of a run does not fit the
+// backend's own memory (Backend::check_fits).
 void check_case_fits(const CaseSpec& c, bool checkpointing, uint64_t available,
-                     const Backend& backend);
+                     const Backend& backend, uint64_t ranks = 1, uint64_t ranks_here = 1);
 
 }  // namespace orbitmc

@@ -141,7 +141,10 @@ int run_validation_suite(const SuiteOptions& given) {
     for (const auto& c : cases) check_case_analysable(c);  // exit 2 before any sampling
     const bool checkpointing = !opt.checkpoint.empty() || !opt.resume.empty();
     const uint64_t memory = physical_memory_bytes();
-    for (const auto& c : cases) check_case_fits(c, checkpointing, memory, *backend);
+    // Under MPI each rank holds its share of the chains, in the memory of its node.
+    for (const auto& c : cases)
+      check_case_fits(c, checkpointing, memory, *backend, static_cast<uint64_t>(parallel::size()),
+                      static_cast<uint64_t>(parallel::local_size()));
   }
   // Under MPI every rank runs every case on its range of chains; rank 0 alone writes.
   const bool writer = parallel::root();
