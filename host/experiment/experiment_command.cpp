@@ -84,6 +84,9 @@ int run_experiment_command(const ExperimentOptions& opt) {
     std::filesystem::create_directories(hooks.states_dir, ec);
     if (ec) bad_input("--save-states", hooks.states_dir, "cannot be created: " + ec.message());
   }
+  // The other ranks train only once rank 0's checks of the output passed (a failed one ends
+  // every rank: cli/main.cpp, parallel::abort_all).
+  parallel::barrier();
 
   const size_t planned = ex->variants().size() * spec.noises.size();
   ReportWriter report(experiment_head(spec, planned),
