@@ -27,6 +27,18 @@ def bad_input(mpirun, orbitmc, out):
     assert "--seed" in text, f"bad input: the message names no field\n{text}"
     assert not os.path.exists(os.path.join(out, "report.json")), "bad input wrote a report"
     print("bad input: every rank exits 2 and names --seed")
+    # Found by rank 0 alone (its output folder): every rank still exits 2, before training.
+    blocker = out + "-file"
+    with open(blocker, "w") as f:
+        f.write("not a folder")
+    cmd = [mpirun] + MPIRUN_FLAGS + ["-np", "2", orbitmc, "experiment", "relu", "--backend",
+                                     "cpu", "--seeds", "4", "--steps", "100", "--quiet",
+                                     "--no-html", "--out", blocker]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    text = p.stdout + p.stderr
+    assert p.returncode == 2, f"output folder: exit {p.returncode}, want 2\n{text}"
+    assert "--out" in text, f"output folder: the message names no field\n{text}"
+    print("an output folder that cannot be made (rank 0's check): every rank exits 2")
 
 
 def killed_rank(mpirun, orbitmc, out):
