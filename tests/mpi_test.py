@@ -41,6 +41,26 @@ def bad_input(mpirun, orbitmc, out):
     print("an output folder that cannot be made (rank 0's check): every rank exits 2")
 
 
+def study_smaller_than_ranks(mpirun, orbitmc, case, tmp):
+    """A study with fewer chains than ranks would leave a rank without chains: refused up front
+    (exit 2) instead of a rank waiting forever."""
+    import json
+    with open(case) as f:
+        spec = json.load(f)
+    spec["stiffness"]["quick_chains"] = 1
+    small = os.path.join(tmp, "one_chain_study.json")
+    with open(small, "w") as f:
+        json.dump(spec, f)
+    cmd = [mpirun] + MPIRUN_FLAGS + ["-np", "2", orbitmc, "run", small, "--backend", "cpu",
+                                     "--quick", "--quiet", "--no-html", "--out",
+                                     os.path.join(tmp, "study")]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    text = p.stdout + p.stderr
+    assert p.returncode == 2, f"study of 1 chain over 2 ranks: exit {p.returncode}\n{text}"
+    assert "stiffness study" in text, f"the message names no study\n{text}"
+    print("a study with fewer chains than ranks: exit 2 naming it")
+
+
 def killed_rank(mpirun, orbitmc, out):
     cmd = [mpirun] + MPIRUN_FLAGS + ["-np", "2", orbitmc, "validate", "--backend", "cpu",
                                      "--quick", "--quiet", "--no-html", "--out", out]
@@ -164,6 +184,7 @@ def experiment_over_ranks(mpirun, orbitmc, tmp):
 def main(mpirun, orbitmc, case):
     with tempfile.TemporaryDirectory() as tmp:
         bad_input(mpirun, orbitmc, os.path.join(tmp, "bad"))
+        study_smaller_than_ranks(mpirun, orbitmc, case, tmp)
         killed_rank(mpirun, orbitmc, os.path.join(tmp, "killed"))
         checkpoint_resume(mpirun, orbitmc, case, tmp)
         experiment_over_ranks(mpirun, orbitmc, tmp)

@@ -26,6 +26,9 @@ void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
     // The ensemble stays on the device between segments; it comes back for checkpoints and at
     // the end (below).
     backend.advance_on_device(spec, state, to);
+    // A state without chains never becomes initialised: a rank given none must not loop here
+    // (the suites refuse more ranks than chains before any run).
+    if (!state.initialised()) throw std::logic_error("run_to_end: no chains to run on this rank");
     if (control.on_state) backend.sync(state);
     const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (control.on_segment) control.on_segment(control.label, to, total, dt);

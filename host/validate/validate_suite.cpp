@@ -149,12 +149,18 @@ int run_validation_suite(const SuiteOptions& given) {
   // Under MPI every rank runs every case on its range of chains; rank 0 alone writes.
   const bool writer = parallel::root();
   const uint64_t ranks = static_cast<uint64_t>(parallel::size());
-  for (const auto& c : cases)
-    for (const auto& s : c.samplers)
-      if (s.spec.chains < ranks)
-        bad_input("mpirun", ranks,
-                  "more ranks than the " + std::to_string(s.spec.chains) + " chains of case " +
-                      c.name + " (" + s.role + "): use fewer ranks or more --chains");
+  // Every run of a case (its samplers and studies) gives every rank at least one chain.
+  const auto enough = [&](uint64_t chains, const CaseSpec& c, const std::string& run) {
+    if (chains < ranks)
+      bad_input("mpirun", ranks,
+                "more ranks than the " + std::to_string(chains) + " chains of case " + c.name +
+                    " (" + run + "): use fewer ranks or more --chains");
+  };
+  for (const auto& c : cases) {
+    for (const auto& s : c.samplers) enough(s.spec.chains, c, s.role);
+    if (!c.stiffness.kappa.empty()) enough(c.stiffness.chains, c, "stiffness study");
+    if (c.balance.enabled) enough(c.balance.chains, c, "balance study");
+  }
   const std::string fingerprint = run_fingerprint(files, cases, opt, backend->name());
   Checkpoint ck;
   ck.completed_cases = nlohmann::json::array();
