@@ -111,5 +111,36 @@ TEST(HalfSums, SplitBetweenPartsGivesTheSameDiagnosticsBitForBit) {
   EXPECT_THROW(a.add(HalfSums(0.0)), std::invalid_argument);  // another shift
 }
 
+// Means far from 0 that differ by 1e-7: the two passes (the pooled mean as the shift) keep the
+// diagnostics those of the two-pass formulas in doubles.
+TEST(HalfSums, MeansFarFromZeroLoseNoDigits) {
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> g(0, 1);
+  std::vector<ChainMoments> halves;
+  for (int j = 0; j < 20000; ++j)
+    halves.push_back({50, 5 + 1e-7 * g(rng), 49e-14 * (1 + 0.1 * g(rng))});
+  double mean = 0, within = 0;
+  for (const auto& h : halves) mean += h.mean / halves.size(), within += h.m2 / 49 / halves.size();
+  double b = 0;
+  for (const auto& h : halves) b += (h.mean - mean) * (h.mean - mean) / (halves.size() - 1);
+  const double var_plus = 49.0 / 50 * within + b;
+  EXPECT_NEAR(split_rhat(halves), std::sqrt(var_plus / within), 1e-9);
+  EXPECT_NEAR(ess_between_chains(halves), std::min(1e6, halves.size() * var_plus / b), 1e-6 * 1e6);
+}
+
+TEST(HalfSums, HalvesTooLargeToSumMakeTheDiagnosticsNaN) {
+  HalfSums s(0.0);
+  s.add(ChainMoments{10, 1.0, 9});
+  s.add(ChainMoments{10, 2.0, 9});
+  EXPECT_TRUE(std::isfinite(split_rhat(s)));
+  s.add(ChainMoments{10, 1e200, 9});  // 10·(1e200)² overflows a double
+  EXPECT_EQ(s.halves, 2u);
+  EXPECT_EQ(s.unsummable, 1u);
+  EXPECT_TRUE(std::isnan(split_rhat(s)));
+  EXPECT_TRUE(std::isnan(ess_between_chains(s)));
+  EXPECT_TRUE(std::isnan(s.pooled().mean));
+  EXPECT_THROW(s.add(ChainMoments{1, 0, 0}), std::invalid_argument);  // n < 2 is an error
+}
+
 }  // namespace
 }  // namespace orbitmc::analysis

@@ -178,13 +178,31 @@ TEST(CheckpointParts, APartThatDoesNotFitItsManifestIsRefusedByName) {
       std::string::npos);
 }
 
-TEST(CheckpointParts, OneProcessResumingPartsWritesOneFileAndRemovesTheParts) {
+TEST(CheckpointParts, PartFileNamesAreParsedExactly) {
+  PartFileName p;
+  ASSERT_TRUE(parse_part_file_name("ck.g12.part3of4", "ck", p));
+  EXPECT_EQ(p.generation, 12u);
+  EXPECT_EQ(p.rank, 3u);
+  EXPECT_EQ(p.ranks, 4u);
+  EXPECT_FALSE(p.temporary);
+  ASSERT_TRUE(parse_part_file_name("ck.g1.part0of2.tmp.4242.Ab12Cd", "ck", p));
+  EXPECT_TRUE(p.temporary);
+  for (const char* other : {"ck", "ck.g.part0of2", "ck.g1.part0of", "ck.g1.part0of2x",
+                            "ck2.g1.part0of2", "xck.g1.part0of2", "ck.g1.partAof2", "ck.tmp.1.x"})
+    EXPECT_FALSE(parse_part_file_name(other, "ck", p)) << other;
+}
+
+TEST(CheckpointParts, AOneProcessCheckpointRemovesEveryPartFileOfItsPath) {
   const Whole w;
   const auto folder = testing::temp_dir("parts-writer");
   const std::string path = (folder / "ck").string();
-  const Checkpoint manifest = write_parts(w, folder, 3);
+  write_parts(w, folder, 3);  // generation 4 over 3 ranks, and its manifest at ck
+  // Leftovers of killed runs: an uncommitted generation, a temporary; and files of others.
+  for (const char* f :
+       {"ck.g9.part1of2", "ck.g2.part0of2.tmp.999999.abc", "ck2.g1.part0of2", "ck.g1.notes"})
+    testing::write_text(folder / f, "x");
   ASSERT_EQ(parallel::size(), 1);
-  CheckpointWriter writer(path, manifest.parts);
+  CheckpointWriter writer(path);  // a one-process run resuming (or overwriting) ck
   Checkpoint top = writer.write_part("run", 0, w.c, w.finished, w.current);
   EXPECT_EQ(top.parts.ranks, 0u);  // one process: the whole checkpoint, no manifest
   top.completed_cases = nlohmann::json::array();
@@ -192,6 +210,10 @@ TEST(CheckpointParts, OneProcessResumingPartsWritesOneFileAndRemovesTheParts) {
   writer.finish();
   for (uint64_t r = 0; r < 3; ++r)
     EXPECT_FALSE(std::filesystem::exists(checkpoint_part_path(path, 4, r, 3)));
+  EXPECT_FALSE(std::filesystem::exists(folder / "ck.g9.part1of2"));
+  EXPECT_FALSE(std::filesystem::exists(folder / "ck.g2.part0of2.tmp.999999.abc"));
+  EXPECT_TRUE(std::filesystem::exists(folder / "ck2.g1.part0of2"));  // another checkpoint's
+  EXPECT_TRUE(std::filesystem::exists(folder / "ck.g1.notes"));      // not a part file
   const Checkpoint back = load_checkpoint(path);
   EXPECT_NO_THROW(check_checkpoint_matches(back, {w.c}, path));
   expect_same(back.current, w.current);

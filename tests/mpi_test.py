@@ -163,6 +163,32 @@ def checkpoint_resume(mpirun, orbitmc, case, tmp):
     print("that whole checkpoint resumed on 2 ranks: the one-process report")
 
 
+def fresh_run_over_a_checkpoint(mpirun, orbitmc, case, tmp):
+    """A new run checkpointing where a checkpoint of parts already is (or naming it another way
+    than --resume did) writes generations above the ones on disk, never over the files the
+    committed manifest names, and removes the old ones once its own is committed."""
+    run = [orbitmc, "run", case, "--backend", "cpu", "--quick", "--quiet", "--no-html"]
+    folder = os.path.join(tmp, "fresh")
+    os.mkdir(folder)
+    ck = os.path.join(folder, "ck")
+    every = ["--checkpoint-every", "700"]
+    mpi2 = [mpirun] + MPIRUN_FLAGS + ["-np", "2"]
+    run_killed(mpi2 + run + ["--out", os.path.join(tmp, "f1"), "--checkpoint", ck] + every, 1,
+               "first")
+    assert checkpoint_files(ck) == ["ck.g1.part0of2", "ck.g1.part1of2"], checkpoint_files(ck)
+    # Resumed from ./ck and checkpointed to ck: another spelling of the same file.
+    spelled = os.path.join(folder, ".", "ck")
+    run_killed(mpi2 + run + ["--out", os.path.join(tmp, "f2"), "--resume", spelled,
+                             "--checkpoint", ck] + every, 1, "second")
+    assert checkpoint_files(ck) == ["ck.g2.part0of2", "ck.g2.part1of2"], checkpoint_files(ck)
+    out = os.path.join(tmp, "f3")
+    subprocess.run(mpi2 + run + ["--out", out, "--resume", ck], check=True, capture_output=True,
+                   timeout=300)
+    same_report(os.path.join(tmp, "one", "report.json"), os.path.join(out, "report.json"))
+    print("a run checkpointing over an existing checkpoint: generation 2 beside it, then the "
+          "one-process report")
+
+
 def experiment_over_ranks(mpirun, orbitmc, tmp):
     cmd = [orbitmc, "experiment", "relu", "--backend", "cpu", "--seeds", "7", "--steps", "300",
            "--log-every", "50", "--noise", "sgd,langevin", "--no-html", "--quiet",
@@ -187,6 +213,7 @@ def main(mpirun, orbitmc, case):
         study_smaller_than_ranks(mpirun, orbitmc, case, tmp)
         killed_rank(mpirun, orbitmc, os.path.join(tmp, "killed"))
         checkpoint_resume(mpirun, orbitmc, case, tmp)
+        fresh_run_over_a_checkpoint(mpirun, orbitmc, case, tmp)
         experiment_over_ranks(mpirun, orbitmc, tmp)
     return 0
 

@@ -32,15 +32,18 @@ VarianceComponents components(const HalfSums& s) {
 double var_plus(const VarianceComponents& v) { return (v.n - 1) / v.n * v.within + v.var_means; }
 
 HalfSums sums_of(const std::vector<ChainMoments>& halves, const char* where) {
-  HalfSums s(halves.empty() ? 0.0 : halves.front().mean);
+  MeanSums first;
+  for (const ChainMoments& h : halves) first.add(h, where);
+  HalfSums s(first.shift());
   for (const ChainMoments& h : halves) s.add(h, where);
   return s;
 }
 
 }  // namespace
 
-void HalfSums::check(const ChainMoments& h, double shift, const char* where, uint64_t index) {
-  const double dj = h.mean - shift;
+namespace {
+// n ≥ 2, m2 ≥ 0 and finite moments, or std::invalid_argument naming the half.
+void check_half(const ChainMoments& h, const char* where, uint64_t index) {
   const bool finite = std::isfinite(h.n) && std::isfinite(h.mean) && std::isfinite(h.m2);
   if (!finite || h.n < 2 || h.m2 < 0) {
     std::ostringstream msg;
@@ -48,29 +51,47 @@ void HalfSums::check(const ChainMoments& h, double shift, const char* where, uin
         << h.m2 << "}; each half needs finite moments with n >= 2 and m2 >= 0";
     throw std::invalid_argument(msg.str());
   }
-  if (!std::isfinite(h.n * dj * dj) || !std::isfinite(h.m2 + h.n * dj * dj)) {
-    std::ostringstream msg;
-    msg << where << ": halves[" << index << "] = {n " << h.n << ", mean " << h.mean << ", m2 "
-        << h.m2 << "} is too large to sum: n·(mean − " << shift << ")² + m2 overflows";
-    throw std::invalid_argument(msg.str());
+}
+}  // namespace
+
+void MeanSums::add(const ChainMoments& h, const char* where) {
+  check_half(h, where, 0);
+  const double nm = h.n * h.mean;
+  if (!std::isfinite(nm)) {
+    ++unsummable;
+    return;
   }
+  n.add(h.n);
+  n_mean.add(nm);
+}
+
+double MeanSums::shift() const {
+  const double total = n.value();
+  const double mean = total > 0 ? n_mean.value() / total : 0.0;
+  return std::isfinite(mean) ? mean : 0.0;
 }
 
 void HalfSums::add(const ChainMoments& h, const char* where) {
-  check(h, shift, where, halves);
+  check_half(h, where, halves + unsummable);
   const double dj = h.mean - shift;
+  const double ndd = h.n * dj * dj;
+  if (!std::isfinite(ndd) || !std::isfinite(h.m2 + ndd)) {
+    ++unsummable;
+    return;
+  }
   ++halves;
   n.add(h.n);
   s2.add(h.m2 / (h.n - 1));
   d.add(dj);
   d2.add(dj * dj);
   nd.add(h.n * dj);
-  m2_nd2.add(h.m2 + h.n * dj * dj);
+  m2_nd2.add(h.m2 + ndd);
 }
 
 void HalfSums::add(const HalfSums& o) {
   if (o.shift != shift) throw std::invalid_argument("HalfSums: joining sums of other shifts");
   halves += o.halves;
+  unsummable += o.unsummable;
   n.add(o.n);
   s2.add(o.s2);
   d.add(o.d);
@@ -82,6 +103,7 @@ void HalfSums::add(const HalfSums& o) {
 ChainMoments HalfSums::pooled() const {
   ChainMoments r;
   r.n = n.value();
+  if (unsummable > 0) return ChainMoments{r.n, NAN, NAN};
   if (!(r.n > 0)) return ChainMoments{};
   const double snd = nd.value();
   r.mean = shift + snd / r.n;
@@ -91,14 +113,14 @@ ChainMoments HalfSums::pooled() const {
 }
 
 double split_rhat(const HalfSums& sums) {
-  if (sums.halves < 2) return std::numeric_limits<double>::quiet_NaN();
+  if (sums.halves < 2 || sums.unsummable > 0) return std::numeric_limits<double>::quiet_NaN();
   const VarianceComponents v = components(sums);
   if (!(v.within > 0)) return std::numeric_limits<double>::quiet_NaN();
   return std::sqrt(var_plus(v) / v.within);
 }
 
 double ess_between_chains(const HalfSums& sums) {
-  if (sums.halves < 2) return std::numeric_limits<double>::quiet_NaN();
+  if (sums.halves < 2 || sums.unsummable > 0) return std::numeric_limits<double>::quiet_NaN();
   const VarianceComponents v = components(sums);
   const double m = static_cast<double>(sums.halves);
   if (!(v.var_means > 0)) return v.total;

@@ -15,23 +15,35 @@ struct ChainMoments {
 
 // What the diagnostics below need of a set of half-chains, as exact sums: the same for any
 // order of the halves and any split of them between processes (add(HalfSums) joins two sets).
-// The means enter as mean − shift, a constant chosen near them (the same for every part of
-// one set), so that the variances below do not lose digits to cancellation.
+// The means enter as d_j = mean_j − shift, so that the variances below, differences of sums of
+// squares, lose no digits to cancellation: the shift must be near the means, and the same for
+// every part of one set. Two passes give it: MeanSums first (its shift(): the pooled mean, also
+// exact and order-free), then HalfSums with that shift.
+struct MeanSums {
+  ExactSum n, n_mean;       // Σ n_j, Σ n_j·mean_j
+  uint64_t unsummable = 0;  // halves whose n_j·mean_j overflows a double (left out)
+  // Adds one half; throws std::invalid_argument (naming `where`) for n < 2, m2 < 0 or
+  // non-finite moments.
+  void add(const ChainMoments& h, const char* where = "MeanSums");
+  // The pooled mean of the halves summed (0 without any).
+  double shift() const;
+};
+
 struct HalfSums {
   explicit HalfSums(double shift = 0) : shift(shift) {}
   double shift;
   uint64_t halves = 0;  // M
-  // Σ n_j, Σ s_j² (= m2_j/(n_j − 1)), Σ d_j, Σ d_j², Σ n_j d_j, Σ (m2_j + n_j d_j²); d_j = mean_j −
-  // shift
+  // Halves left out because n_j·d_j² overflows a double (|mean − shift| beyond ~1e150): with
+  // any, the diagnostics below are NaN rather than wrong.
+  uint64_t unsummable = 0;
+  // Σ n_j, Σ s_j² (= m2_j/(n_j − 1)), Σ d_j, Σ d_j², Σ n_j d_j, Σ (m2_j + n_j d_j²)
   ExactSum n, s2, d, d2, nd, m2_nd2;
   // Adds one half; throws std::invalid_argument (naming `where`) for n < 2, m2 < 0 or
   // non-finite moments.
   void add(const ChainMoments& h, const char* where = "HalfSums");
-  // The checks of add, for a half that would be added with `shift`.
-  static void check(const ChainMoments& h, double shift, const char* where = "HalfSums",
-                    uint64_t index = 0);
   void add(const HalfSums& other);  // the same shift
-  // The moments of all draws of the halves pooled (n = 0 when there are none).
+  // The moments of all draws of the halves pooled (n = 0 when there are none; NaN moments when
+  // a half was unsummable).
   ChainMoments pooled() const;
 };
 double split_rhat(const HalfSums& sums);
@@ -55,7 +67,7 @@ double split_rhat(const std::vector<ChainMoments>& halves);
 // chains to be useful, which the many-short-chains design of the validation runs provides.
 // Returns NaN if fewer than 2 halves; throws like split_rhat.
 double ess_between_chains(const std::vector<ChainMoments>& halves);
-// (The vector forms sum the halves with the first half's mean as the shift.)
+// (The vector forms take the two passes above.)
 
 // Pooled moments of two disjoint sets of draws (Chan, Golub & LeVeque's parallel update).
 ChainMoments merge(const ChainMoments& a, const ChainMoments& b);

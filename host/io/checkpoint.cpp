@@ -13,7 +13,6 @@
 #include "io/atomic_file.hpp"
 #include "parallel/ranks.hpp"
 #include "run/memory_budget.hpp"
-#include "run/run_engine.hpp"
 
 namespace orbitmc {
 
@@ -220,23 +219,6 @@ void check_state_fits(const EnsembleState& s, const RunSpec& spec, bool finished
     invalid(where + ".next_step = " + str(s.next_step) + ", the sampler runs " + str(steps) +
             " steps" + (finished ? " and this one is finished" : ""));
   check_state_values(s, where);
-  // Moments the reduction can sum (run_engine.hpp: split_half_sums), with the same shift.
-  for (size_t k = 0; k < observed; ++k) {
-    const double shift = moment_shift(spec.observe[k]);
-    for (uint64_t i = 0; i < chains; ++i) {
-      if (s.counters[i].diverged) continue;
-      const double* w = s.moments.data() + (i * observed + k) * EnsembleState::kMomentWords;
-      for (int h = 0; h < 2; ++h) {
-        const analysis::ChainMoments cm{w[h], w[2 + h], w[4 + h]};
-        if (cm.n < 2) continue;
-        try {
-          analysis::HalfSums::check(cm, shift);
-        } catch (const std::invalid_argument& e) {
-          invalid(where + ".moments: chain " + str(i) + ", coordinate " + str(k) + ": " + e.what());
-        }
-      }
-    }
-  }
 }
 
 // The "parts" member: a manifest's {ranks, generation, finished, current_step} or a part's

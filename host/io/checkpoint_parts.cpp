@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <utility>
 
 #include "input_error.hpp"
@@ -35,10 +34,21 @@ Checkpoint load_checkpoint_share(const Checkpoint& manifest, const std::string& 
   out.case_index = manifest.case_index;
   out.parts = m;
 
-  std::map<uint64_t, Checkpoint> parts;  // the part files read so far, by their rank
-  const auto part = [&](uint64_t k) -> const Checkpoint& {
-    const auto it = parts.find(k);
-    if (it != parts.end()) return it->second;
+  // States: the finished samplers, then the one in progress. Each part file is read once, cut
+  // to the pieces of this rank's range, and dropped: a rank holds its range, not whole parts.
+  const size_t states = m.finished + (m.has_current ? 1 : 0);
+  std::vector<std::vector<EnsembleState>> pieces(states);
+  for (uint64_t k = 0; k < m.ranks; ++k) {
+    std::vector<std::pair<size_t, parallel::Range>> cuts;  // (state, overlap) in part k
+    for (size_t i = 0; i < states; ++i) {
+      const uint64_t chains = c.samplers[i].spec.chains;
+      const parallel::Range want = parallel::range_of(chains, rank, ranks);
+      const parallel::Range have = parallel::range_of(chains, k, m.ranks);
+      const uint64_t lo = std::max(have.first, want.first);
+      const uint64_t hi = std::min(have.first + have.count, want.first + want.count);
+      if (lo < hi) cuts.push_back({i, parallel::Range{lo, hi - lo}});
+    }
+    if (cuts.empty()) continue;
     const std::string file = checkpoint_part_path(path, m.generation, k, m.ranks);
     std::error_code ec;
     if (!std::filesystem::exists(file, ec))
@@ -46,35 +56,74 @@ Checkpoint load_checkpoint_share(const Checkpoint& manifest, const std::string& 
                 "names part file " + file + " (rank " + std::to_string(k) + " of " +
                     std::to_string(m.ranks) + "), which is missing: the checkpoint's folder " +
                     "must be one that every rank sees");
-    Checkpoint p = load_checkpoint(file);
-    check_part_matches(p, manifest, c, k, file);
-    return parts.emplace(k, std::move(p)).first->second;
-  };
-  // This rank's range of state `i` (a finished sampler, or the current one when i == finished),
-  // from the pieces of the parts that overlap it, in chain order.
-  const auto share = [&](size_t i) {
-    const uint64_t chains = c.samplers[i].spec.chains;
-    const parallel::Range want = parallel::range_of(chains, rank, ranks);
-    std::vector<EnsembleState> pieces;
-    for (uint64_t k = 0; k < m.ranks; ++k) {
+    const Checkpoint part = load_checkpoint(file);
+    check_part_matches(part, manifest, c, k, file);
+    for (const auto& [i, cut] : cuts) {
+      const EnsembleState& s = i < m.finished ? part.finished[i] : part.current;
+      const uint64_t chains = c.samplers[i].spec.chains;
+      const parallel::Range want = parallel::range_of(chains, rank, ranks);
       const parallel::Range have = parallel::range_of(chains, k, m.ranks);
-      const uint64_t lo = std::max(have.first, want.first);
-      const uint64_t hi = std::min(have.first + have.count, want.first + want.count);
-      if (lo >= hi) continue;
-      const EnsembleState& s = i < m.finished ? part(k).finished[i] : part(k).current;
+      // The part whose first chain is in this rank's range brings its pooled histograms.
       const bool owns = have.first >= want.first && have.first < want.first + want.count;
-      pieces.push_back(slice_state(s, lo, hi - lo, owns));
+      pieces[i].push_back(slice_state(s, cut.first, cut.count, owns));
     }
-    return join_states(pieces);
-  };
-  for (size_t i = 0; i < m.finished; ++i) out.finished.push_back(share(i));
-  if (m.has_current) out.current = share(m.finished);
+  }
+  for (size_t i = 0; i < m.finished; ++i) out.finished.push_back(join_states(pieces[i]));
+  if (m.has_current) out.current = join_states(pieces[m.finished]);
   return out;
 }
 
-CheckpointWriter::CheckpointWriter(std::string path, const CheckpointParts& resumed)
-    : path_(std::move(path)), previous_(resumed) {
-  pending_.generation = resumed.generation;
+bool parse_part_file_name(const std::string& file_name, const std::string& checkpoint_name,
+                          PartFileName& out) {
+  const std::string head = checkpoint_name + ".g";
+  if (file_name.compare(0, head.size(), head) != 0) return false;
+  size_t at = head.size();
+  // Digits (at least one, at most 19: no overflow) at `at`, then the literal `then`.
+  const auto number = [&](uint64_t& v, const char* then) {
+    const size_t from = at;
+    v = 0;
+    while (at < file_name.size() && at - from < 19 && file_name[at] >= '0' && file_name[at] <= '9')
+      v = 10 * v + static_cast<uint64_t>(file_name[at++] - '0');
+    if (at == from) return false;
+    const std::string lit(then);
+    if (file_name.compare(at, lit.size(), lit) != 0) return false;
+    at += lit.size();
+    return true;
+  };
+  PartFileName p;
+  if (!number(p.generation, ".part") || !number(p.rank, "of") || !number(p.ranks, "")) return false;
+  if (at != file_name.size()) {
+    if (file_name.compare(at, 5, ".tmp.") != 0) return false;
+    p.temporary = true;
+  }
+  out = p;
+  return true;
+}
+
+namespace {
+// Every part file (or temporary of one) beside the checkpoint at `path`.
+std::vector<std::pair<std::filesystem::path, PartFileName>> part_files(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const fs::path folder = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  const std::string name = p.filename().string();
+  std::vector<std::pair<fs::path, PartFileName>> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    PartFileName parsed;
+    if (parse_part_file_name(it->path().filename().string(), name, parsed))
+      out.emplace_back(it->path(), parsed);
+  }
+  return out;
+}
+}  // namespace
+
+CheckpointWriter::CheckpointWriter(std::string path) : path_(std::move(path)) {
+  uint64_t highest = 0;
+  if (!path_.empty())
+    for (const auto& [file, name] : part_files(path_)) highest = std::max(highest, name.generation);
+  // The same on every rank, whatever each one saw of a file system being written.
+  generation_ = parallel::max_all(highest);
 }
 
 Checkpoint CheckpointWriter::write_part(const std::string& fingerprint, size_t case_index,
@@ -94,7 +143,7 @@ Checkpoint CheckpointWriter::write_part(const std::string& fingerprint, size_t c
   }
   CheckpointParts next;
   next.ranks = ranks;
-  next.generation = std::max(pending_.generation, previous_.generation) + 1;
+  next.generation = ++generation_;
   Checkpoint part;
   part.fingerprint = fingerprint;
   part.case_index = case_index;
@@ -119,18 +168,14 @@ Checkpoint CheckpointWriter::write_part(const std::string& fingerprint, size_t c
 void CheckpointWriter::commit(const Checkpoint& top) const { save_checkpoint(path_, top); }
 
 void CheckpointWriter::finish() {
-  parallel::barrier();  // the manifest names the new parts: the previous ones are free
-  const bool same =
-      previous_.ranks == pending_.ranks && previous_.generation == pending_.generation;
-  if (previous_.ranks > 0 && !same) {
-    const auto ranks = static_cast<uint64_t>(parallel::size());
-    for (auto k = static_cast<uint64_t>(parallel::rank()); k < previous_.ranks; k += ranks) {
-      std::error_code ec;  // a part already gone (removed by hand) is no error
-      std::filesystem::remove(checkpoint_part_path(path_, previous_.generation, k, previous_.ranks),
-                              ec);
-    }
+  parallel::barrier();  // the manifest names the new parts: every other part file is free
+  if (!parallel::root()) return;
+  for (const auto& [file, name] : part_files(path_)) {
+    const bool named = !name.temporary && pending_.ranks > 0 && name.ranks == pending_.ranks &&
+                       name.generation == pending_.generation;
+    std::error_code ec;  // a file already gone (removed by hand) is no error
+    if (!named) std::filesystem::remove(file, ec);
   }
-  previous_ = pending_;
 }
 
 }  // namespace orbitmc

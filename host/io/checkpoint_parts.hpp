@@ -39,13 +39,23 @@ EnsembleState part_of_state(const EnsembleState& s, uint64_t chains, uint64_t ra
 Checkpoint load_checkpoint_share(const Checkpoint& manifest, const std::string& path,
                                  const CaseSpec& c, uint64_t rank, uint64_t ranks);
 
+// A part file's name parsed: "<checkpoint file name>.g<generation>.part<rank>of<ranks>", or a
+// temporary of one (that name then ".tmp.<pid>.<suffix>", io/atomic_file.hpp).
+struct PartFileName {
+  uint64_t generation = 0, rank = 0, ranks = 0;
+  bool temporary = false;
+};
+// Whether `file_name` (no folder) is a part file of the checkpoint file named `checkpoint_name`.
+bool parse_part_file_name(const std::string& file_name, const std::string& checkpoint_name,
+                          PartFileName& out);
+
 // Writes the checkpoints of one run at `path` by the protocol above. Every rank holds one and
 // calls write_part, then rank 0 commit, then every rank finish, at each checkpoint.
 class CheckpointWriter {
  public:
-  // `resumed`: the parts of the checkpoint this run resumed from the same path (their files are
-  // removed once this run's first checkpoint is committed), or CheckpointParts{}.
-  CheckpointWriter(std::string path, const CheckpointParts& resumed);
+  // Every rank (collective under MPI): finds the highest generation of part files beside `path`
+  // (none: 0), so that this run's generations come after it.
+  explicit CheckpointWriter(std::string path);
   // Every rank: writes this rank's part of the checkpoint of run `fingerprint` in case `c`
   // (number `case_index`) when there are several ranks, and waits for every rank's. `finished`
   // hold the whole ensemble or this rank's range, `current` this rank's range. Returns what
@@ -55,13 +65,14 @@ class CheckpointWriter {
                         const std::vector<EnsembleState>& finished, const EnsembleState& current);
   // Rank 0: writes `top` (write_part's result with the completed cases) at the path.
   void commit(const Checkpoint& top) const;
-  // Every rank: waits for the commit, then removes its share of the previous generation's parts.
+  // Every rank: waits for the commit; then rank 0 removes every part file of the path (and
+  // temporary of one) but those the committed checkpoint names.
   void finish();
 
  private:
   std::string path_;
-  CheckpointParts previous_;  // the parts the checkpoint at path_ names now (ranks 0: none)
-  CheckpointParts pending_;   // the parts written by write_part, committed by commit()
+  uint64_t generation_ = 0;  // the last generation written (or found beside the path)
+  CheckpointParts pending_;  // the parts written by write_part, committed by commit()
 };
 
 }  // namespace orbitmc

@@ -140,9 +140,14 @@ void sum_all_of(std::vector<T>& v, MPI_Datatype type) {
 }  // namespace
 void sum_all(std::vector<uint64_t>& v) { sum_all_of(v, MPI_UINT64_T); }
 void sum_all(std::vector<int64_t>& v) { sum_all_of(v, MPI_INT64_T); }
+uint64_t max_all(uint64_t v) {
+  if (g_size > 1) MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+  return v;
+}
 #else
 void sum_all(std::vector<uint64_t>&) {}
 void sum_all(std::vector<int64_t>&) {}
+uint64_t max_all(uint64_t v) { return v; }
 #endif
 
 void keep_own_range(EnsembleState& st) {

@@ -135,10 +135,11 @@ std::vector<uint64_t> pooled_histogram(const EnsembleState& st, int k) {
   return h;
 }
 
-double moment_shift(const HistogramSpec& o) { return 0.5 * (o.lo + o.hi); }
-
-analysis::HalfSums split_half_sums(const RunSpec& spec, const EnsembleState& st, int k) {
-  analysis::HalfSums sums(moment_shift(spec.observe[k]));
+namespace {
+// Calls f(half) for every half of n ≥ 2 draws of observed coordinate k of a chain not
+// diverged. Non-finite moments there are a defect of the run (divergence marks such chains).
+template <class F>
+void for_each_half(const EnsembleState& st, int k, F&& f) {
   for (uint64_t i = 0; i < st.chains; ++i) {
     if (st.counters[i].diverged) continue;
     const double* w = st.moments.data() + (i * st.observed + k) * EnsembleState::kMomentWords;
@@ -146,30 +147,48 @@ analysis::HalfSums split_half_sums(const RunSpec& spec, const EnsembleState& st,
       const analysis::ChainMoments cm{w[h], w[2 + h], w[4 + h]};
       if (cm.n < 2) continue;  // a half too short for a variance
       try {
-        sums.add(cm, "split_half_sums");
+        f(cm);
       } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument("chain " + std::to_string(st.first_chain + i) +
-                                    ", observed coordinate " + std::to_string(k) + ": " + e.what());
+        throw std::logic_error("chain " + std::to_string(st.first_chain + i) +
+                               ", observed coordinate " + std::to_string(k) +
+                               " is not marked diverged: " + e.what());
       }
     }
   }
-  if (parallel::size() == 1) return sums;
-  // Every exact sum's digits and the count, summed element-wise over the ranks.
-  analysis::ExactSum* parts[] = {&sums.n, &sums.s2, &sums.d, &sums.d2, &sums.nd, &sums.m2_nd2};
+}
+
+// The exact sums' digits and the counts, summed element-wise over the ranks (a no-op with one).
+void sum_over_ranks(std::vector<analysis::ExactSum*> sums, std::vector<uint64_t*> counts) {
+  if (parallel::size() == 1) return;
   constexpr int kL = analysis::ExactSum::kLimbs;
-  std::vector<int64_t> words(6 * kL + 1);
-  for (int p = 0; p < 6; ++p) {
-    const auto d = parts[p]->digits();
-    std::copy(d.begin(), d.end(), words.begin() + p * kL);
+  std::vector<int64_t> words(sums.size() * kL + counts.size());
+  for (size_t p = 0; p < sums.size(); ++p) {
+    const auto d = sums[p]->digits();
+    std::copy(d.begin(), d.end(), words.begin() + static_cast<std::ptrdiff_t>(p * kL));
   }
-  words[6 * kL] = static_cast<int64_t>(sums.halves);
+  for (size_t c = 0; c < counts.size(); ++c)
+    words[sums.size() * kL + c] = static_cast<int64_t>(*counts[c]);
   parallel::sum_all(words);
-  for (int p = 0; p < 6; ++p) {
+  for (size_t p = 0; p < sums.size(); ++p) {
     std::array<int64_t, kL> d;
-    std::copy(words.begin() + p * kL, words.begin() + (p + 1) * kL, d.begin());
-    *parts[p] = analysis::ExactSum::from_digits(d);
+    std::copy(words.begin() + static_cast<std::ptrdiff_t>(p * kL),
+              words.begin() + static_cast<std::ptrdiff_t>((p + 1) * kL), d.begin());
+    *sums[p] = analysis::ExactSum::from_digits(d);
   }
-  sums.halves = static_cast<uint64_t>(words[6 * kL]);
+  for (size_t c = 0; c < counts.size(); ++c)
+    *counts[c] = static_cast<uint64_t>(words[sums.size() * kL + c]);
+}
+}  // namespace
+
+analysis::HalfSums split_half_sums(const EnsembleState& st, int k) {
+  // First pass: the pooled mean (exact, so the same on every rank), the shift of the second.
+  analysis::MeanSums first;
+  for_each_half(st, k, [&](const analysis::ChainMoments& h) { first.add(h); });
+  sum_over_ranks({&first.n, &first.n_mean}, {&first.unsummable});
+  analysis::HalfSums sums(first.shift());
+  for_each_half(st, k, [&](const analysis::ChainMoments& h) { sums.add(h); });
+  sum_over_ranks({&sums.n, &sums.s2, &sums.d, &sums.d2, &sums.nd, &sums.m2_nd2},
+                 {&sums.halves, &sums.unsummable});
   return sums;
 }
 

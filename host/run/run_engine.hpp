@@ -65,11 +65,9 @@ ChainTotals chain_totals(const EnsembleState& st);
 std::vector<uint64_t> pooled_histogram(const EnsembleState& st, int k);
 
 // The split-half moments of observed coordinate k over every chain not diverged, as exact sums
-// (analysis::HalfSums) with the means shifted by moment_shift: the one-process numbers for any
-// split of the chains. Throws std::invalid_argument for moments HalfSums cannot add (non-finite,
-// or so large that their squares overflow); a resumed checkpoint is checked against the same.
-analysis::HalfSums split_half_sums(const RunSpec& spec, const EnsembleState& st, int k);
-// The shift: the middle of the coordinate's histogram window, near its mean.
-double moment_shift(const HistogramSpec& o);
+// (analysis::HalfSums) in two passes (the pooled mean first, then the sums shifted by it): the
+// one-process numbers for any split of the chains. Throws std::logic_error for non-finite
+// moments of a chain not marked diverged.
+analysis::HalfSums split_half_sums(const EnsembleState& st, int k);
 
 }  // namespace orbitmc

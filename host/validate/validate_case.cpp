@@ -52,7 +52,7 @@ SamplerResult run_sampler(const SamplerRole& role, Backend& backend, const RunCo
     cr.underflow = finals[k][bins];
     cr.overflow = finals[k][bins + 1];
     cr.pooled_counts = in_range_bins(pooled_histogram(st, static_cast<int>(k)));
-    const analysis::HalfSums sums = split_half_sums(spec, st, static_cast<int>(k));
+    const analysis::HalfSums sums = split_half_sums(st, static_cast<int>(k));
     const analysis::ChainMoments total = sums.pooled();
     cr.mean = total.mean;
     cr.var = total.n > 1 ? total.m2 / (total.n - 1) : 0.0;

@@ -182,8 +182,8 @@ int run_validation_suite(const SuiteOptions& given) {
     }
   }
   const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
-  // A later checkpoint at the resumed path replaces its part files (checkpoint_parts.hpp).
-  CheckpointWriter ck_writer(ck_path, ck_path == opt.resume ? ck.parts : CheckpointParts{});
+  // Every rank: the generations of this run's part files come after those on disk.
+  CheckpointWriter ck_writer(ck_path);
   // Last, the places results go: checked, then created, probed and claimed before sampling.
   const std::string ck_flag = !opt.checkpoint.empty() ? "--checkpoint" : "--resume";
   std::optional<OutputFolder> out;
