@@ -54,8 +54,8 @@ TEST(MemoryBudget, OverMpiRanksEachRankNeedsItsShareInItsNodesMemory) {
   const CaseSpec c = flagship(10000000);  // 4.6 GB in one process
   auto cpu = make_cpu_backend();
   // Over 4 ranks each holds 2.5·10⁶ chains (1.15 GB) and gathers one number and flag per chain
-  // of the largest run (10⁷ × 24 B = 0.24 GB).
-  EXPECT_EQ(rank_host_bytes(c, false, 4), case_host_bytes(c, false) / 4 + 240000000u);
+  // of the balance study (2·10⁴ chains × 24 B).
+  EXPECT_EQ(rank_host_bytes(c, false, 4), case_host_bytes(c, false) / 4 + 480000u);
   EXPECT_EQ(rank_host_bytes(c, true, 1), case_host_bytes(c, true));
   EXPECT_EQ(rank_share(c, 3).samplers[0].spec.chains, 3333334u);  // the largest share
   // 2 GB per node: one rank per node fits, four on one node do not.

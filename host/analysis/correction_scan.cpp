@@ -38,11 +38,33 @@ double weighted_chi2(const std::vector<uint64_t>& a, const std::vector<double>& 
   return chi2;
 }
 
+// Σ of weights in [0, 1] in units of 2^-90: exact, order-free, and room for 2^32 samples of
+// weight 1 (2^122 < 2^127). A weight below 2^-90 of the largest counts as 0.
+constexpr int kFixedBits = 90;
+using Fixed = unsigned __int128;
+constexpr int kDigits = 4;  // a Fixed as four 32-bit digits, for a reduction in int64
+
+Fixed to_fixed(double w) { return static_cast<Fixed>(std::ldexp(w, kFixedBits)); }
+
+// The value of digits summed over processes (each then below 2^56): carried first, so that the
+// same total gives the same digits, and the same double, however it was split.
+double from_digits(const int64_t* summed) {
+  int64_t d[kDigits];
+  std::copy(summed, summed + kDigits, d);
+  for (int k = 0; k + 1 < kDigits; ++k) {
+    d[k + 1] += d[k] >> 32;  // non-negative: a plain shift
+    d[k] &= 0xffffffff;
+  }
+  double v = 0;  // ascending: every term exact, the running sum only meets larger ones
+  for (int k = 0; k < kDigits; ++k) v += std::ldexp(static_cast<double>(d[k]), 32 * k - kFixedBits);
+  return v;
+}
+
 }  // namespace
 
 CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo, double hi,
                                const std::vector<ScanSource>& sources, double c_from, double c_to,
-                               double c_step) {
+                               double c_step, const ScanReduce& reduce) {
   if (sources.empty()) throw std::invalid_argument("scan_correction: no constrained samples");
   if (!(lo < hi)) throw std::invalid_argument("scan_correction: need lo < hi");
   if (!(c_step > 0) || !(c_from < c_to))
@@ -51,29 +73,55 @@ CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo
   const int bins = static_cast<int>(reference.size());
   CorrectionScan scan;
   const int points = static_cast<int>(std::floor((c_to - c_from) / c_step + 1e-9)) + 1;
-  std::vector<double> w(bins), w2(bins);
+  std::vector<const ScanSource*> src(points);
+  std::vector<double> f(points), top(points, -std::numeric_limits<double>::infinity());
   for (int p = 0; p < points; ++p) {
     const double c = c_from + p * c_step;
-    const ScanSource* src = &sources[0];
+    src[p] = &sources[0];
     for (const auto& s : sources)
-      if (std::fabs(s.c - c) < std::fabs(src->c - c)) src = &s;
-    // Weights relative to the largest log weight, so the exponentials cannot overflow.
-    const double f = -0.5 * (c - src->c);
-    double top = -std::numeric_limits<double>::infinity();
-    for (double g : src->log_det_g) top = std::max(top, f * g);
-    std::fill(w.begin(), w.end(), 0.0);
-    std::fill(w2.begin(), w2.end(), 0.0);
-    for (size_t i = 0; i < src->x.size(); ++i) {
-      const double v = src->x[i];
-      if (!(v >= lo && v < hi)) continue;
-      const int b = std::min(bins - 1, static_cast<int>((v - lo) / (hi - lo) * bins));
-      const double wi = std::exp(f * src->log_det_g[i] - top);
-      w[b] += wi;
-      w2[b] += wi * wi;
+      if (std::fabs(s.c - c) < std::fabs(src[p]->c - c)) src[p] = &s;
+    // Weights relative to the largest log weight (of every process's samples), so the
+    // exponentials cannot overflow and are at most 1.
+    f[p] = -0.5 * (c - src[p]->c);
+    for (double g : src[p]->log_det_g) top[p] = std::max(top[p], f[p] * g);
+  }
+  if (reduce.max) reduce.max(top);
+  // Per point and bin, Σ w and Σ w² as fixed-point digits: points × bins × 2 × kDigits words.
+  std::vector<int64_t> digits(static_cast<size_t>(points) * bins * 2 * kDigits, 0);
+  {
+    std::vector<Fixed> w(bins), w2(bins);
+    for (int p = 0; p < points; ++p) {
+      std::fill(w.begin(), w.end(), Fixed(0));
+      std::fill(w2.begin(), w2.end(), Fixed(0));
+      const ScanSource& s = *src[p];
+      for (size_t i = 0; i < s.x.size(); ++i) {
+        const double v = s.x[i];
+        if (!(v >= lo && v < hi)) continue;
+        const int b = std::min(bins - 1, static_cast<int>((v - lo) / (hi - lo) * bins));
+        const double wi = std::exp(f[p] * s.log_det_g[i] - top[p]);
+        w[b] += to_fixed(wi);
+        w2[b] += to_fixed(wi * wi);
+      }
+      for (int b = 0; b < bins; ++b)
+        for (int k = 0; k < kDigits; ++k) {
+          const size_t at = ((static_cast<size_t>(p) * bins + b) * 2) * kDigits + k;
+          digits[at] = static_cast<int64_t>(static_cast<uint64_t>(w[b] >> (32 * k)) & 0xffffffffu);
+          digits[at + kDigits] =
+              static_cast<int64_t>(static_cast<uint64_t>(w2[b] >> (32 * k)) & 0xffffffffu);
+        }
+    }
+  }
+  if (reduce.sum) reduce.sum(digits);
+  std::vector<double> w(bins), w2(bins);
+  for (int p = 0; p < points; ++p) {
+    for (int b = 0; b < bins; ++b) {
+      const size_t at = ((static_cast<size_t>(p) * bins + b) * 2) * kDigits;
+      w[b] = from_digits(&digits[at]);
+      w2[b] = from_digits(&digits[at + kDigits]);
     }
     double dof = 0, n_eff = 0;
     const double chi2 = weighted_chi2(reference, w, w2, &dof, &n_eff);
-    scan.c.push_back(c);
+    scan.c.push_back(c_from + p * c_step);
     scan.chi2.push_back(chi2);
     scan.distance.push_back((chi2 - dof) / n_eff);
     scan.distance_err.push_back(std::sqrt(2 * dof) / n_eff);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace orbitmc {
@@ -12,8 +13,16 @@ namespace analysis {
 
 struct ScanSource {
   double c = 0;                   // correction scale the samples were drawn with
-  std::vector<double> x;          // orbit coordinate of each sample
+  std::vector<double> x;          // orbit coordinate of each sample (this process's)
   std::vector<double> log_det_g;  // log det G of each sample
+};
+
+// How the scan completes what it computes over its samples when they are split between
+// processes (MPI ranks): the element-wise largest log weights, and element-wise sums of
+// integers. Left empty: one process holds every sample.
+struct ScanReduce {
+  std::function<void(std::vector<double>&)> max;
+  std::function<void(std::vector<int64_t>&)> sum;
 };
 
 struct CorrectionScan {
@@ -29,10 +38,12 @@ struct CorrectionScan {
 };
 
 // reference: histogram (bins only) of the ambient samples on [lo, hi). For each c of the grid
-// the source with the nearest c_src is reweighted.
+// the source with the nearest c_src is reweighted. The weighted histograms are fixed-point sums
+// (each weight, at most 1, in units of 2^-90, in 128-bit integers), so they do not depend on the
+// order of the samples or on how `reduce` split them: the same scan on any number of ranks.
 CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo, double hi,
                                const std::vector<ScanSource>& sources, double c_from, double c_to,
-                               double c_step);
+                               double c_step, const ScanReduce& reduce = {});
 
 }  // namespace analysis
 }  // namespace orbitmc

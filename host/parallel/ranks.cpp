@@ -144,10 +144,16 @@ uint64_t max_all(uint64_t v) {
   if (g_size > 1) MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
   return v;
 }
+void max_all(std::vector<double>& v) {
+  if (g_size > 1)
+    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_MAX,
+                  MPI_COMM_WORLD);
+}
 #else
 void sum_all(std::vector<uint64_t>&) {}
 void sum_all(std::vector<int64_t>&) {}
 uint64_t max_all(uint64_t v) { return v; }
+void max_all(std::vector<double>&) {}
 #endif
 
 void keep_own_range(EnsembleState& st) {

@@ -48,8 +48,9 @@ std::vector<ChainCounters> allgather(const std::vector<ChainCounters>& mine, uin
 // passes the same length. With one rank: unchanged.
 void sum_all(std::vector<uint64_t>& v);
 void sum_all(std::vector<int64_t>& v);
-// The largest of every rank's `v`, on every rank.
+// The largest of every rank's `v` (element-wise), on every rank.
 uint64_t max_all(uint64_t v);
+void max_all(std::vector<double>& v);
 
 // Keeps this rank's range of a whole ensemble (a resumed one-process checkpoint),
 // the pooled histograms on rank 0 only (so that the next gather sums them once). A no-op with

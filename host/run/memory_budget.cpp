@@ -99,9 +99,9 @@ CaseSpec rank_share(CaseSpec c, uint64_t ranks) {
 
 uint64_t rank_host_bytes(const CaseSpec& c, bool checkpointing, uint64_t ranks) {
   if (ranks <= 1) return case_host_bytes(c, checkpointing);
-  uint64_t whole = 0;  // the most chains of one run: one gathered number and flag per chain
-  for (const auto& r : case_runs(c)) whole = std::max(whole, r.chains);
-  return case_host_bytes(rank_share(c, ranks), checkpointing) + 3 * sizeof(double) * whole;
+  // The balance study gathers one number and a flag per chain of the whole study.
+  const uint64_t gathered = c.balance.enabled ? c.balance.chains : 0;
+  return case_host_bytes(rank_share(c, ranks), checkpointing) + 3 * sizeof(double) * gathered;
 }
 
 void check_case_fits(const CaseSpec& c, bool checkpointing, uint64_t available,

@@ -43,8 +43,8 @@ uint64_t address_space_limited(uint64_t available, uint64_t limit, uint64_t used
 // (rounded up: the largest rank's share).
 CaseSpec rank_share(CaseSpec c, uint64_t ranks);
 // Host bytes one rank of `ranks` needs at its peak: case_host_bytes of its share, plus (with
-// several ranks) the whole-ensemble gathers of one number and a flag per chain (the correction
-// scan's final coordinates, run/run_engine.hpp). With one rank: case_host_bytes.
+// several ranks) the balance study's gather of one number and a flag per chain of the study
+// (run/run_engine.hpp: final_imbalance). With one rank: case_host_bytes.
 uint64_t rank_host_bytes(const CaseSpec& c, bool checkpointing, uint64_t ranks);
 
 // Throws InputError ("chains = N: … need X GiB, more than the Y GiB … available") when one rank

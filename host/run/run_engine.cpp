@@ -59,10 +59,12 @@ void for_each_final_state(const RunSpec& spec, const EnsembleState& st, F&& f) {
   });
 }
 
-// value(sampler, state) of every non-diverged chain of the ensemble, in chain order: this
-// rank's chains, then under MPI every rank's gathered (one number and one flag per chain).
+// value(sampler, state) of every non-diverged chain, in chain order: this rank's chains, and
+// with `gather` under MPI every rank's (one number and one flag per chain gathered).
+enum class Chains { kHere, kAll };
 template <class F>
-std::vector<double> final_values(const RunSpec& spec, const EnsembleState& st, F&& value) {
+std::vector<double> final_values(const RunSpec& spec, const EnsembleState& st, Chains which,
+                                 F&& value) {
   std::vector<double> v(st.chains, 0.0), kept(st.chains, 0.0);
   uint64_t i = 0;
   for (uint64_t c = 0; c < st.chains; ++c) kept[c] = st.counters[c].diverged ? 0.0 : 1.0;
@@ -70,7 +72,7 @@ std::vector<double> final_values(const RunSpec& spec, const EnsembleState& st, F
     while (kept[i] == 0.0) ++i;  // the chains for_each_final_state skipped
     v[i++] = static_cast<double>(value(s, x));
   });
-  if (parallel::size() > 1) {
+  if (which == Chains::kAll && parallel::size() > 1) {
     v = parallel::allgather(v, spec.chains, 1);
     kept = parallel::allgather(kept, spec.chains, 1);
   }
@@ -99,18 +101,18 @@ std::vector<std::vector<uint64_t>> final_histograms(const RunSpec& spec, const E
 
 std::vector<double> final_coordinate(const RunSpec& spec, const EnsembleState& st, int k) {
   const int coord = spec.observe[k].coord;
-  return final_values(spec, st,
+  return final_values(spec, st, Chains::kHere,
                       [&](const auto& s, const auto* x) { return s.model.coord(x, coord); });
 }
 
 std::vector<double> final_log_det_gram(const RunSpec& spec, const EnsembleState& st) {
-  return final_values(spec, st, [](const auto& s, const auto* x) {
+  return final_values(spec, st, Chains::kHere, [](const auto& s, const auto* x) {
     return geometry::log_det_gram(s.model.layout, x);
   });
 }
 
 std::vector<double> final_imbalance(const RunSpec& spec, const EnsembleState& st, int b) {
-  return final_values(spec, st, [&](const auto& s, const auto* x) {
+  return final_values(spec, st, Chains::kAll, [&](const auto& s, const auto* x) {
     auto uu = x[0], vv = x[0];
     geometry::norms2(s.model.layout, x, b, uu, vv);
     return static_cast<double>(uu) - static_cast<double>(vv);

@@ -30,9 +30,9 @@ struct RunOutcome {
 void run_to_end(Backend& backend, const RunSpec& spec, EnsembleState& state,
                 const RunControl& control, double* seconds);
 
-// Under MPI the functions below take this rank's range of chains and return what the whole
-// ensemble gives (the same on every rank, and the one-process result): integer counts summed
-// over the ranks, per-chain values gathered in chain order (parallel/ranks.hpp).
+// Under MPI the functions below take this rank's range of chains and, but where said, return
+// what the whole ensemble gives (the same on every rank, and the one-process result): integer
+// counts summed over the ranks, exact sums reduced, per-chain values gathered in chain order.
 
 // Final state of each non-diverged chain binned per observed coordinate: bins + 2 counts
 // (the last two are underflow and overflow). Uses the model's own coordinate function.
@@ -43,14 +43,17 @@ inline std::vector<uint64_t> in_range_bins(const std::vector<uint64_t>& h) {
   return std::vector<uint64_t>(h.begin(), h.end() - 2);
 }
 
-// Final values of observed coordinate k for the non-diverged chains.
+// Final values of observed coordinate k for the non-diverged chains of this rank (under MPI
+// the caller reduces what it computes of them: analysis/correction_scan.hpp).
 std::vector<double> final_coordinate(const RunSpec& spec, const EnsembleState& st, int k);
 
 // log det G (= log det K, Σ_b log(|u_b|² + |v_b|²)) of each non-diverged chain's final state, in
-// the order of final_coordinate (used to reweight constrained samples to another c).
+// the order of final_coordinate (used to reweight constrained samples to another c); this
+// rank's chains, like final_coordinate.
 std::vector<double> final_log_det_gram(const RunSpec& spec, const EnsembleState& st);
 
-// Imbalance |u_b|² − |v_b|² of block b for each non-diverged chain (THEORY §7).
+// Imbalance |u_b|² − |v_b|² of block b for each non-diverged chain of the whole ensemble, in
+// chain order (gathered from every rank; THEORY §7).
 std::vector<double> final_imbalance(const RunSpec& spec, const EnsembleState& st, int b);
 
 // The counters of every chain summed: rejections, failures, diverged chains, and those of them

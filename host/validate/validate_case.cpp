@@ -11,6 +11,7 @@
 #include "analysis/goodness_of_fit.hpp"
 #include "analysis/reference_density.hpp"
 #include "input_error.hpp"
+#include "parallel/ranks.hpp"
 #include "profile_range.hpp"
 #include "validate/theory_density.hpp"
 
@@ -96,13 +97,16 @@ void run_studies(const CaseSpec& c, Backend& backend, CaseResult& res) {
   }
   if (amb && c.c_scan.enabled) {
     std::vector<analysis::ScanSource> sources;
+    // Each rank holds its chains' final values; the scan reduces over the ranks.
     for (const auto& s : res.samplers)
-      if (is_constrained(s.role.spec.sampler) && !s.final_x.empty())
+      if (is_constrained(s.role.spec.sampler) && s.diverged < s.role.spec.chains)
         sources.push_back({s.role.spec.c, s.final_x, s.final_log_det_g});
     if (!sources.empty()) {
       const auto& h = amb->coords[0].hist;
+      const analysis::ScanReduce over_ranks{[](std::vector<double>& v) { parallel::max_all(v); },
+                                            [](std::vector<int64_t>& v) { parallel::sum_all(v); }};
       res.scan = analysis::scan_correction(amb->coords[0].final_counts, h.lo, h.hi, sources,
-                                           c.c_scan.from, c.c_scan.to, c.c_scan.step);
+                                           c.c_scan.from, c.c_scan.to, c.c_scan.step, over_ranks);
       res.has_scan = true;
     }
   }

@@ -35,8 +35,8 @@ struct SamplerResult {
   double seconds = 0;
   bool pass = true;
   std::string note;
-  // Final coordinate-0 values and log det G of the non-diverged chains (kept for the
-  // correction-scale scan of constrained samplers only).
+  // Final coordinate-0 values and log det G of the non-diverged chains of this rank (kept for
+  // the correction-scale scan of constrained samplers only, which reduces over the ranks).
   std::vector<double> final_x, final_log_det_g;
 };
 
