@@ -84,9 +84,10 @@ TEST(CorrectionScan, SplitBetweenRanksIsTheWholeScanBitForBit) {
   std::vector<std::thread> threads;
   for (int r = 0; r < 3; ++r)
     threads.emplace_back([&, r] {
-      std::vector<ScanSource> mine = all.sources;  // rank r's uneven share of every source
-      for (auto& s : mine) {
-        const size_t lo = s.x.size() * r * r / 9, hi = s.x.size() * (r + 1) * (r + 1) / 9;
+      std::vector<ScanSource> mine = all.sources;
+      for (auto& s : mine) {  // rank 0 holds no sample at all, ranks 1 and 2 a third and the rest
+        const size_t cut[] = {0, 0, s.x.size() / 3, s.x.size()};
+        const size_t lo = cut[r], hi = cut[r + 1];
         s.x = std::vector<double>(s.x.begin() + lo, s.x.begin() + hi);
         s.log_det_g = std::vector<double>(s.log_det_g.begin() + lo, s.log_det_g.begin() + hi);
       }
@@ -134,6 +135,64 @@ TEST(CorrectionScan, IsTheDirectDoubleComputationToRounding) {
     }
     EXPECT_NEAR(scan.chi2[p], chi2, 1e-10 * chi2) << "c = " << c;
   }
+}
+
+// The direct double computation of the χ² at c (a global largest log weight; doubles reach
+// far below the fixed point's 2^-90, so this is the reference).
+double direct_chi2(const Samples& all, double c) {
+  const ScanSource& src = std::fabs(c - all.sources[0].c) <= std::fabs(c - all.sources[1].c)
+                              ? all.sources[0]
+                              : all.sources[1];
+  const double f = -0.5 * (c - src.c);
+  double top = -std::numeric_limits<double>::infinity();  // over the window: χ² is scale-free
+  for (size_t i = 0; i < src.x.size(); ++i)
+    if (src.x[i] >= 0.0 && src.x[i] < 2.0) top = std::max(top, f * src.log_det_g[i]);
+  std::vector<double> w(20, 0.0), w2(20, 0.0);
+  for (size_t i = 0; i < src.x.size(); ++i) {
+    if (!(src.x[i] >= 0.0 && src.x[i] < 2.0)) continue;
+    const int b = std::min(19, static_cast<int>(src.x[i] / 2.0 * 20));
+    const double wi = std::exp(f * src.log_det_g[i] - top);
+    w[b] += wi;
+    w2[b] += wi * wi;
+  }
+  double na = 0, nw = 0, chi2 = 0;
+  for (int b = 0; b < 20; ++b) na += all.reference[b], nw += w[b];
+  for (int b = 0; b < 20; ++b) {
+    const double pa = all.reference[b] / na, pw = w[b] / nw;
+    const double var = all.reference[b] / (na * na) + w2[b] / (nw * nw);
+    if (var > 0) chi2 += (pa - pw) * (pa - pw) / var;
+  }
+  return chi2;
+}
+
+// A heavy sample outside the window and a wide spread of log weights inside it: weights relative
+// to the largest of all would fall below the fixed point's 2^-90; relative to their bin's largest
+// they do not, and the scan is the double computation still.
+TEST(CorrectionScan, LogWeightsSpreadFarBeyondTheFixedPointStayExact) {
+  Samples all = make_samples(2000);
+  for (auto& s : all.sources) {
+    // Log weights from 0 down to -320 across the window (e^-320: far below 2^-90 of the largest).
+    for (size_t i = 0; i < s.x.size(); ++i) s.log_det_g[i] = -40.0 * s.x[i] * s.x[i] * s.x[i];
+    s.x.push_back(5.0);  // outside [0, 2): counted nowhere, but the largest log weight at c < 0
+    s.log_det_g.push_back(400.0);
+  }
+  const CorrectionScan scan = scan_correction(all.reference, 0.0, 2.0, all.sources, -2.0, 1.0, 1.0);
+  ASSERT_EQ(scan.chi2.size(), 4u);
+  for (size_t p = 0; p < 4; ++p)
+    EXPECT_NEAR(scan.chi2[p], direct_chi2(all, scan.c[p]), 1e-9 * direct_chi2(all, scan.c[p]))
+        << "c = " << scan.c[p];
+}
+
+TEST(CorrectionScan, ANonFiniteLogDetGMakesItsPointsNaNAndIsNeverTheMinimum) {
+  Samples all = make_samples(500);
+  all.sources[1].log_det_g[7] = NAN;  // in the window (x in [0, 2)): the points using c_src = 1
+  const CorrectionScan scan = scan_correction(all.reference, 0.0, 2.0, all.sources, 0.0, 1.0, 0.25);
+  ASSERT_EQ(scan.chi2.size(), 5u);
+  EXPECT_TRUE(std::isfinite(scan.chi2[0]));  // c = 0, 0.25 reweight the c_src = 0 samples
+  EXPECT_TRUE(std::isfinite(scan.chi2[1]));
+  for (size_t p = 3; p < 5; ++p) EXPECT_TRUE(std::isnan(scan.chi2[p])) << scan.c[p];
+  EXPECT_TRUE(std::isfinite(scan.c_min));
+  EXPECT_LE(scan.c_min, 0.5);
 }
 
 }  // namespace

@@ -39,7 +39,8 @@ double weighted_chi2(const std::vector<uint64_t>& a, const std::vector<double>& 
 }
 
 // Σ of weights in [0, 1] in units of 2^-90: exact, order-free, and room for 2^32 samples of
-// weight 1 (2^122 < 2^127). A weight below 2^-90 of the largest counts as 0.
+// weight 1 (2^122 < 2^127). Weights are taken relative to the largest of their bin, so only one
+// below 2^-90 of its bin's largest counts as 0.
 constexpr int kFixedBits = 90;
 using Fixed = unsigned __int128;
 constexpr int kDigits = 4;  // a Fixed as four 32-bit digits, for a reduction in int64
@@ -55,7 +56,7 @@ double from_digits(const int64_t* summed) {
     d[k + 1] += d[k] >> 32;  // non-negative: a plain shift
     d[k] &= 0xffffffff;
   }
-  double v = 0;  // ascending: every term exact, the running sum only meets larger ones
+  double v = 0;  // ascending: every term exact; deterministic (not always correctly rounded)
   for (int k = 0; k < kDigits; ++k) v += std::ldexp(static_cast<double>(d[k]), 32 * k - kFixedBits);
   return v;
 }
@@ -74,60 +75,91 @@ CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo
   CorrectionScan scan;
   const int points = static_cast<int>(std::floor((c_to - c_from) / c_step + 1e-9)) + 1;
   std::vector<const ScanSource*> src(points);
-  std::vector<double> f(points), top(points, -std::numeric_limits<double>::infinity());
+  std::vector<double> f(points);
   for (int p = 0; p < points; ++p) {
     const double c = c_from + p * c_step;
     src[p] = &sources[0];
     for (const auto& s : sources)
       if (std::fabs(s.c - c) < std::fabs(src[p]->c - c)) src[p] = &s;
-    // Weights relative to the largest log weight (of every process's samples), so the
-    // exponentials cannot overflow and are at most 1.
     f[p] = -0.5 * (c - src[p]->c);
-    for (double g : src[p]->log_det_g) top[p] = std::max(top[p], f[p] * g);
   }
-  if (reduce.max) reduce.max(top);
-  // Per point and bin, Σ w and Σ w² as fixed-point digits: points × bins × 2 × kDigits words.
-  std::vector<int64_t> digits(static_cast<size_t>(points) * bins * 2 * kDigits, 0);
-  {
-    std::vector<Fixed> w(bins), w2(bins);
-    for (int p = 0; p < points; ++p) {
-      std::fill(w.begin(), w.end(), Fixed(0));
-      std::fill(w2.begin(), w2.end(), Fixed(0));
-      const ScanSource& s = *src[p];
+  // The bin of x, or -1 outside [lo, hi).
+  const auto bin_of = [&](double v) {
+    if (!(v >= lo && v < hi)) return -1;
+    return std::min(bins - 1, static_cast<int>((v - lo) / (hi - lo) * bins));
+  };
+  // The grid in chunks, so that the reduced vectors stay bounded (4 Mi words) for any grid.
+  const int chunk =
+      std::max(1, static_cast<int>((size_t{1} << 22) / (8 * static_cast<size_t>(bins) + 1)));
+  std::vector<double> w(bins), w2(bins);
+  for (int p0 = 0; p0 < points; p0 += chunk) {
+    const int np = std::min(chunk, points - p0);
+    // Per point and bin the largest log weight f·g (over every process's samples): weights
+    // relative to it are at most 1, and no bin's weights vanish beside another bin's. A NaN or
+    // +inf log weight makes the point's χ² NaN (counted in `bad`); -inf is a weight of 0.
+    std::vector<double> top(static_cast<size_t>(np) * bins,
+                            -std::numeric_limits<double>::infinity());
+    std::vector<int64_t> sums(static_cast<size_t>(np) * (bins * 2 * kDigits + 1), 0);
+    for (int q = 0; q < np; ++q) {
+      const ScanSource& s = *src[p0 + q];
       for (size_t i = 0; i < s.x.size(); ++i) {
-        const double v = s.x[i];
-        if (!(v >= lo && v < hi)) continue;
-        const int b = std::min(bins - 1, static_cast<int>((v - lo) / (hi - lo) * bins));
-        const double wi = std::exp(f[p] * s.log_det_g[i] - top[p]);
-        w[b] += to_fixed(wi);
-        w2[b] += to_fixed(wi * wi);
+        const int b = bin_of(s.x[i]);
+        if (b < 0) continue;
+        const double lw = f[p0 + q] * s.log_det_g[i];
+        if (std::isnan(lw) || lw == std::numeric_limits<double>::infinity())
+          ++sums[static_cast<size_t>(q) * (bins * 2 * kDigits + 1) + bins * 2 * kDigits];
+        else
+          top[static_cast<size_t>(q) * bins + b] =
+              std::max(top[static_cast<size_t>(q) * bins + b], lw);
       }
+    }
+    if (reduce.max) reduce.max(top);
+    for (int q = 0; q < np; ++q) {
+      const ScanSource& s = *src[p0 + q];
+      std::vector<Fixed> fw(bins, 0), fw2(bins, 0);
+      for (size_t i = 0; i < s.x.size(); ++i) {
+        const int b = bin_of(s.x[i]);
+        if (b < 0) continue;
+        const double lw = f[p0 + q] * s.log_det_g[i];
+        if (!(std::isfinite(lw))) continue;  // -inf: weight 0; NaN, +inf: counted above
+        const double wi = std::exp(lw - top[static_cast<size_t>(q) * bins + b]);  // in (0, 1]
+        fw[b] += to_fixed(wi);
+        fw2[b] += to_fixed(wi * wi);
+      }
+      int64_t* out = &sums[static_cast<size_t>(q) * (bins * 2 * kDigits + 1)];
       for (int b = 0; b < bins; ++b)
         for (int k = 0; k < kDigits; ++k) {
-          const size_t at = ((static_cast<size_t>(p) * bins + b) * 2) * kDigits + k;
-          digits[at] = static_cast<int64_t>(static_cast<uint64_t>(w[b] >> (32 * k)) & 0xffffffffu);
-          digits[at + kDigits] =
-              static_cast<int64_t>(static_cast<uint64_t>(w2[b] >> (32 * k)) & 0xffffffffu);
+          out[(2 * b) * kDigits + k] =
+              static_cast<int64_t>(static_cast<uint64_t>(fw[b] >> (32 * k)) & 0xffffffffu);
+          out[(2 * b + 1) * kDigits + k] =
+              static_cast<int64_t>(static_cast<uint64_t>(fw2[b] >> (32 * k)) & 0xffffffffu);
         }
     }
-  }
-  if (reduce.sum) reduce.sum(digits);
-  std::vector<double> w(bins), w2(bins);
-  for (int p = 0; p < points; ++p) {
-    for (int b = 0; b < bins; ++b) {
-      const size_t at = ((static_cast<size_t>(p) * bins + b) * 2) * kDigits;
-      w[b] = from_digits(&digits[at]);
-      w2[b] = from_digits(&digits[at + kDigits]);
+    if (reduce.sum) reduce.sum(sums);
+    for (int q = 0; q < np; ++q) {
+      const int64_t* in = &sums[static_cast<size_t>(q) * (bins * 2 * kDigits + 1)];
+      const double* t = &top[static_cast<size_t>(q) * bins];
+      const double peak = *std::max_element(t, t + bins);
+      for (int b = 0; b < bins; ++b) {
+        // Back to one scale for every bin: the weights relative to the point's largest.
+        const double scale = std::isfinite(t[b]) ? std::exp(t[b] - peak) : 0.0;
+        w[b] = from_digits(in + (2 * b) * kDigits) * scale;
+        w2[b] = from_digits(in + (2 * b + 1) * kDigits) * scale * scale;
+      }
+      double dof = 0, n_eff = 0;
+      double chi2 = weighted_chi2(reference, w, w2, &dof, &n_eff);
+      if (in[bins * 2 * kDigits] > 0 || !std::isfinite(peak)) chi2 = NAN;  // see `bad` above
+      scan.c.push_back(c_from + (p0 + q) * c_step);
+      scan.chi2.push_back(chi2);
+      scan.distance.push_back((chi2 - dof) / n_eff);
+      scan.distance_err.push_back(std::sqrt(2 * dof) / n_eff);
+      scan.dof = dof;
     }
-    double dof = 0, n_eff = 0;
-    const double chi2 = weighted_chi2(reference, w, w2, &dof, &n_eff);
-    scan.c.push_back(c_from + p * c_step);
-    scan.chi2.push_back(chi2);
-    scan.distance.push_back((chi2 - dof) / n_eff);
-    scan.distance_err.push_back(std::sqrt(2 * dof) / n_eff);
-    scan.dof = dof;
   }
-  const size_t m = std::min_element(scan.chi2.begin(), scan.chi2.end()) - scan.chi2.begin();
+  // The smallest χ² (a NaN, from non-finite log det G, is never the minimum).
+  size_t m = 0;
+  for (size_t i = 1; i < scan.chi2.size(); ++i)
+    if (std::isnan(scan.chi2[m]) || scan.chi2[i] < scan.chi2[m]) m = i;
   scan.c_min = scan.c[m];
   if (m > 0 && m + 1 < scan.c.size()) {  // vertex of the parabola through the three points
     const double y0 = scan.chi2[m - 1], y1 = scan.chi2[m], y2 = scan.chi2[m + 1];

@@ -39,8 +39,10 @@ struct CorrectionScan {
 
 // reference: histogram (bins only) of the ambient samples on [lo, hi). For each c of the grid
 // the source with the nearest c_src is reweighted. The weighted histograms are fixed-point sums
-// (each weight, at most 1, in units of 2^-90, in 128-bit integers), so they do not depend on the
-// order of the samples or on how `reduce` split them: the same scan on any number of ranks.
+// (each weight relative to the largest of its bin, so at most 1, in units of 2^-90, in 128-bit
+// integers; the bins rescaled after the sum), so they do not depend on the order of the samples
+// or on how `reduce` split them: the same scan on any number of ranks. A NaN or +inf log weight
+// in the window makes that point's χ² NaN (never the minimum); -inf is a weight of 0.
 CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo, double hi,
                                const std::vector<ScanSource>& sources, double c_from, double c_to,
                                double c_step, const ScanReduce& reduce = {});

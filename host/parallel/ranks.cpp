@@ -131,8 +131,14 @@ std::vector<ChainCounters> allgather(const std::vector<ChainCounters>& mine, uin
 
 #if ORBITMC_HAVE_MPI
 namespace {
+// MPI counts are ints: a longer vector is a defect of the caller, not something to truncate.
+void check_count(size_t n) {
+  if (n > 0x7fffffffu) throw std::runtime_error("MPI reduction of more than 2^31 - 1 words");
+}
+
 template <class T>
 void sum_all_of(std::vector<T>& v, MPI_Datatype type) {
+  check_count(v.size());
   if (g_size > 1)
     MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), type, MPI_SUM,
                   MPI_COMM_WORLD);
@@ -145,6 +151,7 @@ uint64_t max_all(uint64_t v) {
   return v;
 }
 void max_all(std::vector<double>& v) {
+  check_count(v.size());
   if (g_size > 1)
     MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_MAX,
                   MPI_COMM_WORLD);
