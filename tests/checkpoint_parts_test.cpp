@@ -76,13 +76,20 @@ uint64_t pooled_total(const EnsembleState& s) {
 
 using testing::input_error_of;
 
+// Rank r's part of a whole ensemble of 25 chains as a run over `ranks` holds it: its range,
+// with the pooled histograms (counted once) on rank 0.
+EnsembleState part_of_state(const EnsembleState& whole, uint64_t rank, uint64_t ranks) {
+  const parallel::Range mine = parallel::range_of(whole.chains, rank, ranks);
+  return slice_state(whole, mine.first, mine.count, rank == 0);
+}
+
 TEST(EnsembleSlices, CutIntoRangesAndJoinedIsTheStateAndCountsPooledOnce) {
   const Whole w;
   const EnsembleState& s = w.finished[0];
   ASSERT_GT(pooled_total(s), 0u);  // past burn-in: a lost or doubled histogram would show
   for (uint64_t ranks : {1u, 2u, 3u, 4u}) {
     std::vector<EnsembleState> pieces;
-    for (uint64_t r = 0; r < ranks; ++r) pieces.push_back(part_of_state(s, s.chains, r, ranks));
+    for (uint64_t r = 0; r < ranks; ++r) pieces.push_back(part_of_state(s, r, ranks));
     for (uint64_t r = 1; r < ranks; ++r) EXPECT_EQ(pooled_total(pieces[r]), 0u);
     expect_same(join_states(pieces), s);
   }
@@ -103,8 +110,8 @@ Checkpoint write_parts(const Whole& w, const std::filesystem::path& folder, uint
     part.fingerprint = "run";
     part.completed_cases = nlohmann::json::array();
     part.parts = CheckpointParts{ranks, 4, static_cast<int64_t>(r)};
-    part.finished.push_back(part_of_state(w.finished[0], 25, r, ranks));
-    part.current = part_of_state(w.current, 25, r, ranks);
+    part.finished.push_back(part_of_state(w.finished[0], r, ranks));
+    part.current = part_of_state(w.current, r, ranks);
     save_checkpoint(checkpoint_part_path(path, 4, r, ranks), part);
   }
   save_checkpoint(path, manifest);
@@ -160,7 +167,7 @@ TEST(CheckpointParts, APartThatDoesNotFitItsManifestIsRefusedByName) {
   other.current.next_step += 5;  // written at another step than the others
   refused(other, "current.next_step");
   other = part;
-  other.finished[0] = part_of_state(w.finished[0], 25, 0, 2);  // rank 0's chains
+  other.finished[0] = part_of_state(w.finished[0], 0, 2);  // rank 0's chains
   refused(other, "holds chains [0, 12), expected [12, 25)");
   std::filesystem::remove(part1);
   EXPECT_NE(

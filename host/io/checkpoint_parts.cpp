@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 #include <utility>
 
 #include "input_error.hpp"
@@ -16,13 +17,6 @@ std::string checkpoint_part_path(const std::string& path, uint64_t generation, u
                                  uint64_t ranks) {
   return path + ".g" + std::to_string(generation) + ".part" + std::to_string(rank) + "of" +
          std::to_string(ranks);
-}
-
-EnsembleState part_of_state(const EnsembleState& s, uint64_t chains, uint64_t rank,
-                            uint64_t ranks) {
-  const parallel::Range want = parallel::range_of(chains, rank, ranks);
-  const bool already = s.first_chain == want.first && s.chains == want.count;
-  return slice_state(s, want.first, want.count, already || rank == 0);
 }
 
 Checkpoint load_checkpoint_share(const Checkpoint& manifest, const std::string& path,
@@ -39,14 +33,20 @@ Checkpoint load_checkpoint_share(const Checkpoint& manifest, const std::string& 
   const size_t states = m.finished + (m.has_current ? 1 : 0);
   std::vector<std::vector<EnsembleState>> pieces(states);
   for (uint64_t k = 0; k < m.ranks; ++k) {
-    std::vector<std::pair<size_t, parallel::Range>> cuts;  // (state, overlap) in part k
+    struct Cut {
+      size_t state;
+      parallel::Range chains;  // the overlap of part k's range and this rank's
+      bool owns;  // part k's first chain is in this rank's range: its pooled histograms come here
+    };
+    std::vector<Cut> cuts;
     for (size_t i = 0; i < states; ++i) {
       const uint64_t chains = c.samplers[i].spec.chains;
       const parallel::Range want = parallel::range_of(chains, rank, ranks);
       const parallel::Range have = parallel::range_of(chains, k, m.ranks);
       const uint64_t lo = std::max(have.first, want.first);
       const uint64_t hi = std::min(have.first + have.count, want.first + want.count);
-      if (lo < hi) cuts.push_back({i, parallel::Range{lo, hi - lo}});
+      const bool owns = have.first >= want.first && have.first < want.first + want.count;
+      if (lo < hi) cuts.push_back({i, parallel::Range{lo, hi - lo}, owns});
     }
     if (cuts.empty()) continue;
     const std::string file = checkpoint_part_path(path, m.generation, k, m.ranks);
@@ -58,14 +58,9 @@ Checkpoint load_checkpoint_share(const Checkpoint& manifest, const std::string& 
                     "must be one that every rank sees");
     const Checkpoint part = load_checkpoint(file);
     check_part_matches(part, manifest, c, k, file);
-    for (const auto& [i, cut] : cuts) {
-      const EnsembleState& s = i < m.finished ? part.finished[i] : part.current;
-      const uint64_t chains = c.samplers[i].spec.chains;
-      const parallel::Range want = parallel::range_of(chains, rank, ranks);
-      const parallel::Range have = parallel::range_of(chains, k, m.ranks);
-      // The part whose first chain is in this rank's range brings its pooled histograms.
-      const bool owns = have.first >= want.first && have.first < want.first + want.count;
-      pieces[i].push_back(slice_state(s, cut.first, cut.count, owns));
+    for (const Cut& cut : cuts) {
+      const EnsembleState& st = cut.state < m.finished ? part.finished[cut.state] : part.current;
+      pieces[cut.state].push_back(slice_state(st, cut.chains.first, cut.chains.count, cut.owns));
     }
   }
   for (size_t i = 0; i < m.finished; ++i) out.finished.push_back(join_states(pieces[i]));
@@ -150,10 +145,15 @@ Checkpoint CheckpointWriter::write_part(const std::string& fingerprint, size_t c
   part.completed_cases = nlohmann::json::array();
   part.parts = next;
   part.parts.rank = static_cast<int64_t>(rank);
-  for (size_t i = 0; i < finished.size(); ++i)
-    part.finished.push_back(part_of_state(finished[i], c.samplers[i].spec.chains, rank, ranks));
-  if (current.initialised())
-    part.current = part_of_state(current, c.samplers[finished.size()].spec.chains, rank, ranks);
+  // Each rank holds its own chains for the whole run (parallel/ranks.hpp): the part is them.
+  const auto own = [&](const EnsembleState& st, size_t sampler) {
+    const parallel::Range mine = parallel::range_of(c.samplers[sampler].spec.chains, rank, ranks);
+    if (st.first_chain != mine.first || st.chains != mine.count)
+      throw std::logic_error("CheckpointWriter: a state that is not this rank's range of chains");
+    return st;
+  };
+  for (size_t i = 0; i < finished.size(); ++i) part.finished.push_back(own(finished[i], i));
+  if (current.initialised()) part.current = own(current, finished.size());
   save_checkpoint(checkpoint_part_path(path_, next.generation, rank, ranks), part);
   parallel::barrier();  // every part is on disk before the manifest names them
 

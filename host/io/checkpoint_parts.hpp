@@ -25,11 +25,6 @@ namespace orbitmc {
 std::string checkpoint_part_path(const std::string& path, uint64_t generation, uint64_t rank,
                                  uint64_t ranks);
 
-// Rank `rank`'s range of chains of `s` (which holds the whole ensemble of `chains` chains, or
-// that range already), as it goes into the rank's part. The pooled histograms of a whole state
-// go to rank 0's part only, so that they are counted once.
-EnsembleState part_of_state(const EnsembleState& s, uint64_t chains, uint64_t rank, uint64_t ranks);
-
 // This rank's share (rank `rank` of `ranks`) of the checkpoint whose checked manifest
 // `manifest` was read from `path`: the fingerprint, case and completed cases of the manifest,
 // and every state cut to this rank's range (first_chain set), read from the part files that
@@ -58,7 +53,7 @@ class CheckpointWriter {
   explicit CheckpointWriter(std::string path);
   // Every rank: writes this rank's part of the checkpoint of run `fingerprint` in case `c`
   // (number `case_index`) when there are several ranks, and waits for every rank's. `finished`
-  // hold the whole ensemble or this rank's range, `current` this rank's range. Returns what
+  // and `current` hold this rank's range of chains (std::logic_error otherwise). Returns what
   // rank 0 writes at the path, less the completed cases: with one rank the whole checkpoint,
   // with several the manifest.
   Checkpoint write_part(const std::string& fingerprint, size_t case_index, const CaseSpec& c,

@@ -136,25 +136,21 @@ void check_count(size_t n) {
   if (n > 0x7fffffffu) throw std::runtime_error("MPI reduction of more than 2^31 - 1 words");
 }
 
+// Element-wise `op` over every rank's v, in place on every rank.
 template <class T>
-void sum_all_of(std::vector<T>& v, MPI_Datatype type) {
+void all_reduce(std::vector<T>& v, MPI_Datatype type, MPI_Op op) {
   check_count(v.size());
   if (g_size > 1)
-    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), type, MPI_SUM,
-                  MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), type, op, MPI_COMM_WORLD);
 }
 }  // namespace
-void sum_all(std::vector<uint64_t>& v) { sum_all_of(v, MPI_UINT64_T); }
-void sum_all(std::vector<int64_t>& v) { sum_all_of(v, MPI_INT64_T); }
+void sum_all(std::vector<uint64_t>& v) { all_reduce(v, MPI_UINT64_T, MPI_SUM); }
+void sum_all(std::vector<int64_t>& v) { all_reduce(v, MPI_INT64_T, MPI_SUM); }
+void max_all(std::vector<double>& v) { all_reduce(v, MPI_DOUBLE, MPI_MAX); }
 uint64_t max_all(uint64_t v) {
-  if (g_size > 1) MPI_Allreduce(MPI_IN_PLACE, &v, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
-  return v;
-}
-void max_all(std::vector<double>& v) {
-  check_count(v.size());
-  if (g_size > 1)
-    MPI_Allreduce(MPI_IN_PLACE, v.data(), static_cast<int>(v.size()), MPI_DOUBLE, MPI_MAX,
-                  MPI_COMM_WORLD);
+  std::vector<uint64_t> one{v};
+  all_reduce(one, MPI_UINT64_T, MPI_MAX);
+  return one[0];
 }
 #else
 void sum_all(std::vector<uint64_t>&) {}

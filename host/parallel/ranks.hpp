@@ -2,9 +2,9 @@
 // launcher (mpirun, srun), there is one rank and every function here is trivial. Under MPI each
 // rank runs a contiguous range of the chains, keeping their global indices (so every chain
 // draws the noise of a one-process run), and keeps them: what the analysis needs is reduced
-// over the ranks exactly (integer counts, exact sums: run/run_engine.hpp, validate_case.cpp) or,
-// one number per chain, gathered in chain order, so every rank computes the one-process analysis,
-// bit for bit. Only rank 0 writes results.
+// over the ranks exactly (integer counts, exact and fixed-point sums: run/run_engine.hpp,
+// analysis/correction_scan.hpp) or, one number per chain, gathered in chain order, so every rank
+// computes the one-process analysis, bit for bit. Only rank 0 writes results.
 #pragma once
 
 #include <cstdint>
@@ -53,7 +53,7 @@ uint64_t max_all(uint64_t v);
 void max_all(std::vector<double>& v);
 
 // Keeps this rank's range of a whole ensemble (a resumed one-process checkpoint),
-// the pooled histograms on rank 0 only (so that the next gather sums them once). A no-op with
+// the pooled histograms on rank 0 only (so that the reductions count them once). A no-op with
 // one rank or a state that is already a range (first_chain > 0).
 void keep_own_range(EnsembleState& st);
 
