@@ -248,6 +248,22 @@ CheckpointParts parts_from_json(const json& j) {
   return p;
 }
 
+// Every state of `ck` against the samplers of case `c` (the finished ones, then the one in
+// progress if any), each holding the range of chains of rank `rank` of `ranks`.
+void check_states_fit(const Checkpoint& ck, const CaseSpec& c, uint64_t rank, uint64_t ranks) {
+  for (size_t i = 0; i < ck.finished.size(); ++i) {
+    const SamplerRole& role = c.samplers[i];
+    check_state_fits(ck.finished[i], role.spec, true,
+                     "finished[" + str(i) + "] (" + c.name + "/" + role.role + ")",
+                     parallel::range_of(role.spec.chains, rank, ranks));
+  }
+  if (has_content(ck.current)) {
+    const SamplerRole& now = c.samplers[ck.finished.size()];
+    check_state_fits(ck.current, now.spec, false, "current (" + c.name + "/" + now.role + ")",
+                     parallel::range_of(now.spec.chains, rank, ranks));
+  }
+}
+
 }  // namespace
 
 nlohmann::json state_to_json(const EnsembleState& s) {
@@ -521,13 +537,7 @@ void check_checkpoint_matches(const Checkpoint& ck, const std::vector<CaseSpec>&
                 " runs " + str(now.spec.schedule.steps) + " steps");
       return;
     }
-    for (size_t i = 0; i < ck.finished.size(); ++i)
-      check_state_fits(ck.finished[i], c.samplers[i].spec, true,
-                       "finished[" + str(i) + "] (" + c.name + "/" + c.samplers[i].role + ")",
-                       parallel::Range{0, c.samplers[i].spec.chains});
-    if (has_content(ck.current))
-      check_state_fits(ck.current, now.spec, false, "current (" + c.name + "/" + now.role + ")",
-                       parallel::Range{0, now.spec.chains});
+    check_states_fit(ck, c, 0, 1);  // a whole checkpoint: every chain, as rank 0 of 1
   } catch (const InputError& e) {
     bad_input("--resume", path, std::string("does not fit this run: ") + e.what());
   }
@@ -549,23 +559,13 @@ void check_part_matches(const Checkpoint& part, const Checkpoint& manifest, cons
     if (part.finished.size() != m.finished)
       invalid("it holds " + str(part.finished.size()) + " finished states, the manifest " +
               str(m.finished));
-    for (size_t i = 0; i < part.finished.size(); ++i) {
-      const RunSpec& spec = c.samplers[i].spec;
-      check_state_fits(part.finished[i], spec, true,
-                       "finished[" + str(i) + "] (" + c.name + "/" + c.samplers[i].role + ")",
-                       parallel::range_of(spec.chains, rank, m.ranks));
-    }
     if (has_content(part.current) != m.has_current)
       invalid(std::string("it ") + (m.has_current ? "lacks" : "holds") +
               " a state in progress, the manifest " + (m.has_current ? "announces one" : "none"));
-    if (m.has_current) {
-      const SamplerRole& now = c.samplers[m.finished];
-      if (part.current.next_step != m.current_step)
-        invalid("current.next_step = " + str(part.current.next_step) + ", the manifest's " +
-                str(m.current_step));
-      check_state_fits(part.current, now.spec, false, "current (" + c.name + "/" + now.role + ")",
-                       parallel::range_of(now.spec.chains, rank, m.ranks));
-    }
+    if (m.has_current && part.current.next_step != m.current_step)
+      invalid("current.next_step = " + str(part.current.next_step) + ", the manifest's " +
+              str(m.current_step));
+    check_states_fit(part, c, rank, m.ranks);
   } catch (const InputError& e) {
     bad_input("--resume", path, std::string("does not fit its manifest or this run: ") + e.what());
   }
