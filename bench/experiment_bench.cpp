@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
           for (int k = 0; k < v.layout.dim(); ++k) ens.x[i * v.layout.dim() + k] = float(th[k]);
         }
         const JobContext ctx{noise, 1e4, 1, threads, seeds, backend == "cuda"};
-        const auto job = ex->job(v, ctx, problems);
+        const auto job = ex->job(v, ctx, problems.data());
         job->advance(ens, 10);  // warm-up (and the upload on the GPU)
         const auto t0 = std::chrono::steady_clock::now();
         job->advance(ens, 10 + steps);

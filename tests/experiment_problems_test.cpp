@@ -3,7 +3,9 @@
 // the ensemble summaries (quantiles, Wilson interval, log schedule, eigenvalues).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "analysis/ensemble_summary.hpp"
 #include "analysis/symmetric_eigen.hpp"
@@ -166,6 +168,35 @@ TEST(EnsembleSummary, QuantilesAsNumpyAndWilsonInterval) {
   const analysis::Interval half = analysis::wilson_interval(50, 100);
   EXPECT_NEAR(half.lo, 0.4038, 1e-4);
   EXPECT_NEAR(half.hi, 0.5962, 1e-4);
+}
+
+// band() selects its order statistics (std::nth_element) instead of sorting: the same values
+// bit for bit as the sorted rule, for sizes where 0.05·(n−1) and 0.95·(n−1) fall on and between
+// order statistics, with ties, ±0, infinities and NaNs (left out) in the input.
+TEST(EnsembleSummary, SelectedQuantilesAreTheSortedRulesBitForBit) {
+  std::mt19937_64 gen(7);
+  std::normal_distribution<double> normal;
+  for (size_t n : {1u, 2u, 3u, 20u, 21u, 101u, 1000u, 1001u, 4097u}) {
+    for (int kind = 0; kind < 3; ++kind) {
+      std::vector<double> v(n);
+      for (double& x : v)
+        x = kind == 0 ? normal(gen) : kind == 1 ? std::round(3 * normal(gen)) : 0.0;
+      if (kind == 2 && n > 2) v[1] = -0.0, v[2] = 1e300;
+      std::vector<double> with_gaps = v;
+      with_gaps.push_back(NAN);
+      with_gaps.insert(with_gaps.begin(), INFINITY);
+      std::vector<double> sorted = v;
+      std::sort(sorted.begin(), sorted.end());
+      const analysis::Band b = analysis::band(with_gaps);
+      EXPECT_EQ(b.count, n);
+      EXPECT_EQ(b.q05, analysis::quantile_sorted(sorted, 0.05)) << n << " " << kind;
+      EXPECT_EQ(b.median, analysis::quantile_sorted(sorted, 0.5)) << n << " " << kind;
+      EXPECT_EQ(b.q95, analysis::quantile_sorted(sorted, 0.95)) << n << " " << kind;
+    }
+  }
+  const analysis::Band none = analysis::band({NAN, INFINITY});
+  EXPECT_EQ(none.count, 0u);
+  EXPECT_TRUE(std::isnan(none.median));
 }
 
 TEST(EnsembleSummary, SymmetricEigenvaluesOfAKnownMatrix) {

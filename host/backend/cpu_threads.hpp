@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,6 +40,26 @@ inline uint64_t cpu_thread_count(uint64_t requested, uint64_t items) {
   const unsigned ranks = static_cast<unsigned>(parallel::local_size());
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency() / std::max(1u, ranks));
   return std::min<uint64_t>(requested > 0 ? requested : hw, std::max<uint64_t>(1, items));
+}
+
+// body(first, last) over contiguous ranges [first, last) of `items` independent items, one per
+// thread (cpu_thread_count(requested, items) of them), so a result written per item never
+// depends on the thread count. An exception thrown by a body is rethrown here once every
+// thread has joined (the first one, if several throw).
+template <class F>
+void run_on_ranges(uint64_t requested, uint64_t items, F&& body) {
+  const uint64_t n = cpu_thread_count(requested, items);
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  run_on_threads(n, [&](uint64_t t) {
+    try {
+      body(items * t / n, items * (t + 1) / n);
+    } catch (...) {
+      const std::lock_guard<std::mutex> hold(failure_lock);
+      if (!failure) failure = std::current_exception();
+    }
+  });
+  if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace orbitmc

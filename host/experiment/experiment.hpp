@@ -54,9 +54,10 @@ class Experiment {
   virtual void make_problem(SeedDraws& draws, double* problem) const = 0;
   // A seed's initial parameters for a variant (variant.layout.dim() numbers).
   virtual void init(const Variant& v, SeedDraws& draws, double* theta) const = 0;
-  // The trainings of a variant under ctx.noise; problems holds ctx.seeds problems.
+  // The trainings of a variant under ctx.noise; problems points at ctx.seeds problems (a view:
+  // the job copies what its trainings read).
   virtual std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& ctx,
-                                           const std::vector<double>& problems) const = 0;
+                                           const double* problems) const = 0;
   // Experiment-specific series (the block ratios and imbalances are logged for every variant).
   virtual std::vector<SeriesSpec> series(const Variant&) const { return {}; }
   virtual void observe(const Variant&, const float* /*theta*/, const double* /*problem*/,

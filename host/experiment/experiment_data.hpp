@@ -27,12 +27,11 @@ inline void check_seed_size(const std::string& keys, double data_words, double p
 }
 
 // For every seed i < seeds: words = fill(problem of seed i, out) writes `stride` floats.
-inline std::vector<float> per_seed_data(const std::vector<double>& problems, size_t problem_words,
+inline std::vector<float> per_seed_data(const double* problems, size_t problem_words,
                                         uint64_t seeds, size_t stride,
                                         const std::function<void(const double*, float*)>& fill) {
   std::vector<float> out(seeds * stride, 0.f);
-  for (uint64_t i = 0; i < seeds; ++i)
-    fill(problems.data() + i * problem_words, out.data() + i * stride);
+  for (uint64_t i = 0; i < seeds; ++i) fill(problems + i * problem_words, out.data() + i * stride);
   return out;
 }
 

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 
+#include "backend/cpu_threads.hpp"
 #include "experiment/experiment_data.hpp"
 #include "input_error.hpp"
 #include "io/npy_write.hpp"
@@ -66,26 +68,35 @@ void observe_seed(const Experiment& ex, const Variant& v, const float* th, const
 }
 
 // One log point: every series of every seed (traces holds all_series' labels; the first `own`
-// values of a seed are the experiment's own), summarised over the seeds.
+// values of a seed are the experiment's own), summarised over the seeds. The seeds are observed,
+// and the labels summarised, on `threads` CPU threads (each writes its own slots): with a
+// thousand seeds this host work, not the training, would otherwise bound a GPU run (matcomp's
+// singular values, tv's 200-point signal).
 void record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
-            const std::vector<double>& problems, size_t problem_words, size_t own,
+            const std::vector<double>& problems, size_t problem_words, size_t own, uint64_t threads,
             std::vector<SeriesTrace>& traces) {
   size_t width = 0;
   for (const SeriesTrace& t : traces) width += t.labels.size();
   std::vector<double> values(e.seeds * width, kNaN);
-  for (uint64_t i = 0; i < e.seeds; ++i)
-    if (!e.counters[i].diverged)
-      observe_seed(ex, v, e.theta(i), problems.data() + i * problem_words, own,
-                   values.data() + i * width);
+  run_on_ranges(threads, e.seeds, [&](uint64_t first, uint64_t last) {
+    for (uint64_t i = first; i < last; ++i)
+      if (!e.counters[i].diverged)
+        observe_seed(ex, v, e.theta(i), problems.data() + i * problem_words, own,
+                     values.data() + i * width);
+  });
+  std::vector<analysis::Band> bands(width);
+  run_on_ranges(threads, width, [&](uint64_t first, uint64_t last) {
+    std::vector<double> column(e.seeds);
+    for (uint64_t col = first; col < last; ++col) {
+      for (uint64_t i = 0; i < e.seeds; ++i) column[i] = values[i * width + col];
+      bands[col] = analysis::band(column);
+    }
+  });
   size_t col = 0;
   for (SeriesTrace& trace : traces) {
-    std::vector<analysis::Band> at;
-    for (size_t k = 0; k < trace.labels.size(); ++k, ++col) {
-      std::vector<double> column(e.seeds);
-      for (uint64_t i = 0; i < e.seeds; ++i) column[i] = values[i * width + col];
-      at.push_back(analysis::band(std::move(column)));
-    }
-    trace.at.push_back(std::move(at));
+    trace.at.emplace_back(bands.begin() + static_cast<std::ptrdiff_t>(col),
+                          bands.begin() + static_cast<std::ptrdiff_t>(col + trace.labels.size()));
+    col += trace.labels.size();
   }
 }
 
@@ -154,11 +165,15 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
                                       const RunnerHooks& hooks) {
   const uint64_t seeds = spec.seeds;
   const size_t pw = ex.problem_words();
+  // Host work per seed (problems, starts, observations, metrics) runs on the CPU threads on
+  // either backend; each seed's draws are keyed by its index, so the thread count changes nothing.
   std::vector<double> problems(seeds * pw);
-  for (uint64_t i = 0; i < seeds; ++i) {
-    SeedDraws d(spec.seed, spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kProblem);
-    ex.make_problem(d, problems.data() + i * pw);
-  }
+  run_on_ranges(spec.threads, seeds, [&](uint64_t first, uint64_t last) {
+    for (uint64_t i = first; i < last; ++i) {
+      SeedDraws d(spec.seed, spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kProblem);
+      ex.make_problem(d, problems.data() + i * pw);
+    }
+  });
   if (!hooks.states_dir.empty())
     write_npy(hooks.states_dir + "/problems.npy", problems, {seeds, pw});
   const std::vector<uint64_t> logs = log_schedule(ex.steps(), ex.log_every(), spec.max_log_points);
@@ -166,8 +181,7 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
   // Under MPI this rank trains its range of the seeds (their global indices, so their noise and
   // problems are a one-process run's); the whole ensemble is gathered at every log point.
   const parallel::Range mine = parallel::range_of(seeds);
-  const std::vector<double> my_problems(problems.begin() + mine.first * pw,
-                                        problems.begin() + (mine.first + mine.count) * pw);
+  const double* my_problems = problems.data() + mine.first * pw;  // a view, not a copy
   auto gathered = [&](const TrainingEnsemble& local) {
     TrainingEnsemble all(local.dim, local.blocks, 0, spec.seed_offset);
     all.seeds = seeds;
@@ -184,12 +198,14 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
     const int dim = v.layout.dim();
     const size_t own = width_of(ex.series(v));  // the experiment's own values per seed
     std::vector<float> start(seeds * dim);
-    std::vector<double> th(dim);
-    for (uint64_t i = 0; i < seeds; ++i) {
-      SeedDraws d(spec.seed, spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kInit);
-      ex.init(v, d, th.data());
-      for (int k = 0; k < dim; ++k) start[i * dim + k] = static_cast<float>(th[k]);
-    }
+    run_on_ranges(spec.threads, seeds, [&](uint64_t first, uint64_t last) {
+      std::vector<double> th(dim);
+      for (uint64_t i = first; i < last; ++i) {
+        SeedDraws d(spec.seed, spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kInit);
+        ex.init(v, d, th.data());
+        for (int k = 0; k < dim; ++k) start[i * dim + k] = static_cast<float>(th[k]);
+      }
+    });
     for (NoiseModel noise : spec.noises) {
       const auto t0 = std::chrono::steady_clock::now();
       RunResult r;
@@ -222,7 +238,7 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
           whole = &all;
         }
         const TrainingEnsemble& e = *whole;
-        record(ex, v, e, problems, pw, own, r.series);
+        record(ex, v, e, problems, pw, own, spec.threads, r.series);
         if (hooks.on_progress)
           hooks.on_progress(
               r.variant + " / " + r.noise, n, ex.steps(),
@@ -230,17 +246,17 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
       }
       const TrainingEnsemble& e = *whole;
       const std::vector<std::string> names = ex.metrics(v);
-      std::vector<double> out(names.size());
       for (const std::string& name : names)
         r.metrics.push_back({name, std::vector<double>(seeds, kNaN), {}});
-      for (uint64_t i = 0; i < seeds; ++i) {
-        if (e.counters[i].diverged) {
-          ++r.diverged;
-          continue;
+      for (uint64_t i = 0; i < seeds; ++i) r.diverged += e.counters[i].diverged ? 1 : 0;
+      run_on_ranges(spec.threads, seeds, [&](uint64_t first, uint64_t last) {
+        std::vector<double> out(names.size());
+        for (uint64_t i = first; i < last; ++i) {
+          if (e.counters[i].diverged) continue;
+          ex.final_metrics(v, e.theta(i), problems.data() + i * pw, out.data());
+          for (size_t m = 0; m < names.size(); ++m) r.metrics[m].per_seed[i] = out[m];
         }
-        ex.final_metrics(v, e.theta(i), problems.data() + i * pw, out.data());
-        for (size_t m = 0; m < names.size(); ++m) r.metrics[m].per_seed[i] = out[m];
-      }
+      });
       for (auto& m : r.metrics) m.band = analysis::band(m.per_seed);
       r.balance = balance_check(v, noise, spec.beta, e, r.series);
       if (!hooks.states_dir.empty())

@@ -59,9 +59,7 @@ class CpuTrainingJob : public TrainingJob {
         threads_(threads) {}
 
   void advance(TrainingEnsemble& e, uint64_t n_end) override {
-    const uint64_t nt = cpu_thread_count(threads_, e.seeds);
-    run_on_threads(nt, [&](uint64_t t) {
-      const uint64_t first = e.seeds * t / nt, last = e.seeds * (t + 1) / nt;
+    run_on_ranges(threads_, e.seeds, [&](uint64_t first, uint64_t last) {
       const int d = model_.layout.dim();
       std::vector<float> words(static_cast<size_t>(kTrainVectors) * d + model_.scratch_words());
       const ViewWork<float*> w{words.data(), d, kTrainVectors};

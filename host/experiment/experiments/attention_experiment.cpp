@@ -89,7 +89,7 @@ class AttentionExperiment : public Experiment {
   }
 
   std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& c,
-                                   const std::vector<double>& problems) const override {
+                                   const double* problems) const override {
     const bool sgd = c.noise == NoiseModel::kSgd;
     const int count = sgd ? batch_ : points_;
     AttentionModel<float> m{v.layout, points_, t_, std::sqrt(count * t_ * h_ / 2.0f), 0.f};

@@ -71,7 +71,7 @@ class MatcompExperiment : public Experiment {
   }
 
   std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& c,
-                                   const std::vector<double>& problems) const override {
+                                   const double* problems) const override {
     MatfacModel<float> m{v.layout, static_cast<float>(n_ / std::sqrt(2.0)), 0.f};
     m.keep = c.noise == NoiseModel::kSgd ? static_cast<float>(keep_) : 1.f;
     auto data = per_seed_data(problems, problem_words(), c.seeds, problem_words(),

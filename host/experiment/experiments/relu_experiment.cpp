@@ -73,7 +73,7 @@ class ReluExperiment : public Experiment {
   }
 
   std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& c,
-                                   const std::vector<double>& problems) const override {
+                                   const double* problems) const override {
     ReluModel<float> m{v.layout, points_, std::sqrt(points_ / 2.0f), 0.f};
     size_t offset = teacher_words(), count = set_words(points_);
     if (c.noise == NoiseModel::kSgd) {  // the teacher, read by the model's minibatches

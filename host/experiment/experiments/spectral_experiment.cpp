@@ -81,7 +81,7 @@ class SpectralExperiment : public Experiment {
   }
 
   std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& c,
-                                   const std::vector<double>& problems) const override {
+                                   const double* problems) const override {
     const bool sgd = c.noise == NoiseModel::kSgd;
     HadamardModel<float> m{v.layout, points_, std::sqrt((sgd ? batch_ : points_) / 2.0f), 0.f};
     m.l1 = v.name == "plain_l1" ? static_cast<float>(l1_) : 0.f;

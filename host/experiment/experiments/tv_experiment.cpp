@@ -54,7 +54,7 @@ class TvExperiment : public Experiment {
   }
 
   std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& c,
-                                   const std::vector<double>& problems) const override {
+                                   const double* problems) const override {
     const bool sgd = c.noise == NoiseModel::kSgd, cumsum = v.layout.blocks() > 0;
     HadamardModel<float> m{v.layout, rows_, std::sqrt((sgd ? batch_ : rows_) / 2.0f), 0.f};
     m.batch = sgd ? batch_ : 0;
