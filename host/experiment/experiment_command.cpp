@@ -78,6 +78,7 @@ int run_experiment_command(const ExperimentOptions& opt) {
     for (const auto& f : std::filesystem::directory_iterator(spec.out_dir + "/states", ec))
       if (f.path().extension() == ".npy") std::filesystem::remove(f.path(), ec);
   }
+  hooks.gather_states = opt.save_states;
   if (opt.save_states && writer) {
     hooks.states_dir = spec.out_dir + "/states";
     std::error_code ec;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <stdexcept>
 
 #include "backend/cpu_threads.hpp"
 #include "experiment/experiment_data.hpp"
@@ -68,27 +69,29 @@ void observe_seed(const Experiment& ex, const Variant& v, const float* th, const
 }
 
 // One log point: every series of every seed (traces holds all_series' labels; the first `own`
-// values of a seed are the experiment's own), summarised over the seeds. The seeds are observed,
-// and the labels summarised, on `threads` CPU threads (each writes its own slots): with a
-// thousand seeds this host work, not the training, would otherwise bound a GPU run (matcomp's
-// singular values, tv's 200-point signal).
+// values of a seed are the experiment's own), summarised over the seeds. This rank observes its
+// own seeds (`e`, whose problems start at `problems`) on `threads` CPU threads, each seed
+// writing its own row; under MPI the rows of every rank are gathered (the observed values, not
+// the states); the labels are then summarised on the threads. With a thousand seeds this host
+// work, not the training, would otherwise bound a GPU run (matcomp's singular values, tv's
+// 200-point signal).
 void record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
-            const std::vector<double>& problems, size_t problem_words, size_t own, uint64_t threads,
-            std::vector<SeriesTrace>& traces) {
+            const double* problems, size_t problem_words, size_t own, uint64_t threads,
+            uint64_t seeds, std::vector<SeriesTrace>& traces) {
   size_t width = 0;
   for (const SeriesTrace& t : traces) width += t.labels.size();
-  std::vector<double> values(e.seeds * width, kNaN);
+  std::vector<double> mine(e.seeds * width, kNaN);
   run_on_ranges(threads, e.seeds, [&](uint64_t first, uint64_t last) {
     for (uint64_t i = first; i < last; ++i)
       if (!e.counters[i].diverged)
-        observe_seed(ex, v, e.theta(i), problems.data() + i * problem_words, own,
-                     values.data() + i * width);
+        observe_seed(ex, v, e.theta(i), problems + i * problem_words, own, mine.data() + i * width);
   });
+  const std::vector<double> values = parallel::allgather(mine, seeds, width);
   std::vector<analysis::Band> bands(width);
   run_on_ranges(threads, width, [&](uint64_t first, uint64_t last) {
-    std::vector<double> column(e.seeds);
+    std::vector<double> column(seeds);
     for (uint64_t col = first; col < last; ++col) {
-      for (uint64_t i = 0; i < e.seeds; ++i) column[i] = values[i * width + col];
+      for (uint64_t i = 0; i < seeds; ++i) column[i] = values[i * width + col];
       bands[col] = analysis::band(column);
     }
   });
@@ -98,6 +101,19 @@ void record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
                           bands.begin() + static_cast<std::ptrdiff_t>(col + trace.labels.size()));
     col += trace.labels.size();
   }
+}
+
+// The final metrics of this rank's seeds (NaN for a diverged one), seed-major, on the threads.
+std::vector<double> seed_metrics(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
+                                 const double* problems, size_t problem_words, size_t count,
+                                 uint64_t threads) {
+  std::vector<double> out(e.seeds * count, kNaN);
+  run_on_ranges(threads, e.seeds, [&](uint64_t first, uint64_t last) {
+    for (uint64_t i = first; i < last; ++i)
+      if (!e.counters[i].diverged)
+        ex.final_metrics(v, e.theta(i), problems + i * problem_words, out.data() + i * count);
+  });
+  return out;
 }
 
 BalanceCheck balance_check(const Variant& v, NoiseModel noise, double beta,
@@ -178,15 +194,16 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
     write_npy(hooks.states_dir + "/problems.npy", problems, {seeds, pw});
   const std::vector<uint64_t> logs = log_schedule(ex.steps(), ex.log_every(), spec.max_log_points);
 
-  // Under MPI this rank trains its range of the seeds (their global indices, so their noise and
-  // problems are a one-process run's); the whole ensemble is gathered at every log point.
+  // Under MPI this rank trains and observes its range of the seeds (their global indices, so
+  // their noise and problems are a one-process run's); what is observed of them is gathered at
+  // every log point, and their counters and balance tallies (and states, when saved) at the end.
   const parallel::Range mine = parallel::range_of(seeds);
   const double* my_problems = problems.data() + mine.first * pw;  // a view, not a copy
-  auto gathered = [&](const TrainingEnsemble& local) {
+  auto gathered = [&](const TrainingEnsemble& local, bool with_states) {
     TrainingEnsemble all(local.dim, local.blocks, 0, spec.seed_offset);
     all.seeds = seeds;
     all.step = local.step;
-    all.x = parallel::allgather(local.x, seeds, local.dim);
+    if (with_states) all.x = parallel::allgather(local.x, seeds, local.dim);
     all.tally = parallel::allgather(local.tally, seeds,
                                     static_cast<uint64_t>(local.blocks) * BalanceTally::kWords);
     all.counters = parallel::allgather(local.counters, seeds);
@@ -227,40 +244,36 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
       const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, my_problems);
       if (!hooks.states_dir.empty())
         write_npy(states_file(hooks.states_dir, r, "initial"), start, {seeds, uint64_t(dim)});
-      // The whole ensemble: the local one, or under MPI every rank's seeds gathered (a copy
-      // only then: an ensemble of 10^6 seeds is gigabytes).
-      TrainingEnsemble all(dim, v.layout.blocks(), 0, spec.seed_offset);
-      const TrainingEnsemble* whole = &local;
       for (uint64_t n : logs) {
         if (n > local.step) job->advance(local, n);
-        if (parallel::size() > 1) {
-          all = gathered(local);
-          whole = &all;
-        }
-        const TrainingEnsemble& e = *whole;
-        record(ex, v, e, problems, pw, own, spec.threads, r.series);
+        record(ex, v, local, my_problems, pw, own, spec.threads, seeds, r.series);
         if (hooks.on_progress)
           hooks.on_progress(
               r.variant + " / " + r.noise, n, ex.steps(),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       }
-      const TrainingEnsemble& e = *whole;
       const std::vector<std::string> names = ex.metrics(v);
-      for (const std::string& name : names)
-        r.metrics.push_back({name, std::vector<double>(seeds, kNaN), {}});
+      const std::vector<double> metrics = parallel::allgather(
+          seed_metrics(ex, v, local, my_problems, pw, names.size(), spec.threads), seeds,
+          names.size());
+      for (size_t m = 0; m < names.size(); ++m) {
+        r.metrics.push_back({names[m], std::vector<double>(seeds), {}});
+        for (uint64_t i = 0; i < seeds; ++i)
+          r.metrics[m].per_seed[i] = metrics[i * names.size() + m];
+        r.metrics[m].band = analysis::band(r.metrics[m].per_seed);
+      }
+      // The whole ensemble's counters and tallies: the local ones, or under MPI every rank's
+      // gathered (a copy only then; the states only when they are saved).
+      TrainingEnsemble all(dim, v.layout.blocks(), 0, spec.seed_offset);
+      if (parallel::size() > 1) all = gathered(local, hooks.gather_states);
+      const TrainingEnsemble& e = parallel::size() > 1 ? all : local;
       for (uint64_t i = 0; i < seeds; ++i) r.diverged += e.counters[i].diverged ? 1 : 0;
-      run_on_ranges(spec.threads, seeds, [&](uint64_t first, uint64_t last) {
-        std::vector<double> out(names.size());
-        for (uint64_t i = first; i < last; ++i) {
-          if (e.counters[i].diverged) continue;
-          ex.final_metrics(v, e.theta(i), problems.data() + i * pw, out.data());
-          for (size_t m = 0; m < names.size(); ++m) r.metrics[m].per_seed[i] = out[m];
-        }
-      });
-      for (auto& m : r.metrics) m.band = analysis::band(m.per_seed);
       r.balance = balance_check(v, noise, spec.beta, e, r.series);
-      if (!hooks.states_dir.empty())
+      if (!hooks.states_dir.empty()) {
+        if (e.x.size() != seeds * dim)  // under MPI every rank must have joined the gather
+          throw std::logic_error("run_experiment: states_dir without gather_states over ranks");
         write_npy(states_file(hooks.states_dir, r, "final"), e.x, {seeds, uint64_t(dim)});
+      }
       r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       runs.push_back(std::move(r));
       if (hooks.on_run) hooks.on_run(runs);

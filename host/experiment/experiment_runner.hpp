@@ -19,8 +19,11 @@ struct RunnerHooks {
   std::function<void(const std::vector<RunResult>&)> on_run;
   // Progress: (run label, steps done, steps in the run, seconds so far).
   std::function<void(const std::string&, uint64_t, uint64_t, double)> on_progress;
-  // With --save-states: the folder for problems.npy and each run's initial/final states.
+  // With --save-states: the folder for problems.npy and each run's initial/final states (set on
+  // the rank that writes), and on every rank `gather_states`, so that all ranks join the gather
+  // of the final states under MPI.
   std::string states_dir;
+  bool gather_states = false;
 };
 
 // The log points: 0, then every interval (a multiple of log_every keeping at most
