@@ -230,6 +230,46 @@ TEST(ReluMinibatch, FreshTeacherPointsEveryStepFromTheChainsNoise) {
   EXPECT_NEAR(sum / n, 0.0, 5 * 0.1 / std::sqrt(n));
   EXPECT_NEAR(std::sqrt(sum2 / n), 0.1, 0.003);
   EXPECT_NEAR(xs2 / (n * d), 1.0, 0.03);
+  // The label noise is the model's setting (the experiment's `noise`): 0.3 scales the same
+  // normals by 3 (the inputs are the same draws).
+  std::vector<double> loud(ws.size());
+  m.prepare(NoiseKey{9}, 4, 100, again.data());
+  m.label_noise = 0.3;
+  m.prepare(NoiseKey{9}, 4, 100, loud.data());
+  for (int i = 0; i < b; ++i) {
+    double f = 0;
+    for (int j = 0; j < P; ++j) {
+      double z = 0;
+      for (int k = 0; k < d; ++k) z += teacher[P + j * d + k] * loud[P + i * d + k];
+      f += teacher[j] * (z > 0 ? z : 0);
+    }
+    EXPECT_EQ(loud[P + i * d], again[P + i * d]);
+    EXPECT_NEAR(loud[P + b * d + i] - f, 3 * (again[P + b * d + i] - f), 1e-12) << i;
+  }
+}
+
+// attention with fresh sequences (experiment 2's sgd): loss() and loss_grad() see the same
+// `batch` sequences of the step (loss() once read the data set's count of sequences past the
+// minibatch), and the gradient is the loss's, by finite differences.
+TEST(AttentionMinibatch, LossAndGradientOfTheStepsSequences) {
+  ModelSpec s = model_preset("attention_small");
+  auto m = ModelInfo<AttentionModel>::build<double>(s, ModelInfo<AttentionModel>::layout(s));
+  const int d = m.layout.dim();
+  const std::vector<double> teacher = point(3, d);  // the teacher's weights, laid out as θ
+  m.data = teacher.data();
+  m.points = 32;  // a data-set size larger than the batch: must not be read in minibatch mode
+  m.batch = 4;
+  std::vector<double> ws(m.scratch_words()), g(d);
+  m.prepare(NoiseKey{5}, 2, 7, ws.data());
+  std::vector<double> x = point(4, d);
+  const double loss = m.loss_grad(x.data(), g.data(), ws.data());
+  ASSERT_TRUE(std::isfinite(loss));
+  EXPECT_NEAR(loss, m.loss(x.data(), ws.data()), 1e-12 * (1 + std::fabs(loss)));
+  for (int k = 0; k < d; ++k) {
+    const double num =
+        central_difference([&](const double* y) { return m.loss(y, ws.data()); }, x, k);
+    EXPECT_NEAR(g[k], num, 1e-5 * (1 + std::fabs(num)) + 1e-8 * std::fabs(loss)) << k;
+  }
 }
 
 }  // namespace

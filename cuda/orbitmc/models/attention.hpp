@@ -139,7 +139,7 @@ struct AttentionModel {
     const int nt = sequence, H = head();
     W q = ws, k = ws + nt * H, v = ws + 2 * nt * H, d = ws + 3 * nt * H, a = ws + 4 * nt * H;
     elem_t<V> l = elem_t<V>(T(0));
-    for (int p = 0; p < points; ++p) l += forward(th, p, ws, q, k, v, a, d, T(1));
+    for (int p = 0; p < point_count(); ++p) l += forward(th, p, ws, q, k, v, a, d, T(1));
     return l / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
   }
 

@@ -79,8 +79,9 @@ struct MatfacModel {
     for (int i = 0; i < layout.n(); ++i)
 #pragma unroll
       for (int j = 0; j < layout.m(); ++j) {
-        // The mask is the same for every chain (the branch never diverges a warp); skipping an
-        // entry that does not count only drops exact zeros. A subsampled step keeps an entry
+        // A sampling run's mask is the same for every chain (the branch never diverges a warp);
+        // an experiment's seeds each have their own, and may. Skipping an entry that does not
+        // count only drops exact zeros. A subsampled step keeps an entry
         // in some chains only: the others see a zero residual.
         if (mask(i, j) == T(0)) continue;
         E r = entry(th, i, j) - target(i, j);

@@ -2,9 +2,9 @@
 // loss L = Σ_i (f(x_i) − y_i)² / (2 s²) + (ρ/2) Σ_j σ_j². Unit j is the block (u = a_j, v = w_j):
 // (a, w) → (g a, w / g) leaves f unchanged. The points are either a fixed data set (inputs and
 // targets in device memory, generated on the host from data_seed) or, with batch > 0, a fresh
-// minibatch every step: x ~ N(0, I_d), y = teacher(x) + 0.1·N(0, 1), drawn by prepare() from
-// the chain's own noise (stream kStreamBatch at (chain, step)) with the teacher's weights in
-// device memory — the SGD noise of THEORY §8, experiment 1.
+// minibatch every step: x ~ N(0, I_d), y = teacher(x) + label_noise·N(0, 1) (0.1 by default),
+// drawn by prepare() from the chain's own noise (stream kStreamBatch at (chain, step)) with the
+// teacher's weights in device memory — the SGD noise of THEORY §8, experiment 1.
 // Orbit coordinates: σ_j = |a_j||w_j| for each unit, then (fixed data set only) f(x_0).
 #pragma once
 
@@ -24,6 +24,7 @@ struct ReluModel {
   T width;        // s
   T ridge;        // ρ of the invariant prior (ρ/2) Σ_b σ_b², which keeps the law normalisable
   int batch = 0;  // 0: the fixed data set; > 0: a fresh minibatch of this many points per step
+  T label_noise = T(0.1);  // sd of the noise on a fresh minibatch's targets
   // Fixed data set: x (points × d, row-major), then y (points). Minibatches: the teacher's
   // a (units), then its w (units × d, row-major).
   const T* data = nullptr;
@@ -55,7 +56,7 @@ struct ReluModel {
         for (int k = 0; k < d; ++k) z += data[P + j * d + k] * xb[i * d + k];
         f += data[j] * relu(z);
       }
-      xb[batch * d + i] = f + T(0.1) * xb[batch * d + i];  // the noise normal, replaced by y_i
+      xb[batch * d + i] = f + label_noise * xb[batch * d + i];  // the noise normal, replaced by y_i
     }
   }
 

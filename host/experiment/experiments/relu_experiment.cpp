@@ -26,6 +26,7 @@ class ReluExperiment : public Experiment {
         teacher_sd_(s.positive("teacher_sd")),
         student_sd_(s.positive("student_sd")),
         unbalance_(s.non_negative("unbalance")),
+        noise_(s.non_negative("noise")),
         eta_(s.positive("eta")) {
     check_seed_size("units/input_dim/points/test_points",
                     double(units_) * (1 + dim_) + (double(points_) + test_points_) * (dim_ + 1),
@@ -60,7 +61,7 @@ class ReluExperiment : public Experiment {
   }
   void make_problem(SeedDraws& d, double* p) const override {
     for (size_t k = 0; k < teacher_words(); ++k) p[k] = teacher_sd_ * d.normal();
-    draw_set(d, p, points_, 0.1, p + teacher_words());
+    draw_set(d, p, points_, noise_, p + teacher_words());
     draw_set(d, p, test_points_, 0.0, p + teacher_words() + set_words(points_));
   }
   void init(const Variant& v, SeedDraws& d, double* th) const override {
@@ -78,6 +79,7 @@ class ReluExperiment : public Experiment {
     size_t offset = teacher_words(), count = set_words(points_);
     if (c.noise == NoiseModel::kSgd) {  // the teacher, read by the model's minibatches
       m.batch = batch_;
+      m.label_noise = static_cast<float>(noise_);
       m.width = std::sqrt(batch_ / 2.0f);
       offset = 0;
       count = teacher_words();
@@ -109,15 +111,15 @@ class ReluExperiment : public Experiment {
 
  private:
   int units_, dim_, points_, test_points_, batch_;
-  double teacher_sd_, student_sd_, unbalance_, eta_;
+  double teacher_sd_, student_sd_, unbalance_, noise_, eta_;
 };
 
 }  // namespace
 
 nlohmann::json relu_defaults() {
-  return {{"units", 16},      {"input_dim", 3}, {"teacher_sd", 1.5},  {"student_sd", 0.05},
-          {"unbalance", 1.2}, {"batch", 8},     {"eta", 5e-5},        {"steps", 40000},
-          {"log_every", 10},  {"points", 256},  {"test_points", 1000}};
+  return {{"units", 16},      {"input_dim", 3},  {"teacher_sd", 1.5}, {"student_sd", 0.05},
+          {"unbalance", 1.2}, {"noise", 0.1},    {"batch", 8},        {"eta", 5e-5},
+          {"steps", 40000},   {"log_every", 10}, {"points", 256},     {"test_points", 1000}};
 }
 
 std::unique_ptr<Experiment> make_relu_experiment(const Settings& s) {
