@@ -77,7 +77,8 @@ phase experiment-bench 60 summary.txt build-gpu/orbitmc_experiment_bench --backe
 phase experiment-relu 60 summary.txt build-gpu/orbitmc experiment relu --backend cuda \
   --seeds 1000 --noise sgd --no-html --out /tmp/orbitmc-experiment-relu
 # Out-of-bounds accesses and shared-memory races in the kernels, on a small run of one case
-# (every kernel is one template; this run exercises init, burn-in, sampling and the flush).
+# (every sampling kernel is one template; this run exercises init, burn-in, sampling and the
+# flush).
 # The run's own verdict at 1000 chains does not matter (exit 0 or 1); a finding exits 86.
 if command -v compute-sanitizer >/dev/null; then
   for tool in memcheck racecheck; do
@@ -108,6 +109,34 @@ if command -v compute-sanitizer >/dev/null; then
     fi
     echo "phase sanitizer-$tool: $verdict, $((SECONDS - t0)) s" | tee -a "$out/summary.txt"
   done
+  # The training kernel (experiments) is another template: memcheck over every experiment and
+  # noise model, 37 seeds (a second, partly empty block of 32), two log segments.
+  secs=$(budget 120)
+  if ((secs == 0)); then
+    echo "phase sanitizer-training: skipped, out of time" | tee -a "$out/summary.txt"
+    status=1
+  else
+    t0=$SECONDS
+    verdict="clean"
+    for ex in relu attention matcomp spectral tv; do
+      left=$((secs - (SECONDS - t0)))
+      ((left > 5)) || { verdict="inconclusive: out of time at $ex"; status=1; break; }
+      timeout -k 10 "$left" compute-sanitizer --tool memcheck --error-exitcode 86 \
+        build-gpu/orbitmc experiment "$ex" --backend cuda --seeds 37 --steps 20 --log-every 10 \
+        --noise sgd,gd,langevin --quiet --no-html --out "/tmp/orbitmc-sanitizer-$ex" \
+        >>"$out/checks.log" 2>&1
+      rc=$?
+      if tail -n 20 "$out/checks.log" | grep -q "Device not supported"; then
+        verdict="not supported on this machine's runtime"
+        break
+      elif ((rc != 0)); then
+        verdict="FAILED at $ex (rc $rc; 86: the sanitizer found errors, see checks.log)"
+        status=1
+        break
+      fi
+    done
+    echo "phase sanitizer-training: $verdict, $((SECONDS - t0)) s" | tee -a "$out/summary.txt"
+  fi
 else
   echo "compute-sanitizer not found: kernels not sanitized" | tee -a "$out/summary.txt"
 fi

@@ -207,6 +207,30 @@ TEST(EnsembleSummary, SymmetricEigenvaluesOfAKnownMatrix) {
   EXPECT_NEAR(ev[2], 2 - std::sqrt(2.0), 1e-12);
 }
 
+#if ORBITMC_HAVE_CUDA
+// The GPU memory check asks a job of one seed what it will allocate (no device needed to ask):
+// relu's sgd job holds the teacher (16 + 16·3 floats), θ (64), three work vectors (192), the
+// scratch of one minibatch (16 + 8·4), 16 blocks × 3 tallies in double and the counters;
+// spectral's gd job holds its design matrix (32 × 64) and targets, far more than the problem's
+// 2·32 + 64 + 10 000 test points would suggest per coefficient of θ.
+TEST(ExperimentRunner, CudaJobsReportWhatTheyAllocatePerSeed) {
+  auto relu = make("relu", nlohmann::json::object());
+  const std::vector<double> pr = problem(*relu, 1, 0);
+  const JobContext sgd{NoiseModel::kSgd, 1e4, 1, 1, 1, true};
+  EXPECT_EQ(relu->job(relu->variants()[0], sgd, pr.data())->device_bytes_per_seed(),
+            4u * (64 + 64 + 192 + 48) + 8u * 48 + 12);
+  auto spectral = make("spectral", {{"test_points", 1}});
+  const std::vector<double> ps = problem(*spectral, 1, 0);
+  const JobContext gd{NoiseModel::kGd, 1e4, 1, 1, 1, true};
+  for (const Variant& v : spectral->variants())
+    EXPECT_GT(spectral->job(v, gd, ps.data())->device_bytes_per_seed(),
+              4u * (32u * 64 + 32) + 4u * 4 * v.layout.dim())
+        << v.name;
+  const JobContext cpu{NoiseModel::kGd, 1e4, 1, 1, 1, false};
+  EXPECT_EQ(spectral->job(spectral->variants()[0], cpu, ps.data())->device_bytes_per_seed(), 0u);
+}
+#endif
+
 TEST(ExperimentRunner, LogScheduleKeepsMultiplesOfTheIntervalAndTheLastStep) {
   const std::vector<uint64_t> a = log_schedule(40000, 10, 400);
   ASSERT_EQ(a.size(), 401u);

@@ -8,11 +8,14 @@
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <vector>
 
 #include "backend/backend.hpp"
 #include "experiment/experiment_registry.hpp"
 #include "experiment/experiment_report.hpp"
 #include "experiment/experiment_runner.hpp"
+#include "experiment/seed_draws.hpp"
+#include "experiment/training_job.hpp"
 #include "input_error.hpp"
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
@@ -49,14 +52,22 @@ int run_experiment_command(const ExperimentOptions& opt) {
 #if ORBITMC_HAVE_CUDA
   if (spec.backend == "cuda") {
     cuda::use_device(parallel::local_rank());  // one GPU per rank of a node, round robin
-    // On the device: each seed's data (at most its problem) and its state, scratch and
-    // tallies, in float and double words; refused now rather than by a failed allocation.
+    // On the device: each seed's data, state, work, scratch and tallies, as the jobs allocate
+    // them (asked of a job of one seed for every variant and noise model: the data a job
+    // derives, a design matrix or a teacher, can outgrow the problem); refused now rather than
+    // by a failed allocation after some runs.
     uint64_t free_bytes = 0, total_bytes = 0;
     cuda::device_memory(&free_bytes, &total_bytes);
-    uint64_t words = 0;
+    std::vector<double> one(ex->problem_words());
+    SeedDraws draws(spec.seed, static_cast<uint32_t>(spec.seed_offset), DrawPurpose::kProblem);
+    ex->make_problem(draws, one.data());
+    uint64_t per_seed = 0;
     for (const Variant& v : ex->variants())
-      words = std::max<uint64_t>(words, 4ull * v.layout.dim() + 6ull * v.layout.blocks());
-    const double need = 4.0 * double(spec.seeds) * (double(ex->problem_words()) + double(words));
+      for (NoiseModel noise : spec.noises) {
+        const JobContext one_seed{noise, spec.beta, spec.seed, 1, 1, true};
+        per_seed = std::max(per_seed, ex->job(v, one_seed, one.data())->device_bytes_per_seed());
+      }
+    const double need = double(spec.seeds) * double(per_seed);
     if (need > 0.9 * double(free_bytes))
       bad_input("--seeds", spec.seeds,
                 "this ensemble needs about " + std::to_string(uint64_t(need / 1e6)) +

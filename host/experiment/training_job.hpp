@@ -5,6 +5,7 @@
 // design, mask) at data + seed·stride. The CUDA job runs the same step in a kernel.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -44,6 +45,8 @@ class TrainingJob {
   virtual ~TrainingJob() = default;
   // Advances every training from e.step to n_end.
   virtual void advance(TrainingEnsemble& e, uint64_t n_end) = 0;
+  // GPU memory a seed holds for the whole run (0 on the CPU): checked before any training.
+  virtual uint64_t device_bytes_per_seed() const { return 0; }
 };
 
 template <class Model>
@@ -109,6 +112,19 @@ class CudaTrainingJob : public TrainingJob {
     a.counters = e.counters.data();
     cuda::train(model_, rule_, data_, stride_, a, device_);
     e.step = n_end;
+    if (!data_.empty()) {  // uploaded with the first advance: the host copy is no longer read
+      data_.clear();
+      data_.shrink_to_fit();
+    }
+  }
+  // The data, the state, the step's work vectors and the model's scratch in float, the balance
+  // tallies in double, the counters (cuda/kernels/train_chains.cu allocates these).
+  uint64_t device_bytes_per_seed() const override {
+    const uint64_t d = static_cast<uint64_t>(model_.layout.dim());
+    const uint64_t tally =
+        std::max<uint64_t>(1, uint64_t(model_.layout.blocks()) * BalanceTally::kWords);
+    return 4 * (stride_ + d + kTrainVectors * d + static_cast<uint64_t>(model_.scratch_words())) +
+           8 * tally + sizeof(ChainCounters);
   }
 
  private:
