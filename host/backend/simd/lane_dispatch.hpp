@@ -25,12 +25,17 @@ LanePath lane_path_for() {
   return std::is_same<typename S::T, float>::value ? chosen_lane_path() : LanePath::kScalar;
 }
 
-// Runs job on path (not kScalar) with sampler s.
+// Runs job on path (not kScalar) with sampler s. The entry points are instantiated for float
+// samplers only (lane_instances.hpp), so a double sampler, which lane_path_for sends to the
+// scalar path, must not even name them: `if constexpr`, not the optimiser's dead-code
+// elimination, keeps the reference out (an -O1 build failed to link without it).
 template <class S>
 void run_lanes_on(LanePath path, const S& s, const LaneJob& job) {
 #if ORBITMC_HAVE_XSIMD
-  if (path == LanePath::kAvx512) return run_lanes_avx512(s, job);
-  if (path == LanePath::kAvx2) return run_lanes_avx2(s, job);
+  if constexpr (std::is_same<typename S::T, float>::value) {
+    if (path == LanePath::kAvx512) return run_lanes_avx512(s, job);
+    if (path == LanePath::kAvx2) return run_lanes_avx2(s, job);
+  }
 #endif
   (void)path, (void)s, (void)job;
 }
