@@ -208,17 +208,21 @@ TEST(ReluMinibatch, FreshTeacherPointsEveryStepFromTheChainsNoise) {
   EXPECT_EQ(ws, again);
   EXPECT_NE(std::vector<double>(ws.begin() + P, ws.end()),
             std::vector<double>(other.begin() + P, other.end()));
+  // The teacher's output at point i of a prepared minibatch.
+  auto teacher_at = [&](const std::vector<double>& w, int i) {
+    double f = 0;
+    for (int j = 0; j < P; ++j) {
+      double z = 0;
+      for (int k = 0; k < d; ++k) z += teacher[P + j * d + k] * w[P + i * d + k];
+      f += teacher[j] * (z > 0 ? z : 0);
+    }
+    return f;
+  };
   double n = 0, sum = 0, sum2 = 0, xs2 = 0;
   for (uint64_t step = 0; step < 2000; ++step) {
     m.prepare(NoiseKey{9}, 4, step, ws.data());
     for (int i = 0; i < b; ++i) {
-      double f = 0;
-      for (int j = 0; j < P; ++j) {
-        double z = 0;
-        for (int k = 0; k < d; ++k) z += teacher[P + j * d + k] * ws[P + i * d + k];
-        f += teacher[j] * (z > 0 ? z : 0);
-      }
-      const double e = ws[P + b * d + i] - f;
+      const double e = ws[P + b * d + i] - teacher_at(ws, i);
       n += 1;
       sum += e;
       sum2 += e * e;
@@ -237,12 +241,7 @@ TEST(ReluMinibatch, FreshTeacherPointsEveryStepFromTheChainsNoise) {
   m.label_noise = 0.3;
   m.prepare(NoiseKey{9}, 4, 100, loud.data());
   for (int i = 0; i < b; ++i) {
-    double f = 0;
-    for (int j = 0; j < P; ++j) {
-      double z = 0;
-      for (int k = 0; k < d; ++k) z += teacher[P + j * d + k] * loud[P + i * d + k];
-      f += teacher[j] * (z > 0 ? z : 0);
-    }
+    const double f = teacher_at(loud, i);
     EXPECT_EQ(loud[P + i * d], again[P + i * d]);
     EXPECT_NEAR(loud[P + b * d + i] - f, 3 * (again[P + b * d + i] - f), 1e-12) << i;
   }
