@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "backend/cpu_threads.hpp"
 #include "experiment/experiment_data.hpp"
@@ -86,7 +87,9 @@ void record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
       if (!e.counters[i].diverged)
         observe_seed(ex, v, e.theta(i), problems + i * problem_words, own, mine.data() + i * width);
   });
-  const std::vector<double> values = parallel::allgather(mine, seeds, width);
+  // One process: the rows are the whole ensemble's (no copy: a million seeds' rows are GBs).
+  const std::vector<double> values =
+      parallel::size() > 1 ? parallel::allgather(mine, seeds, width) : std::move(mine);
   std::vector<analysis::Band> bands(width);
   run_on_ranges(threads, width, [&](uint64_t first, uint64_t last) {
     std::vector<double> column(seeds);
