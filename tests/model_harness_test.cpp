@@ -65,24 +65,31 @@ double central_difference(const std::function<double(const double*)>& f, std::ve
   return (fp - fm) / (2 * h);
 }
 
+// loss_grad at x returns loss(x) and its gradient matches central differences of loss(), with
+// the step's scratch ws (prepared: the minibatch of models with one).
+template <class M>
+void expect_gradient_of_loss(const M& m, std::vector<double>& x, std::vector<double>& ws) {
+  std::vector<double> g(x.size());
+  const double loss = m.loss_grad(x.data(), g.data(), ws.data());
+  ASSERT_TRUE(std::isfinite(loss));
+  EXPECT_NEAR(loss, m.loss(x.data(), ws.data()), 1e-12 * (1 + std::fabs(loss)));
+  for (size_t k = 0; k < x.size(); ++k) {
+    const double num = central_difference([&](const double* y) { return m.loss(y, ws.data()); }, x,
+                                          static_cast<int>(k));
+    EXPECT_NEAR(g[k], num, 1e-5 * (1 + std::fabs(num)) + 1e-8 * std::fabs(loss))
+        << "component " << k;
+  }
+}
+
 class ModelHarness : public ::testing::TestWithParam<HarnessCase> {};
 
 TEST_P(ModelHarness, LossGradientMatchesFiniteDifferences) {
   with_model(GetParam().spec, [](const auto& m, const auto& l) {
-    const int d = l.dim();
-    std::vector<double> ws(m.scratch_words() + 1), g(d);
+    std::vector<double> ws(m.scratch_words() + 1);
     m.prepare(NoiseKey{31}, 0, 5, ws.data());  // this step's minibatch, for models with one
     for (int trial = 0; trial < 3; ++trial) {
-      std::vector<double> x = point(trial, d);
-      const double loss = m.loss_grad(x.data(), g.data(), ws.data());
-      ASSERT_TRUE(std::isfinite(loss));
-      EXPECT_NEAR(loss, m.loss(x.data(), ws.data()), 1e-12 * (1 + std::fabs(loss)));
-      for (int k = 0; k < d; ++k) {
-        const double num =
-            central_difference([&](const double* y) { return m.loss(y, ws.data()); }, x, k);
-        EXPECT_NEAR(g[k], num, 1e-5 * (1 + std::fabs(num)) + 1e-8 * std::fabs(loss))
-            << "component " << k;
-      }
+      std::vector<double> x = point(trial, l.dim());
+      expect_gradient_of_loss(m, x, ws);
     }
   });
 }
@@ -258,17 +265,10 @@ TEST(AttentionMinibatch, LossAndGradientOfTheStepsSequences) {
   m.data = teacher.data();
   m.points = 32;  // a data-set size larger than the batch: must not be read in minibatch mode
   m.batch = 4;
-  std::vector<double> ws(m.scratch_words()), g(d);
+  std::vector<double> ws(m.scratch_words());
   m.prepare(NoiseKey{5}, 2, 7, ws.data());
   std::vector<double> x = point(4, d);
-  const double loss = m.loss_grad(x.data(), g.data(), ws.data());
-  ASSERT_TRUE(std::isfinite(loss));
-  EXPECT_NEAR(loss, m.loss(x.data(), ws.data()), 1e-12 * (1 + std::fabs(loss)));
-  for (int k = 0; k < d; ++k) {
-    const double num =
-        central_difference([&](const double* y) { return m.loss(y, ws.data()); }, x, k);
-    EXPECT_NEAR(g[k], num, 1e-5 * (1 + std::fabs(num)) + 1e-8 * std::fabs(loss)) << k;
-  }
+  expect_gradient_of_loss(m, x, ws);
 }
 
 }  // namespace
