@@ -137,13 +137,18 @@ double direct_chi2(const Samples& all, double c) {
   return chi2;
 }
 
+// The scan has `points` grid points, each χ² the direct double computation's to a relative `tol`.
+void expect_direct_chi2(const Samples& all, const CorrectionScan& scan, size_t points, double tol) {
+  ASSERT_EQ(scan.chi2.size(), points);
+  for (size_t p = 0; p < points; ++p)
+    EXPECT_NEAR(scan.chi2[p], direct_chi2(all, scan.c[p]), tol * direct_chi2(all, scan.c[p]))
+        << "c = " << scan.c[p];
+}
+
 TEST(CorrectionScan, IsTheDirectDoubleComputationToRounding) {
   const Samples all = make_samples(2000);
   const CorrectionScan scan = scan_correction(all.reference, 0.0, 2.0, all.sources, 0.0, 1.0, 0.5);
-  ASSERT_EQ(scan.chi2.size(), 3u);
-  for (size_t p = 0; p < 3; ++p)
-    EXPECT_NEAR(scan.chi2[p], direct_chi2(all, scan.c[p]), 1e-10 * direct_chi2(all, scan.c[p]))
-        << "c = " << scan.c[p];
+  expect_direct_chi2(all, scan, 3, 1e-10);
 }
 
 // A heavy sample outside the window and a wide spread of log weights inside it: weights relative
@@ -158,10 +163,7 @@ TEST(CorrectionScan, LogWeightsSpreadFarBeyondTheFixedPointStayExact) {
     s.log_det_g.push_back(400.0);
   }
   const CorrectionScan scan = scan_correction(all.reference, 0.0, 2.0, all.sources, -2.0, 1.0, 1.0);
-  ASSERT_EQ(scan.chi2.size(), 4u);
-  for (size_t p = 0; p < 4; ++p)
-    EXPECT_NEAR(scan.chi2[p], direct_chi2(all, scan.c[p]), 1e-9 * direct_chi2(all, scan.c[p]))
-        << "c = " << scan.c[p];
+  expect_direct_chi2(all, scan, 4, 1e-9);
 }
 
 TEST(CorrectionScan, ANonFiniteLogDetGMakesItsPointsNaNAndIsNeverTheMinimum) {

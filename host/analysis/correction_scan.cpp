@@ -88,9 +88,11 @@ CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo
     if (!(v >= lo && v < hi)) return -1;
     return std::min(bins - 1, static_cast<int>((v - lo) / (hi - lo) * bins));
   };
+  // Per point: Σ w and Σ w² of every bin as digits, then the count of bad log weights.
+  const size_t per_point = static_cast<size_t>(bins) * 2 * kDigits + 1;
+  const size_t bad = per_point - 1;
   // The grid in chunks, so that the reduced vectors stay bounded (4 Mi words) for any grid.
-  const int chunk =
-      std::max(1, static_cast<int>((size_t{1} << 22) / (8 * static_cast<size_t>(bins) + 1)));
+  const int chunk = std::max(1, static_cast<int>((size_t{1} << 22) / per_point));
   std::vector<double> w(bins), w2(bins);
   for (int p0 = 0; p0 < points; p0 += chunk) {
     const int np = std::min(chunk, points - p0);
@@ -99,7 +101,7 @@ CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo
     // +inf log weight makes the point's χ² NaN (counted in `bad`); -inf is a weight of 0.
     std::vector<double> top(static_cast<size_t>(np) * bins,
                             -std::numeric_limits<double>::infinity());
-    std::vector<int64_t> sums(static_cast<size_t>(np) * (bins * 2 * kDigits + 1), 0);
+    std::vector<int64_t> sums(static_cast<size_t>(np) * per_point, 0);
     for (int q = 0; q < np; ++q) {
       const ScanSource& s = *src[p0 + q];
       for (size_t i = 0; i < s.x.size(); ++i) {
@@ -107,7 +109,7 @@ CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo
         if (b < 0) continue;
         const double lw = f[p0 + q] * s.log_det_g[i];
         if (std::isnan(lw) || lw == std::numeric_limits<double>::infinity())
-          ++sums[static_cast<size_t>(q) * (bins * 2 * kDigits + 1) + bins * 2 * kDigits];
+          ++sums[static_cast<size_t>(q) * per_point + bad];
         else
           top[static_cast<size_t>(q) * bins + b] =
               std::max(top[static_cast<size_t>(q) * bins + b], lw);
@@ -126,7 +128,7 @@ CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo
         fw[b] += to_fixed(wi);
         fw2[b] += to_fixed(wi * wi);
       }
-      int64_t* out = &sums[static_cast<size_t>(q) * (bins * 2 * kDigits + 1)];
+      int64_t* out = &sums[static_cast<size_t>(q) * per_point];
       for (int b = 0; b < bins; ++b)
         for (int k = 0; k < kDigits; ++k) {
           out[(2 * b) * kDigits + k] =
@@ -137,7 +139,7 @@ CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo
     }
     if (reduce.sum) reduce.sum(sums);
     for (int q = 0; q < np; ++q) {
-      const int64_t* in = &sums[static_cast<size_t>(q) * (bins * 2 * kDigits + 1)];
+      const int64_t* in = &sums[static_cast<size_t>(q) * per_point];
       const double* t = &top[static_cast<size_t>(q) * bins];
       const double peak = *std::max_element(t, t + bins);
       for (int b = 0; b < bins; ++b) {
@@ -148,7 +150,7 @@ CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo
       }
       double dof = 0, n_eff = 0;
       double chi2 = weighted_chi2(reference, w, w2, &dof, &n_eff);
-      if (in[bins * 2 * kDigits] > 0 || !std::isfinite(peak)) chi2 = NAN;  // see `bad` above
+      if (in[bad] > 0 || !std::isfinite(peak)) chi2 = NAN;  // a NaN or +inf log weight
       scan.c.push_back(c_from + (p0 + q) * c_step);
       scan.chi2.push_back(chi2);
       scan.distance.push_back((chi2 - dof) / n_eff);
