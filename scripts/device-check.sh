@@ -27,16 +27,18 @@ budget() {  # budget SECONDS: prints the limit for a phase, 0 when no time is le
     echo "$left"
   fi
 }
-phase() {  # phase NAME SECONDS LOG command...
-  local name=$1 secs
+phase_seconds() {  # phase_seconds NAME SECONDS: sets secs; when no time is left, says so, fails
   secs=$(budget "$2")
-  local log=$3
-  shift 3
   if ((secs == 0)); then
-    echo "phase $name: skipped, out of time" | tee -a "$out/summary.txt"
+    echo "phase $1: skipped, out of time" | tee -a "$out/summary.txt"
     status=1
     return 1
   fi
+}
+phase() {  # phase NAME SECONDS LOG command...
+  local name=$1 secs log=$3
+  phase_seconds "$name" "$2" || return 1
+  shift 3
   local t0=$SECONDS
   timeout -k 10 "$secs" "$@" >>"$out/$log" 2>&1
   local rc=$?
@@ -76,64 +78,59 @@ phase experiment-bench 60 summary.txt build-gpu/orbitmc_experiment_bench --backe
 # settings) under sgd, in under 10 s on an H200.
 phase experiment-relu 60 summary.txt build-gpu/orbitmc experiment relu --backend cuda \
   --seeds 1000 --noise sgd --no-html --out /tmp/orbitmc-experiment-relu
-# Out-of-bounds accesses and shared-memory races in the kernels, on a small run of one case
-# (every sampling kernel is one template; this run exercises init, burn-in, sampling and the
-# flush).
-# The run's own verdict at 1000 chains does not matter (exit 0 or 1); a finding exits 86.
+# sanitize TOOL SECONDS OK_MAX LOG command...: the command under compute-sanitizer (a finding
+# exits 86), its output appended to checks.log; sets `verdict` and returns 1 when the check did
+# not come out clean (a finding, an exit above OK_MAX, or the time limit).
+sanitize() {
+  local tool=$1 secs=$2 ok_max=$3 log=$4
+  shift 4
+  timeout -k 10 "$secs" compute-sanitizer --tool "$tool" --error-exitcode 86 "$@" >"$log" 2>&1
+  local rc=$?
+  cat "$log" >>"$out/checks.log"
+  if grep -q "Device not supported" "$log"; then
+    # gVisor machines refuse the sanitizer (device/KINDS.md): not a finding of ours.
+    verdict="not supported on this machine's runtime"
+  elif ((rc == 124 || rc == 137)); then
+    verdict="inconclusive: stopped at its $secs s limit"
+    return 1
+  elif ((rc <= ok_max)); then
+    verdict="clean (the run's own exit code $rc)"
+  else
+    verdict="FAILED (rc $rc; 86: the sanitizer found errors, see checks.log)"
+    return 1
+  fi
+}
+# Out-of-bounds accesses and shared-memory races in the sampling kernels, on a small run of one
+# case (every sampling kernel is one template; this run exercises init, burn-in, sampling and
+# the flush). The run's own verdict at 1000 chains does not matter (exit 0 or 1).
 if command -v compute-sanitizer >/dev/null; then
   for tool in memcheck racecheck; do
-    secs=$(budget 90)
-    if ((secs == 0)); then
-      echo "phase sanitizer-$tool: skipped, out of time" | tee -a "$out/summary.txt"
-      status=1
-      continue
-    fi
+    phase_seconds "sanitizer-$tool" 90 || continue
     t0=$SECONDS
-    log=/tmp/orbitmc-sanitizer-$tool.log
-    timeout -k 10 "$secs" compute-sanitizer --tool "$tool" --error-exitcode 86 build-gpu/orbitmc run \
+    sanitize "$tool" "$secs" 1 "/tmp/orbitmc-sanitizer-$tool.log" build-gpu/orbitmc run \
       validation/block_1_3.json --backend cuda --chains 1000 --quick --quiet --no-html \
-      --out "/tmp/orbitmc-sanitizer-$tool" >"$log" 2>&1
-    rc=$?
-    cat "$log" >>"$out/checks.log"
-    if grep -q "Device not supported" "$log"; then
-      # gVisor machines refuse the sanitizer (device/KINDS.md): not a finding of ours.
-      verdict="not supported on this machine's runtime"
-    elif ((rc == 124 || rc == 137)); then
-      verdict="inconclusive: stopped at its $secs s limit"
-      status=1
-    elif ((rc <= 1)); then
-      verdict="clean (the run's own exit code $rc)"
-    else
-      verdict="FAILED (rc $rc; 86: the sanitizer found errors, see checks.log)"
-      status=1
-    fi
+      --out "/tmp/orbitmc-sanitizer-$tool" || status=1
     echo "phase sanitizer-$tool: $verdict, $((SECONDS - t0)) s" | tee -a "$out/summary.txt"
   done
   # The training kernel (experiments) is another template: memcheck over every experiment and
-  # noise model, 37 seeds (a second, partly empty block of 32), two log segments.
-  secs=$(budget 120)
-  if ((secs == 0)); then
-    echo "phase sanitizer-training: skipped, out of time" | tee -a "$out/summary.txt"
-    status=1
-  else
+  # noise model, 37 seeds (a second, partly empty block of 32), two log segments; exit 0 only.
+  if phase_seconds sanitizer-training 120; then
     t0=$SECONDS
-    verdict="clean"
     for ex in relu attention matcomp spectral tv; do
       left=$((secs - (SECONDS - t0)))
-      ((left > 5)) || { verdict="inconclusive: out of time at $ex"; status=1; break; }
-      timeout -k 10 "$left" compute-sanitizer --tool memcheck --error-exitcode 86 \
-        build-gpu/orbitmc experiment "$ex" --backend cuda --seeds 37 --steps 20 --log-every 10 \
-        --noise sgd,gd,langevin --quiet --no-html --out "/tmp/orbitmc-sanitizer-$ex" \
-        >>"$out/checks.log" 2>&1
-      rc=$?
-      if tail -n 20 "$out/checks.log" | grep -q "Device not supported"; then
-        verdict="not supported on this machine's runtime"
-        break
-      elif ((rc != 0)); then
-        verdict="FAILED at $ex (rc $rc; 86: the sanitizer found errors, see checks.log)"
+      if ((left <= 5)); then
+        verdict="inconclusive: out of time before $ex"
         status=1
         break
       fi
+      if ! sanitize memcheck "$left" 0 "/tmp/orbitmc-sanitizer-$ex.log" build-gpu/orbitmc \
+        experiment "$ex" --backend cuda --seeds 37 --steps 20 --log-every 10 \
+        --noise sgd,gd,langevin --quiet --no-html --out "/tmp/orbitmc-sanitizer-$ex"; then
+        verdict="$ex: $verdict"
+        status=1
+        break
+      fi
+      [[ $verdict == not\ supported* ]] && break
     done
     echo "phase sanitizer-training: $verdict, $((SECONDS - t0)) s" | tee -a "$out/summary.txt"
   fi
