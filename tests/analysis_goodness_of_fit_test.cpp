@@ -15,6 +15,7 @@ namespace orbitmc::analysis {
 namespace {
 
 using testing::multinomial;
+using testing::tv_noise_bound;
 
 std::vector<double> gaussian_bins(double mu, int bins) {
   return bin_probabilities([mu](double x) { return -0.5 * (x - mu) * (x - mu); }, -4.0, 4.0, bins);
@@ -76,8 +77,7 @@ TEST(AnalysisGoodnessOfFit, CorrectSamplesPass) {
   const TestResult ks = ks_binned(counts, probs);
   EXPECT_GT(ks.p_value, 1e-3);
   EXPECT_EQ(ks.dof, double(n));
-  // E[TV] ≈ 0.4 √(bins/N) for multinomial noise.
-  EXPECT_LT(total_variation(counts, probs), 3 * std::sqrt(double(bins) / n));
+  EXPECT_LT(total_variation(counts, probs), tv_noise_bound(bins, 1.0 / n));
 }
 
 TEST(AnalysisGoodnessOfFit, ShiftedSamplesAreRejected) {
@@ -93,8 +93,9 @@ TEST(AnalysisGoodnessOfFit, ShiftedSamplesAreRejected) {
   // TV estimates the distance between the binned laws (≈ 2Φ(0.05) − 1 ≈ 0.04) up to noise.
   double exact_tv = 0;
   for (int k = 0; k < bins; ++k) exact_tv += 0.5 * std::abs(shifted[k] - probs[k]);
-  EXPECT_NEAR(total_variation(counts, probs), exact_tv, 3 * std::sqrt(double(bins) / n));
-  EXPECT_GT(exact_tv, 0.035);
+  // The bound (≈ 0.013) is a third of the distance: an estimate of 0, or of twice it, fails.
+  EXPECT_GT(exact_tv, 1.5 * tv_noise_bound(bins, 1.0 / n));
+  EXPECT_NEAR(total_variation(counts, probs), exact_tv, tv_noise_bound(bins, 1.0 / n));
 }
 
 TEST(AnalysisGoodnessOfFit, BadArgumentsThrow) {

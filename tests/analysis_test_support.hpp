@@ -48,4 +48,12 @@ inline std::vector<uint64_t> histogram(const std::vector<double>& xs, double lo,
   return counts;
 }
 
+// How far a total-variation estimate from multinomial counts can sit from the distance between
+// the laws: |TV̂ − TV| ≤ ½ Σ_k |e_k| with e_k the noise of bin k, variance ≤ p_k·inv_n (inv_n =
+// 1/N, or 1/Na + 1/Nb for two samples). ½ Σ E|e_k| = ½ √(2/π) Σ √(p_k·inv_n) ≤ 0.4 √(bins·inv_n)
+// (Cauchy–Schwarz), and ½ Σ |e_k| has sd ½ √((1 − 2/π)·inv_n) ≈ 0.30 √inv_n: mean plus 5 sd.
+inline double tv_noise_bound(int bins, double inv_n) {
+  return 0.4 * std::sqrt(bins * inv_n) + 5 * 0.30 * std::sqrt(inv_n);
+}
+
 }  // namespace orbitmc::analysis::testing

@@ -17,6 +17,7 @@ namespace orbitmc::analysis {
 namespace {
 
 using testing::multinomial;
+using testing::tv_noise_bound;
 
 std::vector<double> gaussian_bins(double mu, int bins) {
   return bin_probabilities([mu](double x) { return -0.5 * (x - mu) * (x - mu); }, -4.0, 4.0, bins);
@@ -82,8 +83,8 @@ TEST(AnalysisTwoSample, SameDistributionPasses) {
   const TestResult ks = ks_two_sample(a, b);
   EXPECT_GT(ks.p_value, 1e-3);
   EXPECT_NEAR(ks.dof, double(na) * nb / (na + nb), 1e-9);
-  // Both histograms carry multinomial noise: E[TV] ≈ 0.4 √(bins (1/Na + 1/Nb)).
-  EXPECT_LT(total_variation_two_sample(a, b), 3 * std::sqrt(bins * (1.0 / na + 1.0 / nb)));
+  // Both histograms carry multinomial noise: the variance of a bin's difference is p (1/Na + 1/Nb).
+  EXPECT_LT(total_variation_two_sample(a, b), tv_noise_bound(bins, 1.0 / na + 1.0 / nb));
 }
 
 TEST(AnalysisTwoSample, ShiftedDistributionIsRejected) {
@@ -97,8 +98,10 @@ TEST(AnalysisTwoSample, ShiftedDistributionIsRejected) {
   EXPECT_LT(ks_two_sample(a, b).p_value, 1e-6);
   double exact_tv = 0;
   for (int k = 0; k < bins; ++k) exact_tv += 0.5 * std::abs(pa[k] - pb[k]);
+  // The bound (≈ 0.021) is about half the distance: an estimate of 0, or of twice it, fails.
+  EXPECT_GT(exact_tv, 1.5 * tv_noise_bound(bins, 1.0 / na + 1.0 / nb));
   EXPECT_NEAR(total_variation_two_sample(a, b), exact_tv,
-              3 * std::sqrt(bins * (1.0 / na + 1.0 / nb)));
+              tv_noise_bound(bins, 1.0 / na + 1.0 / nb));
 }
 
 TEST(AnalysisTwoSample, BadArgumentsThrow) {

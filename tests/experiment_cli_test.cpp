@@ -55,6 +55,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadExperiment{"noise", "relu --noise sgd,adam", "allowed: sgd, gd, langevin"},
         BadExperiment{"noise_twice", "relu --noise gd,gd", "once"},
         BadExperiment{"flag_not_a_setting", "tv --eta 0.1", "its settings:"},
+        BadExperiment{"flag_and_set", "relu --eta 2e-3 --set eta=1e-3", "--eta sets eta too"},
+        BadExperiment{"eta_not_positive", "relu --eta 0", "--eta: '0' is not a number > 0"},
+        BadExperiment{"beta_not_positive", "relu --beta -1", "--beta: '-1' is not a number > 0"},
+        BadExperiment{"logged_above_size", "matcomp --set logged_singular_values=21",
+                      "settings.logged_singular_values"},
+        BadExperiment{"one_log_point", "relu --max-log-points 1", "--max-log-points"},
         BadExperiment{"file_setting_type", "FILE:bad.json", "settings.units"},
         BadExperiment{"file_unknown_key", "FILE:extra.json", "epochs"},
         BadExperiment{"missing_file", "FILE:none.json", "cannot be opened"},
@@ -77,15 +83,50 @@ TEST(ExperimentCli, CudaWithoutADeviceExitsTwo) {
 TEST(ExperimentCli, InterruptedRunIsMarkedIncomplete) {
   const auto dir = temp_dir("xint");
   // tv at the paper's settings runs for minutes: SIGINT after 3 s lands in the first run.
-  const auto r = run_cli(
-      "experiment tv --seeds 8 --noise gd --no-html --quiet --out " + (dir / "out").string(),
-      "timeout --preserve-status -s INT 3");
+  const auto r =
+      run_cli("experiment tv --seeds 8 --noise gd --backend cpu --no-html --quiet --out " +
+                  (dir / "out").string(),
+              "timeout --preserve-status -s INT 3");
   EXPECT_EQ(r.code, 130) << r.output;
   EXPECT_NE(r.output.find("marked incomplete"), std::string::npos) << r.output;
   const nlohmann::json j = read_json(dir / "out" / "experiment.json");
   EXPECT_EQ(j["complete"], false);
   EXPECT_EQ(j["interrupted"], "SIGINT");
   EXPECT_LT(j["runs"].size(), j["runs_planned"].get<size_t>());
+}
+
+// A designed variant that diverges in every seed loses every comparison (it does not drop out
+// of them), and its balance figures are null, not 0.
+TEST(ExperimentCli, DivergedSeedsLoseTheirComparisonsAndLeaveNoBalanceFigures) {
+  const auto dir = temp_dir("xdiv");
+  const auto r = run_cli(
+      "experiment tv --set eta_designed=1 --seeds 3 --steps 200 --noise gd,langevin --backend "
+      "cpu --no-html --quiet --out " +
+      (dir / "out").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const nlohmann::json j = read_json(dir / "out" / "experiment.json");
+  ASSERT_EQ(j["runs"].size(), 4u);
+  for (const auto& run : j["runs"]) {
+    const bool designed = run["variant"] == "cumsum";
+    EXPECT_EQ(run["diverged"], designed ? 3 : 0) << run["variant"];
+    if (!designed) continue;
+    const auto& b = run["balance"];
+    EXPECT_TRUE(b["imbalance_start"].is_null());
+    EXPECT_TRUE(b["imbalance_end"].is_null());
+    EXPECT_EQ(b["verdict"], "undetermined");
+    if (run["noise"] == "gd") {
+      EXPECT_TRUE(b["identity_max_relative_deviation"].is_null());
+      EXPECT_EQ(b["identity_over_run"]["verdict"], "undetermined");
+    } else {
+      EXPECT_TRUE(b["drift_per_step"]["mean"].is_null());
+    }
+  }
+  ASSERT_EQ(j["comparisons"].size(), 4u);  // 2 metrics × 2 noise models
+  for (const auto& c : j["comparisons"]) {
+    EXPECT_EQ(c["trials"], 3);
+    EXPECT_EQ(c["wins"], 0);
+    EXPECT_EQ(c["ci95"][0], 0.0);
+  }
 }
 
 // Per-seed metrics of every run, keyed "variant/noise".
@@ -101,8 +142,8 @@ std::map<std::string, std::vector<nlohmann::json>> per_seed(const nlohmann::json
 TEST(ExperimentCli, SmallEnsembleIsCompleteAndIndependentOfThreadsAndContinuesWithAnOffset) {
   const auto dir = temp_dir("xrun");
   const std::string common =
-      "experiment spectral --steps 300 --noise sgd,gd,langevin --no-html --quiet --set "
-      "test_points=200 ";
+      "experiment spectral --steps 300 --noise sgd,gd,langevin --backend cpu --no-html --quiet "
+      "--set test_points=200 ";
   const auto a = run_cli(common + "--seeds 4 --threads 1 --out " + (dir / "a").string());
   ASSERT_EQ(a.code, 0) << a.output;
   const auto b = run_cli(common + "--seeds 4 --threads 3 --out " + (dir / "b").string());

@@ -165,6 +165,9 @@ TEST(EnsembleSummary, QuantilesAsNumpyAndWilsonInterval) {
   const analysis::Interval all = analysis::wilson_interval(16, 16);
   EXPECT_NEAR(all.lo, 0.8064, 1e-4);
   EXPECT_DOUBLE_EQ(all.hi, 1.0);
+  const analysis::Interval none = analysis::wilson_interval(0, 3);
+  EXPECT_EQ(none.lo, 0.0);  // exactly, not a rounding residue
+  EXPECT_NEAR(none.hi, 0.5615, 1e-4);
   const analysis::Interval half = analysis::wilson_interval(50, 100);
   EXPECT_NEAR(half.lo, 0.4038, 1e-4);
   EXPECT_NEAR(half.hi, 0.5962, 1e-4);
@@ -210,7 +213,8 @@ TEST(EnsembleSummary, SymmetricEigenvaluesOfAKnownMatrix) {
 #if ORBITMC_HAVE_CUDA
 // The GPU memory check asks a job of one seed what it will allocate (no device needed to ask):
 // relu's sgd job holds the teacher (16 + 16·3 floats), θ (64), three work vectors (192), the
-// scratch of one minibatch (16 + 8·4), 16 blocks × 3 tallies in double and the counters;
+// scratch of one minibatch (16 + 8·4), 16 blocks × BalanceTally::kWords tallies in double and
+// the counters;
 // spectral's gd job holds its design matrix (32 × 64) and targets, far more than the problem's
 // 2·32 + 64 + 10 000 test points would suggest per coefficient of θ.
 TEST(ExperimentRunner, CudaJobsReportWhatTheyAllocatePerSeed) {
@@ -218,7 +222,7 @@ TEST(ExperimentRunner, CudaJobsReportWhatTheyAllocatePerSeed) {
   const std::vector<double> pr = problem(*relu, 1, 0);
   const JobContext sgd{NoiseModel::kSgd, 1e4, 1, 1, 1, true};
   EXPECT_EQ(relu->job(relu->variants()[0], sgd, pr.data())->device_bytes_per_seed(),
-            4u * (64 + 64 + 192 + 48) + 8u * 48 + 12);
+            4u * (64 + 64 + 192 + 48) + 8u * 16 * BalanceTally::kWords + 12);
   auto spectral = make("spectral", {{"test_points", 1}});
   const std::vector<double> ps = problem(*spectral, 1, 0);
   const JobContext gd{NoiseModel::kGd, 1e4, 1, 1, 1, true};
@@ -232,13 +236,34 @@ TEST(ExperimentRunner, CudaJobsReportWhatTheyAllocatePerSeed) {
 #endif
 
 TEST(ExperimentRunner, LogScheduleKeepsMultiplesOfTheIntervalAndTheLastStep) {
-  const std::vector<uint64_t> a = log_schedule(40000, 10, 400);
+  const std::vector<uint64_t> a = log_schedule(40000, 10, 401);  // relu's, at the default
   ASSERT_EQ(a.size(), 401u);
   EXPECT_EQ(a[1], 100u);
   EXPECT_EQ(a.back(), 40000u);
-  const std::vector<uint64_t> b = log_schedule(1050, 100, 400);
+  const std::vector<uint64_t> b = log_schedule(1050, 100, 401);
   EXPECT_EQ(b, (std::vector<uint64_t>{0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1050}));
-  EXPECT_EQ(log_schedule(100, 1000, 400), (std::vector<uint64_t>{0, 100}));
+  EXPECT_EQ(log_schedule(100, 1000, 401), (std::vector<uint64_t>{0, 100}));
+  EXPECT_EQ(log_schedule(40000, 10, 2), (std::vector<uint64_t>{0, 40000}));
+  // "At most max_points", step 0 and the last step counted: the smallest multiple of log_every
+  // that fits, whatever the remainder of steps.
+  for (uint64_t steps : {1u, 7u, 999u, 1000u, 1001u, 40000u, 500001u})
+    for (uint64_t every : {1u, 3u, 10u, 5000u})
+      for (uint64_t most : {2u, 3u, 10u, 100u, 401u}) {
+        const std::vector<uint64_t> s = log_schedule(steps, every, most);
+        ASSERT_GE(s.size(), 2u);
+        EXPECT_LE(s.size(), most) << steps << " " << every << " " << most;
+        EXPECT_EQ(s.front(), 0u);
+        EXPECT_EQ(s.back(), steps);
+        const uint64_t interval = s.size() > 2 ? s[1] : steps;
+        for (size_t k = 1; k + 1 < s.size(); ++k) {
+          EXPECT_EQ(s[k], k * interval);
+          EXPECT_EQ(s[k] % every, 0u);
+        }
+        if (s.size() > 2) {  // and no smaller multiple would have fitted
+          const uint64_t smaller = interval - every;
+          if (smaller > 0) EXPECT_GT(1 + (steps + smaller - 1) / smaller, most);
+        }
+      }
 }
 
 }  // namespace

@@ -111,14 +111,15 @@ def attention_grad(problem, e=16, h=8, t=8, points=32):
     return grad
 
 
-def matcomp_grad(problem, n=20):
+def matcomp_grad(problem, n=20, keep=0.5):
+    """gd's loss: keep · Σ_observed (PQ − M*)² / n², the mean of sgd's over its subsampling."""
     target = problem[:n * n].reshape(n, n)
     mask = problem[n * n:2 * n * n].reshape(n, n)
 
     def grad(th):
         blocks = th.reshape(n, 2 * n)  # mode k: P[:, k], then Q[k, :]
         p, q = blocks[:, :n].T, blocks[:, n:]
-        r = 2 / (n * n) * mask * (p @ q - target)
+        r = 2 * keep / (n * n) * mask * (p @ q - target)
         return np.concatenate([(r @ q.T).T, p.T @ r], axis=1).ravel()
     return grad
 

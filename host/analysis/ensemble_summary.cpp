@@ -52,7 +52,9 @@ Interval wilson_interval(uint64_t successes, uint64_t trials, double z) {
   const double z2 = z * z, denom = 1 + z2 / n;
   const double centre = (p + z2 / (2 * n)) / denom;
   const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom;
-  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+  // At 0 or n successes one end is exactly 0 or 1 (centre ∓ half cancel only to rounding).
+  return {successes == 0 ? 0.0 : std::max(0.0, centre - half),
+          successes == trials ? 1.0 : std::min(1.0, centre + half)};
 }
 
 }  // namespace orbitmc::analysis

@@ -44,6 +44,14 @@ const CLI::Validator kFiniteNumber(
       return "";
     },
     "FINITE");
+// After kFiniteNumber: a number above zero (CLI11's PositiveNumber prints its range as a
+// 309-digit double and admits 0).
+const CLI::Validator kPositive(
+    [](std::string& s) -> std::string {
+      if (std::strtod(s.c_str(), nullptr) > 0) return "";
+      return "'" + orbitmc::printable(s) + "' is not a number > 0";
+    },
+    "POSITIVE");
 const CLI::Validator kUnsigned64(
     [](std::string& s) -> std::string {
       char* end = nullptr;
@@ -135,7 +143,7 @@ int run_cli(int argc, char** argv) {
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 24));
   experiment->add_option("--noise", x_noise, "noise models side by side: sgd,gd,langevin");
   experiment->add_option("--beta", xo.spec.beta, "inverse temperature of langevin (default 1e4)")
-      ->check(kFiniteNumber & CLI::PositiveNumber);
+      ->check(kFiniteNumber & kPositive);
   experiment->add_option("--steps", x_steps, "training steps (setting steps)")
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   experiment->add_option("--log-every", x_log_every, "steps between log points (setting log_every)")
@@ -143,7 +151,7 @@ int run_cli(int argc, char** argv) {
   experiment->add_option("--batch", x_batch, "sgd batch (setting batch)")
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 16));
   experiment->add_option("--eta", x_eta, "learning rate (setting eta)")
-      ->check(kFiniteNumber & CLI::PositiveNumber);
+      ->check(kFiniteNumber & kPositive);
   experiment->add_option("--set", x_set, "KEY=VALUE: any setting of the experiment (repeatable)");
   experiment->add_option("--seed", xo.spec.seed, "key of every draw (1..2^64-1)")
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, UINT64_MAX));
@@ -153,9 +161,9 @@ int run_cli(int argc, char** argv) {
       ->check(kUnsigned64 & CLI::Range(uint64_t{0}, uint64_t{0xffffffff}));
   experiment
       ->add_option("--max-log-points", xo.spec.max_log_points,
-                   "at most this many log points (the interval grows in multiples of "
-                   "log_every)")
-      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{100000}));
+                   "at most this many log points, step 0 and the last step included (the "
+                   "interval grows in multiples of log_every; default 401)")
+      ->check(kUnsigned64 & CLI::Range(uint64_t{2}, uint64_t{100000}));
   experiment->add_option("--backend", xo.spec.backend, "cpu, cuda or auto (GPU when present)")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
   experiment->add_option("--threads", xo.spec.threads, "CPU threads (0: all hardware threads)")
@@ -202,7 +210,17 @@ int run_cli(int argc, char** argv) {
         xs.settings.set("log_every", x_log_every, "--log-every");
       if (experiment->count("--batch")) xs.settings.set("batch", x_batch, "--batch");
       if (experiment->count("--eta")) xs.settings.set("eta", x_eta, "--eta");
-      for (const auto& a : x_set) xs.settings.set_text(a, "--set");
+      for (const auto& a : x_set) {
+        // A flag and --set naming the same setting: refused rather than one silently winning.
+        const std::string key = a.substr(0, a.find('='));
+        for (const char* flag : {"steps", "log_every", "batch", "eta"}) {
+          std::string name = std::string("--") + flag;
+          std::replace(name.begin(), name.end(), '_', '-');
+          if (key == flag && experiment->count(name))
+            orbitmc::bad_input("--set", a, name + " sets " + key + " too; give one of them");
+        }
+        xs.settings.set_text(a, "--set");
+      }
       if (xs.out_dir.empty()) orbitmc::bad_input("--out", "\"\"", "name a folder");
       xs.command_line = opt.command_line;
       xo.progress = !x_quiet;

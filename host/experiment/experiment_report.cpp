@@ -1,6 +1,7 @@
 // JSON and text for experiment ensembles.
 #include "experiment/experiment_report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -88,8 +89,13 @@ json run_json(const RunResult& r) {
       balance["drift_per_step"] = {{"mean", number(b.drift_mean)},
                                    {"se", number(b.drift_se)},
                                    {"expected", number(b.drift_expected)}};
-    else
+    else {
       balance["identity_max_relative_deviation"] = number(b.identity_max_relative);
+      balance["identity_over_run"] = {{"predicted_change", number(b.change_predicted)},
+                                      {"missed", number(b.change_missed)},
+                                      {"rounding_walk", number(b.rounding_walk)},
+                                      {"verdict", identity_verdict(b)}};
+    }
   }
   return {{"variant", r.variant}, {"role", r.role},       {"noise", r.noise},
           {"eta", r.eta},         {"seeds", r.seeds},     {"diverged", r.diverged},
@@ -122,6 +128,14 @@ std::string balance_verdict(const BalanceCheck& b) {
                    : "moves away from balance";
 }
 
+std::string identity_verdict(const BalanceCheck& b) {
+  if (!std::isfinite(b.change_predicted)) return "undetermined";
+  if (!(b.identity_max_relative <= 1e-5)) return "does not hold";
+  const double floor = 5 * b.rounding_walk;
+  if (!(b.change_missed <= std::max(floor, 1e-3 * b.change_predicted))) return "rounding drift";
+  return b.change_predicted > floor ? "holds" : "holds to rounding";
+}
+
 std::vector<std::string> summary_lines(const std::string& experiment,
                                        const std::vector<RunResult>& runs,
                                        const std::vector<ComparisonResult>& comparisons) {
@@ -133,14 +147,17 @@ std::vector<std::string> summary_lines(const std::string& experiment,
               fmt(m.band.q95) + "];";
     const BalanceCheck& b = r.balance;
     if (b.has_blocks) {
-      line += " |D| " + fmt(b.imbalance_start) + " -> " + fmt(b.imbalance_end) + " (" +
-              balance_verdict(b) + ", rate " + fmt(imbalance_rate(b)) + "/step); |log ratio| " +
-              fmt(b.distance_start) + " -> " + fmt(b.distance_end) + ";";
+      line += " |D| " + fmt(b.imbalance_start) + " -> " + fmt(b.imbalance_end) + " (x" +
+              fmt(b.imbalance_end / b.imbalance_start) + " in " + std::to_string(b.steps) +
+              " steps: " + balance_verdict(b) + "); |log ratio| " + fmt(b.distance_start) + " -> " +
+              fmt(b.distance_end) + ";";
       if (r.noise == "langevin")
         line += " drift/step " + fmt(b.drift_mean) + " +- " + fmt(b.drift_se) + " (theory " +
                 fmt(b.drift_expected) + ");";
       else
-        line += " identity dev " + fmt(b.identity_max_relative) + ";";
+        line += " identity " + identity_verdict(b) + " (change " + fmt(b.change_predicted) +
+                ", missed " + fmt(b.change_missed) + ", rounding " + fmt(b.rounding_walk) +
+                "; per step <= " + fmt(b.identity_max_relative) + ");";
     }
     line += " diverged " + std::to_string(r.diverged) + "/" + std::to_string(r.seeds);
     out.push_back(line);

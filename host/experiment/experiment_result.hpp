@@ -30,12 +30,16 @@ struct BalanceCheck {
   // gd, sgd: the largest |(D' − D) − η²(|g_u|² − |g_v|²)| / (|u|² + |v|²) over every step,
   // block and seed (float rounding: a few 1e-7).
   double identity_max_relative = 0;
+  // gd, sgd, over the whole run, means over seeds and blocks: |Σ η²(|g_u|² − |g_v|²)| (the
+  // change of D the identity predicts), |Σ r| = |ΔD − that| (what it misses), and √(Σ r²)
+  // (what |Σ r| would be for independent rounding residuals: the floor of the check).
+  double change_predicted = 0, change_missed = 0, rounding_walk = 0;
   // langevin: the mean of (D' − D) − η²(|g_u|² − |g_v|²) per step and block, its standard
   // error, and the prediction 2η(n − m)/β.
   double drift_mean = 0, drift_se = 0, drift_expected = 0;
-  // Medians over seeds, at the start and at the end: of the mean over blocks of
-  // |log(|u_b|/|v_b|)| (the paper's ratio plot: it also shrinks when the norms grow at fixed D),
-  // and of the mean over blocks of |D_b| (what THEORY §7 is about).
+  // Medians over the seeds that did not diverge, at the start and at the end: of the mean over
+  // blocks of |log(|u_b|/|v_b|)| (the paper's ratio plot: it also shrinks when the norms grow at
+  // fixed D), and of the mean over blocks of |D_b| (what THEORY §7 is about).
   double distance_start = 0, distance_end = 0;
   double imbalance_start = 0, imbalance_end = 0;
   uint64_t steps = 0;

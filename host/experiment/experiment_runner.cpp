@@ -76,9 +76,10 @@ void observe_seed(const Experiment& ex, const Variant& v, const float* th, const
 // the states); the labels are then summarised on the threads. With a thousand seeds this host
 // work, not the training, would otherwise bound a GPU run (matcomp's singular values, tv's
 // 200-point signal).
-void record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
-            const double* problems, size_t problem_words, size_t own, uint64_t threads,
-            uint64_t seeds, std::vector<SeriesTrace>& traces) {
+// Returns every seed's row (seeds × the series' width) for what the bands do not keep.
+std::vector<double> record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
+                           const double* problems, size_t problem_words, size_t own,
+                           uint64_t threads, uint64_t seeds, std::vector<SeriesTrace>& traces) {
   size_t width = 0;
   for (const SeriesTrace& t : traces) width += t.labels.size();
   std::vector<double> mine(e.seeds * width, kNaN);
@@ -104,6 +105,7 @@ void record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
                           bands.begin() + static_cast<std::ptrdiff_t>(col + trace.labels.size()));
     col += trace.labels.size();
   }
+  return values;
 }
 
 // The final metrics of this rank's seeds (NaN for a diverged one), seed-major, on the threads.
@@ -119,34 +121,64 @@ std::vector<double> seed_metrics(const Experiment& ex, const Variant& v, const T
   return out;
 }
 
+// The two per-seed balance summaries (balance_distance, mean_abs_imbalance: the last two
+// columns of a row with blocks) of every seed at one log point.
+struct BalanceColumns {
+  std::vector<double> distance, imbalance;
+};
+BalanceColumns balance_columns(const std::vector<double>& rows, uint64_t seeds) {
+  BalanceColumns c{std::vector<double>(seeds), std::vector<double>(seeds)};
+  const size_t width = seeds ? rows.size() / seeds : 0;
+  for (uint64_t i = 0; i < seeds; ++i) {
+    c.distance[i] = rows[i * width + width - 2];
+    c.imbalance[i] = rows[i * width + width - 1];
+  }
+  return c;
+}
+
+// Over the seeds that did not diverge (start and end over the same seeds; NaN where none did).
 BalanceCheck balance_check(const Variant& v, NoiseModel noise, double beta,
-                           const TrainingEnsemble& e, const std::vector<SeriesTrace>& traces) {
+                           const TrainingEnsemble& e, BalanceColumns start,
+                           const BalanceColumns& end) {
   BalanceCheck c;
   const int b = v.layout.blocks();
   c.has_blocks = b > 0;
   if (!c.has_blocks) return c;
-  double sum = 0, sum2 = 0, count = 0;
+  double max_rel = kNaN, sum = 0, sum2 = 0, count = 0;
+  double predicted = 0, missed = 0, walk = 0, pairs = 0;
   for (uint64_t i = 0; i < e.seeds; ++i) {
-    if (e.counters[i].diverged) continue;
+    if (e.counters[i].diverged) {
+      start.distance[i] = start.imbalance[i] = kNaN;  // band() leaves NaNs out
+      continue;
+    }
     for (int k = 0; k < b; ++k) {
       const double* t = e.tally.data() + (i * b + k) * BalanceTally::kWords;
-      c.identity_max_relative = std::max(c.identity_max_relative, t[0]);
+      if (!(max_rel >= t[0])) max_rel = t[0];
       sum += t[1];
       sum2 += t[2];
       count += static_cast<double>(e.step);
+      predicted += std::fabs(t[3]);
+      missed += std::fabs(t[1]);
+      walk += std::sqrt(t[2]);
+      pairs += 1;
     }
   }
-  if (noise == NoiseModel::kLangevin && count > 0) {
-    c.drift_mean = sum / count;
-    c.drift_se = std::sqrt(std::max(0.0, sum2 / count - c.drift_mean * c.drift_mean) / count);
+  if (noise == NoiseModel::kLangevin) {
+    c.drift_mean = count > 0 ? sum / count : kNaN;
+    c.drift_se = count > 0
+                     ? std::sqrt(std::max(0.0, sum2 / count - c.drift_mean * c.drift_mean) / count)
+                     : kNaN;
     c.drift_expected = 2 * v.eta * (v.layout.n() - v.layout.m()) / beta;
+  } else {
+    c.identity_max_relative = max_rel;
+    c.change_predicted = pairs > 0 ? predicted / pairs : kNaN;
+    c.change_missed = pairs > 0 ? missed / pairs : kNaN;
+    c.rounding_walk = pairs > 0 ? walk / pairs : kNaN;
   }
-  const SeriesTrace& d = traces[traces.size() - 2];  // balance_distance
-  const SeriesTrace& a = traces.back();              // mean_abs_imbalance
-  c.distance_start = d.at.front()[0].median;
-  c.distance_end = d.at.back()[0].median;
-  c.imbalance_start = a.at.front()[0].median;
-  c.imbalance_end = a.at.back()[0].median;
+  c.distance_start = analysis::band(std::move(start.distance)).median;
+  c.distance_end = analysis::band(end.distance).median;
+  c.imbalance_start = analysis::band(std::move(start.imbalance)).median;
+  c.imbalance_end = analysis::band(end.imbalance).median;
   c.steps = e.step;
   return c;
 }
@@ -158,8 +190,11 @@ std::string states_file(const std::string& dir, const RunResult& r, const char* 
 }  // namespace
 
 std::vector<uint64_t> log_schedule(uint64_t steps, uint64_t log_every, uint64_t max_points) {
-  const uint64_t per = (steps / log_every + max_points - 1) / std::max<uint64_t>(1, max_points);
-  const uint64_t interval = log_every * std::max<uint64_t>(1, per);
+  // 1 + ⌈steps / interval⌉ points (step 0, the multiples, the last step) ≤ max_points: the
+  // interval is the smallest multiple of log_every ≥ steps / (max_points − 1).
+  const uint64_t span = log_every * (std::max<uint64_t>(2, max_points) - 1);
+  const uint64_t per = std::max<uint64_t>(1, (steps + span - 1) / span);
+  const uint64_t interval = log_every * per;
   std::vector<uint64_t> at = {0};
   for (uint64_t n = interval; n < steps; n += interval) at.push_back(n);
   at.push_back(steps);
@@ -247,9 +282,15 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
       const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, my_problems);
       if (!hooks.states_dir.empty())
         write_npy(states_file(hooks.states_dir, r, "initial"), start, {seeds, uint64_t(dim)});
+      BalanceColumns balance_start, balance_end;
       for (uint64_t n : logs) {
         if (n > local.step) job->advance(local, n);
-        record(ex, v, local, my_problems, pw, own, spec.threads, seeds, r.series);
+        const std::vector<double> rows =
+            record(ex, v, local, my_problems, pw, own, spec.threads, seeds, r.series);
+        if (v.layout.blocks() > 0) {
+          if (n == logs.front()) balance_start = balance_columns(rows, seeds);
+          if (n == logs.back()) balance_end = balance_columns(rows, seeds);
+        }
         if (hooks.on_progress)
           hooks.on_progress(
               r.variant + " / " + r.noise, n, ex.steps(),
@@ -271,7 +312,7 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
       if (parallel::size() > 1) all = gathered(local, hooks.gather_states);
       const TrainingEnsemble& e = parallel::size() > 1 ? all : local;
       for (uint64_t i = 0; i < seeds; ++i) r.diverged += e.counters[i].diverged ? 1 : 0;
-      r.balance = balance_check(v, noise, spec.beta, e, r.series);
+      r.balance = balance_check(v, noise, spec.beta, e, std::move(balance_start), balance_end);
       if (!hooks.states_dir.empty()) {
         if (e.x.size() != seeds * dim)  // under MPI every rank must have joined the gather
           throw std::logic_error("run_experiment: states_dir without gather_states over ranks");
@@ -307,10 +348,13 @@ std::vector<ComparisonResult> compare_variants(const Experiment& ex,
       const MetricValues* b = metric(*base, c.metric);
       if (!a || !b) continue;
       ComparisonResult res{c.designed, c.baseline, c.metric, r.noise, 0, 0, {}};
+      // A seed where one of the two diverged (no finite metric) counts for the other; where
+      // both did, it counts for neither.
       for (size_t i = 0; i < a->per_seed.size(); ++i) {
-        if (!std::isfinite(a->per_seed[i]) || !std::isfinite(b->per_seed[i])) continue;
+        const bool da = std::isfinite(a->per_seed[i]), db = std::isfinite(b->per_seed[i]);
+        if (!da && !db) continue;
         ++res.trials;
-        if (a->per_seed[i] < b->per_seed[i]) ++res.wins;
+        if (da && (!db || a->per_seed[i] < b->per_seed[i])) ++res.wins;
       }
       res.ci = analysis::wilson_interval(res.wins, res.trials);
       out.push_back(res);

@@ -25,7 +25,8 @@ std::string Settings::keys() const {
 
 void Settings::set(const std::string& key, const nlohmann::json& value, const std::string& where) {
   if (!values_.contains(key))
-    bad_input(where, key, "not a setting of this experiment; its settings: " + keys());
+    bad_input(where, value.dump(),
+              "this experiment has no setting '" + key + "'; its settings: " + keys());
   const nlohmann::json& def = values_[key];
   const bool ok = def.is_number_integer() ? value.is_number_integer()
                   : def.is_number()       ? value.is_number()
@@ -44,7 +45,8 @@ void Settings::set_text(const std::string& assignment, const std::string& where)
     bad_input(where, assignment, "KEY=VALUE with KEY one of: " + keys());
   const std::string key = assignment.substr(0, eq), text = assignment.substr(eq + 1);
   if (!values_.contains(key))
-    bad_input(where, key, "not a setting of this experiment; its settings: " + keys());
+    bad_input(where, assignment,
+              "this experiment has no setting '" + key + "'; its settings: " + keys());
   const nlohmann::json& def = values_[key];
   if (def.is_string()) return set(key, text, where + " " + key);
   char* end = nullptr;

@@ -22,7 +22,7 @@ struct ExperimentSpec {
   std::string backend = "auto";  // cpu, cuda, or auto (the GPU when one is usable)
   uint64_t threads = 0;
   std::string out_dir = "experiment_out";
-  uint64_t max_log_points = 400;  // the log interval grows (multiples of log_every) to fit
+  uint64_t max_log_points = 401;  // the log interval grows (multiples of log_every) to fit
   std::string command_line;
 };
 

@@ -22,8 +22,11 @@ struct TrainRule {
 // Per block b of a training, the check of THEORY §7 on D_b = |u_b|² − |v_b|²: the residual
 // r = (D' − D) − η²(|g_u|² − |g_v|²) of every step. GD and SGD: r is float rounding, and the
 // largest |r| / (|u|² + |v|²) is kept; Langevin: r has mean 2η(n − m)/β, kept as Σr and Σr².
+// The predicted change Σ η²(|g_u|² − |g_v|²) is kept too: over a run Σr = ΔD − that sum, so the
+// identity is checked on the whole change of D even where one step's η² term is below the
+// rounding of one step.
 struct BalanceTally {
-  static constexpr int kWords = 3;  // per block: max |r|/K, Σ r, Σ r²
+  static constexpr int kWords = 4;  // per block: max |r|/K, Σ r, Σ r², Σ η²(|g_u|² − |g_v|²)
 };
 
 }  // namespace orbitmc

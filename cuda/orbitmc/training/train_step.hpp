@@ -52,12 +52,14 @@ ORBITMC_HD void train_step(const Model& model, const TrainRule<T>& rule, X x, co
       k += a * a;
     }
     const double eta = rule.eta;
-    const double res = (dn - dx) - eta * eta * dg;
+    const double predicted = eta * eta * dg;
+    const double res = (dn - dx) - predicted;
     const double rel = k > 0 ? om::fabs(res) / k : om::fabs(res);
     auto t = tally + BalanceTally::kWords * b;
     if (!(t[0] >= rel)) t[0] = rel;  // NaN-safe: a NaN residual is kept, and seen
     t[1] += res;
     t[2] += res * res;
+    t[3] += predicted;
   }
   commit_or_diverge(d, x, xn, rule.bound, c);
 }

@@ -4,7 +4,10 @@
 // with the over-parameterised M = P Q, P, Q size × size, P ~ N(0, 0.11²), Q ~ N(0, 0.1²). Mode
 // i is the block (P[:, i], Q[i, :]). sgd: each step keeps each observed entry with probability
 // `keep` (MatfacModel's subsampling); gd and langevin: every observed entry. Loss: the sum of
-// squared errors over the step's entries divided by size² (the model's Σ r²/(2s²), s² = size²/2).
+// squared errors over the step's entries divided by size² (the model's Σ r²/(2s²), s² = size²/2),
+// as in the paper; gd and langevin weigh their sum by `keep` (s² = size²/(2·keep)), the mean of
+// the sgd loss over its subsampling, so that the three noise models take the same mean step and
+// differ only in their noise (the unweighted full sum would take `1/keep` times sgd's step).
 // Logged: the singular values of PQ and |P[:, i]| / |Q[i, :]| per mode.
 #include <algorithm>
 #include <cmath>
@@ -29,9 +32,7 @@ class MatcompExperiment : public Experiment {
         p_sd_(s.positive("p_init_sd")),
         q_sd_(s.positive("q_init_sd")),
         eta_(s.positive("eta")),
-        logged_(static_cast<int>(s.integer_in("logged_singular_values", 1, 512))) {
-    logged_ = std::min(logged_, n_);
-  }
+        logged_(static_cast<int>(s.integer_in("logged_singular_values", 1, n_))) {}
 
   std::vector<Variant> variants() const override {
     Variant v{"factorisation", "model", eta_, RuntimeLayout{n_, n_, n_, 0}, {}};
@@ -72,8 +73,10 @@ class MatcompExperiment : public Experiment {
 
   std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& c,
                                    const double* problems) const override {
-    MatfacModel<float> m{v.layout, static_cast<float>(n_ / std::sqrt(2.0)), 0.f};
-    m.keep = c.noise == NoiseModel::kSgd ? static_cast<float>(keep_) : 1.f;
+    const bool sgd = c.noise == NoiseModel::kSgd;
+    MatfacModel<float> m{v.layout, static_cast<float>(n_ / std::sqrt(2.0 * (sgd ? 1.0 : keep_))),
+                         0.f};
+    m.keep = sgd ? static_cast<float>(keep_) : 1.f;
     auto data = per_seed_data(problems, problem_words(), c.seeds, problem_words(),
                               copy_words(0, problem_words()));
     return make_training_job(m, v.eta, std::move(data), problem_words(), c);
