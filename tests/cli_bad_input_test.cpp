@@ -110,7 +110,7 @@ TEST(CliBadFlags, ResumeFromNonCheckpoint) {
   EXPECT_NE(r.output.find("--resume"), std::string::npos) << r.output;
 }
 
-TEST(CliBadFlags, GpuScaleWithTheFlagsItSets) {
+TEST(CliBadFlags, ScalePresetWithTheFlagsItSets) {
   const auto dir = temp_dir("gpu-scale-flags");
   write_text(dir / "case.json", good_case());
   for (const char* flag : {"--chains 5", "--refine 2", "--longer 2", "--quick"}) {
@@ -122,9 +122,10 @@ TEST(CliBadFlags, GpuScaleWithTheFlagsItSets) {
   }
 }
 
+// (Named without "Gpu": they run on the CPU, outside the `gpu` label.)
 // On the CPU, --gpu-scale changes nothing: the case's own chains and steps, and the report
 // says the preset did not apply.
-TEST(CliGpuScale, NoEffectOnTheCpu) {
+TEST(CliScalePreset, NoEffectOnTheCpu) {
   const auto dir = temp_dir("gpu-scale-cpu");
   write_text(dir / "case.json", good_case());
   const auto r =

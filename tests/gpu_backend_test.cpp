@@ -100,13 +100,18 @@ TEST(GpuHistograms, SameSeedSameCountsAsCpu) {
     EnsembleState a, b;
     cpu->advance(spec, a, spec.schedule.steps);
     gpu->advance(spec, b, spec.schedule.steps);
-    uint64_t total = 0, moved = 0;
+    ASSERT_FALSE(a.pooled.empty());
+    ASSERT_EQ(b.pooled.size(), a.pooled.size());
+    ASSERT_EQ(b.pooled[0].size(), a.pooled[0].size());
+    uint64_t total = 0, total_gpu = 0, moved = 0;
     for (size_t k = 0; k < a.pooled[0].size(); ++k) {
       total += a.pooled[0][k];
+      total_gpu += b.pooled[0][k];
       moved += a.pooled[0][k] > b.pooled[0][k] ? a.pooled[0][k] - b.pooled[0][k]
                                                : b.pooled[0][k] - a.pooled[0][k];
     }
     EXPECT_EQ(total, spec.chains * spec.schedule.samples());
+    EXPECT_EQ(total_gpu, total);
     EXPECT_LE(moved, total / 200) << (dbl ? "double" : "float");
   }
 }

@@ -45,6 +45,8 @@ TEST(GpuNoise, SameBitsAndNormalsAsTheHost) {
     EXPECT_EQ(float_outside, 0u) << "step " << step;
     EXPECT_EQ(double_outside, 0u) << "step " << step;
   }
+#else
+  FAIL() << "a usable GPU, but this test was built without ORBITMC_HAVE_CUDA: nothing compared";
 #endif
 }
 

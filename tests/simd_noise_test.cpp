@@ -42,6 +42,7 @@ TEST(SimdNoise, EveryKernelGivesTheScalarNormalsLaneByLane) {
 }
 
 TEST(SimdNoise, PhiloxWordsAreTheScalarPathsBitForBit) {
+  if (simd::available_noise_kernels().empty()) GTEST_SKIP() << "no SIMD noise kernel here";
   for (const simd::NoiseKernel& k : simd::available_noise_kernels())
     for (const NoiseKey key : {NoiseKey{0}, NoiseKey{0xfedcba9876543210ull}})
       for (const uint64_t step : {uint64_t{0}, uint64_t{1} << 40})

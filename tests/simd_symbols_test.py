@@ -4,7 +4,9 @@
 Each file compiled for one instruction set (simd_noise_<arch>.cpp, lane_chains_<arch>.cpp) may
 define weak (inline, template) symbols only if their names carry that arch: a weak symbol defined
 both there and elsewhere is one the linker keeps a single copy of, and an AVX-512 copy would then
-run on CPUs without AVX-512. Arguments: the library's object files; nm lists their symbols.
+run on CPUs without AVX-512. Arguments: --expect-simd=0|1 (whether xsimd was found: then the
+objects must be there, or the check would pass empty), then the library's object files; nm
+lists their symbols.
 """
 import re
 import subprocess
@@ -23,9 +25,15 @@ def weak_symbols(path):
             yield parts[2]
 
 
-def main(objects):
+def main(args):
+    expect = [a for a in args if a.startswith("--expect-simd=")]
+    objects = [a for a in args if not a.startswith("--expect-simd=")]
+    expect_simd = bool(expect) and expect[-1].split("=", 1)[1] not in ("", "0", "OFF", "FALSE")
     isa = [(o, ISA_OBJECT.search(o).group(2)) for o in objects if ISA_OBJECT.search(o)]
     if not isa:
+        if expect_simd:
+            print("xsimd was found at build time, yet no per-instruction-set object is named here")
+            return 1
         print("no per-instruction-set objects in this build (xsimd not found): nothing to check")
         return 0
     bad = []
