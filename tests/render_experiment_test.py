@@ -1,13 +1,23 @@
 #!/usr/bin/env python3
-"""Tests for validation/render_experiment.py: a small ensemble run by orbitmc (spectral: three
-parametrisations, three noise models, comparisons) renders into a page whose every figure file
-exists and has a caption and alt text, whose tables hold every run and comparison, and whose
-hostile text is escaped; an interrupted report renders under an INCOMPLETE banner; a file that
-is not an experiment report exits 2."""
+"""Tests for validation/render_experiment.py on small ensembles run by orbitmc (spectral: three
+parametrisations, comparisons, 64 blocks; relu: 16 units; tv: 200 blocks, a truth's total
+variation, 4 log points), each under sgd, gd and langevin.
 
+The page: every figure file exists and has a caption and alt text, the tables hold every run,
+comparison and balance check (identity_over_run when the report has it, and still a page when
+it does not), the seed is printed plainly, hostile text is escaped; an interrupted report renders
+under an INCOMPLETE banner; a file that is not an experiment report exits 2.
+
+The figures (drawn in this process, each one inspected before it is saved): the langevin
+imbalance figures carry THEORY §7's predicted mean, series with more than 8 labels are small
+multiples with bands, many blocks are a start-and-end profile, box plots say "lower wins" only
+for compared metrics, every figure has labelled axes, a legend without repeats and a caption."""
+
+import copy
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -17,52 +27,178 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "validation", "render_experiment.py")
 ORBITMC = os.environ.get("ORBITMC_BIN", os.path.join(ROOT, "build", "orbitmc"))
 HAVE_PLOTTING = all(importlib.util.find_spec(m) is not None for m in ("numpy", "matplotlib"))
+sys.path.insert(0, os.path.join(ROOT, "validation"))
+
+from orbitmc_report import experiment_figures, figures  # noqa: E402
+from orbitmc_report.text import fmt  # noqa: E402
+
+RUNS = {  # small ensembles, each well under a second on one CPU core
+    "spectral": ["--steps", "200", "--set", "test_points=100"],
+    "relu": ["--steps", "200", "--log-every", "20"],
+    "tv": ["--steps", "300", "--log-every", "100"],
+}
+OVER_RUN = {"predicted_change": 1.2345e-05, "missed": 6.789e-09, "rounding_walk": 4.321e-09,
+            "verdict": "holds to rounding"}
 
 
-def render(path, outdir):
-    return subprocess.run([sys.executable, SCRIPT, path, "--out", outdir], capture_output=True,
-                          text=True, timeout=300)
+def render(path, outdir, with_figures=True):
+    return subprocess.run([sys.executable, SCRIPT, path, "--out", outdir] + (
+        [] if with_figures else ["--no-figures"]), capture_output=True, text=True, timeout=300)
+
+
+def captions(page):
+    """{png file: caption text} of a rendered page."""
+    found = re.findall(r'<img src="([^"]+)".*?<figcaption>(.*?)</figcaption>', page, re.S)
+    return {f: c for f, c in found}
+
+
+def inspect(fig):
+    """What a test needs to know of a drawn figure."""
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    legend += [t.get_text() for ax in axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+    return {"axes": len(axes), "legend": legend,
+            "lines": [(ln.get_label(), ln.get_linestyle(), ln.get_marker())
+                      for ax in axes for ln in ax.get_lines()],
+            "bands": sum(len(ax.collections) for ax in axes),
+            "xlabels": [ax.get_xlabel() for ax in axes if ax.get_xlabel()],
+            "ylabels": [ax.get_ylabel() for ax in axes if ax.get_ylabel()]}
+
+
+def draw_figures(report, outdir):
+    """experiment_figures() in this process, with every figure inspected as it is saved;
+    returns {file: figure dict with 'drawn' (what inspect found)} and the errors."""
+    drawn = {}
+    save = figures.save_figure
+
+    def recording_save(fig, folder, filename):
+        drawn[filename] = inspect(fig)
+        save(fig, folder, filename)
+
+    figures.save_figure = recording_save
+    try:
+        made, errors = experiment_figures.experiment_figures(report, outdir)
+    finally:
+        figures.save_figure = save
+    return {f["file"]: dict(f, drawn=drawn[f["file"]]) for f in made}, errors
 
 
 class RenderExperiment(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.out = os.path.join(cls.tmp.name, "run")
-        subprocess.run([ORBITMC, "experiment", "spectral", "--seeds", "3", "--steps", "200",
-                        "--noise", "sgd,gd,langevin", "--set", "test_points=100", "--no-html",
-                        "--quiet", "--out", cls.out], check=True, stdout=subprocess.DEVNULL)
-        cls.json = os.path.join(cls.out, "experiment.json")
-        with open(cls.json) as f:
-            cls.report = json.load(f)
+        cls.reports, cls.json = {}, {}
+        for name, args in RUNS.items():
+            out = os.path.join(cls.tmp.name, name)
+            subprocess.run([ORBITMC, "experiment", name, "--seeds", "3", "--noise",
+                            "sgd,gd,langevin", "--no-html", "--quiet", "--out", out] + args,
+                           check=True, stdout=subprocess.DEVNULL)
+            cls.json[name] = os.path.join(out, "experiment.json")
+            with open(cls.json[name]) as f:
+                cls.reports[name] = json.load(f)
+        cls.report = cls.reports["spectral"]
+        cls.drawn = {}
 
     @classmethod
     def tearDownClass(cls):
         cls.tmp.cleanup()
 
+    def figures_of(self, name):
+        """The figures of one ensemble, drawn once per test run (needs NumPy/Matplotlib)."""
+        if not HAVE_PLOTTING or figures.import_plotting():
+            self.skipTest("no Matplotlib/NumPy: figures not drawn")
+        if name not in self.drawn:
+            outdir = os.path.join(self.tmp.name, "drawn-" + name)
+            os.makedirs(outdir, exist_ok=True)
+            made, errors = draw_figures(self.reports[name], outdir)
+            self.assertEqual(errors, [])
+            self.drawn[name] = made
+        return self.drawn[name]
+
+    def figure(self, name, kind, series, variant=None):
+        found = [f for f in self.figures_of(name).values()
+                 if f["kind"] == kind and f.get("series", f.get("metric")) == series
+                 and variant in (None, f.get("variant"))]
+        self.assertEqual(len(found), 1, "%s: no single %s figure of %s" % (name, kind, series))
+        return found[0]
+
+    def render_report(self, report, name, with_figures=True):
+        path = os.path.join(self.tmp.name, name + ".json")
+        with open(path, "w") as f:
+            json.dump(report, f)
+        page_dir = os.path.join(self.tmp.name, name)
+        r = render(path, page_dir, with_figures)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(page_dir, "index.html"), encoding="utf-8") as f:
+            return f.read()
+
+    # ---- the page ----------------------------------------------------------------------
+
     def test_page_and_figures(self):
         page_dir = os.path.join(self.tmp.name, "page")
-        r = render(self.json, page_dir)
+        r = render(self.json["spectral"], page_dir)
         self.assertEqual(r.returncode, 0, r.stderr)
         with open(os.path.join(page_dir, "index.html"), encoding="utf-8") as f:
             page = f.read()
         self.assertIn("orbitmc experiment: spectral", page)
-        # Rows: the head (11), the settings, the comparisons and the runs (each with a header).
+        # Rows: the head (11), the settings, the comparisons, the runs and the runs with blocks
+        # (the balance table), each table with a header.
+        balanced = len([r for r in self.report["runs"] if r.get("balance")])
         rows = 11 + len(self.report["settings"]) + len(self.report["comparisons"]) + 1 + len(
-            self.report["runs"]) + 1
+            self.report["runs"]) + 1 + balanced + 1
         self.assertEqual(page.count("<tr>"), rows)
         for c in self.report["comparisons"]:
             self.assertIn("%d / %d" % (c["wins"], c["trials"]), page)
         if not HAVE_PLOTTING:
             self.skipTest("no Matplotlib/NumPy: figures not drawn")
-        figures = page.count("<figure>")
-        self.assertGreaterEqual(figures, 10)
-        self.assertEqual(page.count("<figcaption>"), figures)
+        figures_count = page.count("<figure>")
+        self.assertGreaterEqual(figures_count, 10)
+        self.assertEqual(page.count("<figcaption>"), figures_count)
         for name in os.listdir(page_dir):
             if name.endswith(".png"):
                 self.assertIn(name, page)
                 self.assertGreater(os.path.getsize(os.path.join(page_dir, name)), 1000)
-        self.assertEqual(len([n for n in os.listdir(page_dir) if n.endswith(".png")]), figures)
+        self.assertEqual(len([n for n in os.listdir(page_dir) if n.endswith(".png")]),
+                         figures_count)
+
+    def test_seed_printed_plainly(self):
+        report = copy.deepcopy(self.reports["relu"])
+        report["seed"] = 20261201
+        page = self.render_report(report, "seed", with_figures=False)
+        self.assertIn("<td>20261201</td>", page)
+        self.assertNotIn("20,261,201", page)
+
+    def test_identity_over_run_in_table_and_caption(self):
+        report = copy.deepcopy(self.reports["relu"])
+        for run in report["runs"]:
+            if run["noise"] in ("gd", "sgd"):
+                run["balance"]["identity_over_run"] = dict(OVER_RUN)
+        page = self.render_report(report, "identity")
+        table = page[page.index("<h2>Balance"):page.index("<h2>Figures")]
+        for key in ("predicted_change", "missed", "rounding_walk"):
+            self.assertIn(fmt(OVER_RUN[key]), table)
+        self.assertIn(OVER_RUN["verdict"], table)
+        if not HAVE_PLOTTING:
+            return
+        caption = [c for f, c in captions(page).items() if f.endswith("-imbalance.png")][0]
+        for key in ("predicted_change", "missed", "rounding_walk"):
+            self.assertIn(fmt(OVER_RUN[key]), caption)
+
+    def test_without_or_with_null_identity_over_run(self):
+        for name, value in (("no-identity", None), ("null-identity", dict.fromkeys(OVER_RUN))):
+            report = copy.deepcopy(self.reports["relu"])
+            for run in report["runs"]:
+                run["balance"].pop("identity_over_run", None)
+                if value is not None and run["noise"] != "langevin":
+                    run["balance"]["identity_over_run"] = value
+            page = self.render_report(report, name)
+            self.assertIn("<h2>Balance", page)
+            self.assertNotIn(fmt(OVER_RUN["missed"]), page)
+            self.assertNotIn("Figure not drawn", page)
+            if HAVE_PLOTTING:
+                caption = [c for f, c in captions(page).items()
+                           if f.endswith("-imbalance.png")][0]
+                self.assertIn("largest relative deviation per step", caption)
 
     def test_incomplete_and_hostile_text(self):
         report = dict(self.report)
@@ -70,14 +206,7 @@ class RenderExperiment(unittest.TestCase):
         report["interrupted"] = "SIGINT"
         report["runs"] = report["runs"][:4]
         report["command"] = "<script>alert(1)</script>\x1b[31m"
-        path = os.path.join(self.tmp.name, "partial.json")
-        with open(path, "w") as f:
-            json.dump(report, f)
-        page_dir = os.path.join(self.tmp.name, "partial")
-        r = render(path, page_dir)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        with open(os.path.join(page_dir, "index.html"), encoding="utf-8") as f:
-            page = f.read()
+        page = self.render_report(report, "partial")
         self.assertIn("INCOMPLETE", page)
         self.assertIn("4 of 9 runs", page)
         self.assertIn("SIGINT", page)
@@ -91,6 +220,90 @@ class RenderExperiment(unittest.TestCase):
         r = render(path, os.path.join(self.tmp.name, "x"))
         self.assertEqual(r.returncode, 2)
         self.assertIn("not an orbitmc experiment report", r.stderr)
+
+    # ---- the figures -------------------------------------------------------------------
+
+    def test_langevin_imbalance_prediction(self):
+        label = experiment_figures.PREDICTION_LABEL
+        for name, kind in (("relu", "multiples"), ("tv", "profile"), ("spectral", "profile")):
+            fig = self.figure(name, kind, "imbalance")
+            dashed = [ln for ln in fig["drawn"]["lines"] if ln[0].startswith(label)]
+            self.assertTrue(dashed, name)
+            self.assertTrue(all(ls == "--" for _, ls, _ in dashed))
+            self.assertIn("THEORY §7's mean D_b(0)", fig["caption"])
+        # Without langevin there is nothing to predict.
+        report = copy.deepcopy(self.reports["relu"])
+        report["runs"] = [r for r in report["runs"] if r["noise"] == "gd"]
+        made, _ = draw_figures(report, os.path.join(self.tmp.name, "drawn-relu"))
+        fig = [f for f in made.values() if f.get("series") == "imbalance"][0]
+        self.assertFalse([ln for ln in fig["drawn"]["lines"] if ln[0].startswith(label)])
+
+    def test_many_labels_are_small_multiples_with_bands(self):
+        units = len(self.reports["relu"]["runs"][0]["series"][0]["labels"])
+        self.assertGreater(units, experiment_figures.MAX_OVERLAID)
+        for series in ("balance_ratio", "imbalance"):
+            fig = self.figure("relu", "multiples", series)
+            self.assertEqual(fig["drawn"]["axes"], units)
+            self.assertGreaterEqual(fig["drawn"]["bands"], units * 3)  # 3 noise models
+            self.assertNotIn("no bands", fig["caption"])
+
+    def test_profiles_show_start_and_end(self):
+        for series in ("imbalance", "balance_ratio", "signal"):
+            fig = self.figure("tv", "profile", series, "cumsum")
+            labels = [ln[0] for ln in fig["drawn"]["lines"]]
+            self.assertIn("step 0 (start)", labels)
+            self.assertTrue(any(label.endswith("(end)") for label in labels))
+            self.assertNotIn("conservation law", fig["caption"])
+        ratio = self.figure("tv", "profile", "balance_ratio", "cumsum")["drawn"]["legend"]
+        self.assertIn("balanced (1)", ratio)
+        self.assertNotIn("truth", ratio)
+
+    def test_captions_from_the_data(self):
+        runs = [r for r in self.reports["tv"]["runs"] if r.get("balance")]
+        caption = self.figure("tv", "overlay", "mean_abs_imbalance")["caption"]
+        for run in runs:
+            b = run["balance"]
+            self.assertIn("%s %s → %s (%s)" % (run["noise"], fmt(b["imbalance_start"]),
+                                               fmt(b["imbalance_end"]), b["verdict"]), caption)
+        signals = [f for f in self.figures_of("tv").values() if f.get("series") == "signal"]
+        by_variant = {f["variant"]: f["caption"] for f in signals}
+        self.assertIn("designed parametrisation", by_variant["cumsum"])
+        self.assertIn("baseline parametrisation", by_variant["plain"])
+        self.assertNotIn("designed parametrisation", by_variant["plain"])
+
+    def test_box_plots_say_lower_wins_only_when_compared(self):
+        for name in RUNS:
+            compared = {c["metric"] for c in self.reports[name].get("comparisons", [])}
+            boxes = [f for f in self.figures_of(name).values() if f["kind"] == "metric"]
+            self.assertTrue(boxes)
+            for f in boxes:
+                self.assertEqual("Lower wins" in f["caption"], f["metric"] in compared,
+                                 (name, f["metric"]))
+                self.assertEqual("comparisons table" in f["caption"], f["metric"] in compared)
+        self.assertFalse(self.reports["relu"].get("comparisons"))
+        truth = self.figure("tv", "metric", "total_variation")
+        self.assertIn("truth (6)", truth["drawn"]["legend"])
+        self.assertIn("truth's value, 6", truth["caption"])
+        excess = self.figure("tv", "metric", "tv_excess")
+        self.assertFalse([t for t in excess["drawn"]["legend"] if t.startswith("truth")])
+
+    def test_every_figure_is_labelled_and_explained(self):
+        for name in RUNS:
+            for file, f in self.figures_of(name).items():
+                drawn = f["drawn"]
+                self.assertTrue(drawn["xlabels"] and drawn["ylabels"], file)
+                self.assertTrue(drawn["legend"], file)
+                self.assertEqual(len(drawn["legend"]), len(set(drawn["legend"])), file)
+                self.assertGreater(len(f["caption"]), 80, file)
+                self.assertTrue(f["alt"], file)
+
+    def test_few_points_have_markers(self):
+        fig = self.figure("tv", "overlay", "reconstruction_mse", "plain")  # 4 log points
+        self.assertTrue(all(m == "o" for label, _, m in fig["drawn"]["lines"]
+                            if label.endswith("5–95 %)")))
+        fig = self.figure("relu", "overlay", "balance_distance")  # 11 log points
+        self.assertTrue(all(m in ("None", "", None) for label, _, m in fig["drawn"]["lines"]
+                            if label.endswith("5–95 %)")))
 
 
 if __name__ == "__main__":

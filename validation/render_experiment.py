@@ -5,7 +5,9 @@
 host/experiment/README.md) and runs this script on it. The page shows what ran, the printed
 summary, the designed-against-baseline comparisons seed by seed, one row per run, and the
 figures: every logged series against training steps (median over seeds, 5–95 % band) per noise
-model, long series as their final profile, and the final metrics as box plots.
+model — more than 8 labels as small multiples (one panel per label), more than 24 as a profile
+against the index at the start and at the end — and the final metrics as box plots. Captions
+quote the run's own numbers (verdicts, start → end, THEORY §7's checks).
 
     python3 validation/render_experiment.py EXPERIMENT_JSON [--out OUTDIR] [--no-figures]
 

@@ -1,162 +1,323 @@
-"""Figures of an experiment ensemble (Matplotlib): each logged series against training steps as
-the median over seeds with its 5–95 % band, per noise model; long series (a signal, hundreds of
-blocks) as their final profile; and the final metrics as box plots."""
+"""Figures of an experiment ensemble (Matplotlib), one per logged series and one per final metric.
+
+A series is drawn against training steps as the median over seeds with its 5–95 % band: with
+one label, one line per noise model; with a few labels, one panel per noise model; with up to
+MAX_PANELS labels, small multiples (one panel per label); with more (a signal, hundreds of
+blocks), as a profile against the index at the start and at the end. The final metrics are box
+plots. Captions say what is drawn and quote the run's own numbers (verdicts, start → end, the
+THEORY §7 checks); the reading guides say how to read a figure, not what it should show."""
+
+import math
 
 from . import figures as base
-from .text import slug, visible
+from .experiment_captions import data_text, guide_text, metric_reference, metrics_caption
+from .experiment_series import (BLOCK_SERIES, REFERENCE_LABELS, arrays, expected_drift,
+                                metric_of, pretty, series_of, with_series)
+from .text import fmt, is_number, slug, visible
 
 NOISE_COLOURS = {"sgd": "#0072B2", "gd": "#D55E00", "langevin": "#009E73"}
-LABEL_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+LABEL_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255",
                  "#F0E442"]
-# Series whose values span decades are drawn on a log axis.
-LOG_SERIES = {"balance_ratio", "mean_abs_imbalance", "off_support_l1", "reconstruction_mse"}
-MAX_TRACES = 24  # more labels than this: draw the final profile instead of traces
+START_COLOUR = "#7F7F7F"
+PREDICTION_COLOUR = "#000000"
+PREDICTION_LABEL = "THEORY §7 mean (langevin)"
+# Series that may span decades: drawn on a log axis when they do (and are positive).
+LOG_SERIES = {"balance_ratio", "mean_abs_imbalance", "off_support_l1", "reconstruction_mse",
+              "support_error"}
+MAX_OVERLAID = 8  # up to this many labels share a panel (one panel per noise model)
+MAX_PANELS = 24   # up to this many: one small panel per label; more: a profile against index
+FEW_POINTS = 10   # lines with fewer points than this get markers
 
-HINTS = {
-    "balance_ratio": "Lines meeting the dashed line at 1 mean balanced blocks. The ratio also "
-                     "tends to 1 when the norms grow at a fixed imbalance D, so read it beside "
-                     "the |D| figure.",
-    "mean_abs_imbalance": "THEORY §7: gd keeps D up to η² terms, sgd shrinks it at a rate set "
-                          "by the gradient noise, langevin makes it diffuse. A falling line "
-                          "balances; a flat one keeps the imbalance.",
-    "imbalance": "Each line is one block's D; flat lines are the conservation law of gradient "
-                 "flow.",
-    "singular_values": "The dashed lines are the truth's singular values: the top two should "
-                       "approach them and the rest stay near 0 if the bias finds the low rank.",
-    "signal": "The dashed line is the true piecewise-constant signal; a flat, step-like median "
-              "is the bias of the cumulative-sum parametrisation at work.",
-    "support_error": "Lower is better: the spikes of the true spectrum recovered.",
-    "recovered_spikes": "Lines reaching the dashed line at 1 recovered the spike; the Hadamard "
-                        "parametrisation grows each spike from near 0 in its own time.",
-    "off_support_l1": "Lower is better: little spurious spectrum off the truth's support.",
-}
 
+# ---- data access --------------------------------------------------------------------------
 
 def noise_colour(noise, i):
     return NOISE_COLOURS.get(noise, LABEL_COLOURS[i % len(LABEL_COLOURS)])
 
 
-def series_of(run, name):
-    for s in run.get("series", []):
-        if s.get("name") == name:
-            return s
-    return None
+# ---- drawing helpers ----------------------------------------------------------------------
+
+def marker(x):
+    # Few points: a bare line hides where the observations are.
+    return "o" if len(x) < FEW_POINTS else None
 
 
-def draw_reference(ax, values, horizontal=True, x=None):
-    vals = [v for v in (values or []) if v is not None]
-    if not vals:
+def draw_reference(ax, name, values, x=None):
+    """The series' reference (the truth, or the balanced value): horizontal lines, labelled
+    once per axis, or a dashed profile when x is given."""
+    label = REFERENCE_LABELS.get(name, "truth")
+    if x is not None:
+        ax.plot(x, [base.np.nan if v is None else v for v in values], color=base.REFERENCE_COLOUR,
+                ls="--", lw=1.1, label=label, zorder=3)
         return
-    if horizontal:
-        for i, v in enumerate(sorted(set(vals))):
-            ax.axhline(v, color=base.REFERENCE_COLOUR, ls="--", lw=1.0, zorder=1,
-                       label="reference" if i == 0 else None)
-    else:
-        ax.plot(x, values, color=base.REFERENCE_COLOUR, ls="--", lw=1.2, label="truth", zorder=3)
+    vals = sorted({v for v in (values or []) if is_number(v)})
+    for i, v in enumerate(vals):
+        ax.axhline(v, color=base.REFERENCE_COLOUR, ls="--", lw=1.0, zorder=1,
+                   label=label if i == 0 else None)
 
 
-def traces_figure(exp, variant, name, runs, outdir, filename):
-    np, plt = base.np, base.plt
-    first = series_of(runs[0], name)
-    labels = first.get("labels", [])
-    single = len(labels) == 1
-    panels = 1 if single else len(runs)
-    fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels if panels > 1 else 7.5, 3.8),
-                             squeeze=False, sharey=True)
+def finite_values(chunks):
+    np = base.np
+    flat = [np.asarray(c, dtype=float).ravel() for c in chunks]
+    flat = np.concatenate(flat) if flat else np.zeros(0)
+    return flat[np.isfinite(flat)]
+
+
+def set_value_scale(ax, chunks, prefer_log):
+    """Log axis only for positive data spanning a decade or more (one labelled decade tells
+    nothing); with fewer than three decades the ticks 1, 2, 5 of each decade are labelled."""
+    vals = finite_values(chunks)
+    if not prefer_log or vals.size == 0 or vals.min() <= 0 or vals.max() < 10 * vals.min():
+        return
+    from matplotlib import ticker
+    ax.set_yscale("log")
+    if math.log10(vals.max() / vals.min()) < 3:
+        ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: fmt(float(v), 3)))
+        ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+
+
+def is_guide_line(label):
+    return label in REFERENCE_LABELS.values() or label.startswith(("truth", PREDICTION_LABEL))
+
+
+def legend_below(fig, axes, extra=()):
+    """One legend for the figure, below the panels so that it covers no data; each label once."""
+    entries = {}
+    for ax in axes:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            entries.setdefault(label, handle)
+    for handle in extra:
+        entries.setdefault(handle.get_label(), handle)
+    # The data first, then the references and predictions they are read against.
+    entries = dict(sorted(entries.items(), key=lambda e: is_guide_line(e[0])))
+    if entries:
+        ncol = len(entries) if len(entries) <= 4 else math.ceil(len(entries) / 2)
+        fig.legend(list(entries.values()), list(entries.keys()), loc="upper center",
+                   bbox_to_anchor=(0.5, 0.0), ncol=ncol, frameon=False)
+
+
+def plot_band(ax, x, med, lo, hi, colour, label, lw=1.3):
+    """A median line with its 5–95 % band."""
+    ax.plot(x, med, color=colour, lw=lw, label=label, marker=marker(x), ms=3.5)
+    ax.fill_between(x, lo, hi, color=colour, alpha=0.15, lw=0)
+
+
+def draw_prediction(ax, run, x, med, k):
+    """THEORY §7's mean for Langevin: D_b(0) + expected·step, D_b(0) the median at step 0;
+    thin and black, on top, so that it shows where the median lies on it."""
+    drift = expected_drift(run)
+    if run.get("noise") != "langevin" or drift is None or len(x) == 0:
+        return
+    ax.plot(x, med[0, k] + drift * x, color=PREDICTION_COLOUR, ls="--", lw=0.9,
+            label=PREDICTION_LABEL, zorder=6)
+
+
+def stacked_width(i, n):
+    # Noise models drawn in one panel: earlier lines wider, so that coinciding ones stay visible.
+    return 1.2 + 1.0 * (n - 1 - i)
+
+
+# ---- figures against training steps -------------------------------------------------------
+
+def overlay_figure(exp, variant, name, runs, outdir, filename):
+    """One label: one line per noise model, all in one panel."""
+    fig, ax = base.plt.subplots(figsize=(7.5, 3.8))
+    chunks = []
     for r_i, run in enumerate(runs):
-        s = series_of(run, name)
-        ax = axes[0][0 if single else r_i]
-        x = np.array(run.get("log_steps", []), dtype=float)
-        med, lo, hi = (base.to_array_2d(s.get(k, [])) for k in ("median", "q05", "q95"))
-        for k, label in enumerate(labels):
-            colour = noise_colour(run["noise"], r_i) if single else LABEL_COLOURS[k % 8]
-            text = run["noise"] if single else visible(label) if len(labels) <= 8 else (
-                "one line per %s (%d), median" % (visible(label).split(" ")[0], len(labels))
-                if k == 0 else None)
-            ax.plot(x, med[:, k], color=colour, lw=1.3, label=text)
-            if single or len(labels) <= 8:
-                ax.fill_between(x, lo[:, k], hi[:, k], color=colour, alpha=0.15, lw=0)
-        draw_reference(ax, s.get("reference"))
-        if name in LOG_SERIES and np.nanmin(lo) > 0:
-            ax.set_yscale("log")
-        ax.set_xlabel("training step")
-        if not single:
-            ax.set_title("%s, %s noise" % (visible(variant), visible(run["noise"])))
-        if (single or r_i == 0):
-            ax.set_ylabel(name.replace("_", " "))
-        ax.legend(loc="best")
-    if single:
-        axes[0][0].set_title("%s %s: %s" % (visible(exp), visible(variant), name.replace("_", " ")))
+        x, med, lo, hi = arrays(run, name)
+        plot_band(ax, x, med[:, 0], lo[:, 0], hi[:, 0], noise_colour(run["noise"], r_i),
+                  "%s (median, 5–95 %%)" % run["noise"], lw=stacked_width(r_i, len(runs)))
+        chunks += [lo, hi]
+    draw_reference(ax, name, series_of(runs[0], name).get("reference"))
+    set_value_scale(ax, chunks, name in LOG_SERIES)
+    ax.set_xlabel("training step")
+    ax.set_ylabel(pretty(name))
+    ax.set_title("%s %s: %s" % (visible(exp), visible(variant), pretty(name)))
+    legend_below(fig, [ax])
     base.save_figure(fig, outdir, filename)
-    band = "median over seeds, band 5–95 %"
-    if len(labels) > 8 and not single:
-        band = "median over seeds of each of the %d labels (no bands: too many to read)" % len(labels)
-    caption = "%s (%s). %s" % (first.get("caption", name), band, HINTS.get(name, ""))
-    return {"file": filename, "alt": "%s %s %s" % (exp, variant, name), "caption": caption.strip()}
+    return "median over seeds per noise model, band 5–95 %"
+
+
+def panels_figure(exp, variant, name, runs, outdir, filename):
+    """A few labels: one panel per noise model, one line per label."""
+    labels = series_of(runs[0], name).get("labels", [])
+    fig, axes = base.plt.subplots(1, len(runs), figsize=(5.2 * len(runs) if len(runs) > 1 else
+                                                         7.5, 3.8), squeeze=False, sharey=True)
+    chunks = []
+    for r_i, run in enumerate(runs):
+        ax = axes[0][r_i]
+        x, med, lo, hi = arrays(run, name)
+        for k, label in enumerate(labels):
+            colour = LABEL_COLOURS[k % len(LABEL_COLOURS)]
+            plot_band(ax, x, med[:, k], lo[:, k], hi[:, k], colour, visible(label))
+            if name == "imbalance":
+                draw_prediction(ax, run, x, med, k)
+        draw_reference(ax, name, series_of(run, name).get("reference"))
+        chunks += [lo, hi]
+        ax.set_xlabel("training step")
+        ax.set_title("%s, %s noise" % (visible(variant), visible(run["noise"])))
+    axes[0][0].set_ylabel(pretty(name))
+    set_value_scale(axes[0][0], chunks, name in LOG_SERIES)
+    legend_below(fig, axes[0])
+    base.save_figure(fig, outdir, filename)
+    return "one panel per noise model, one line per label: median over seeds, band 5–95 %"
+
+
+def multiples_panel(ax, name, data, k, ref):
+    """One label's panel of the small multiples: every noise model's median and band."""
+    for r_i, (run, x, med, lo, hi) in enumerate(data):
+        plot_band(ax, x, med[:, k], lo[:, k], hi[:, k], noise_colour(run["noise"], r_i),
+                  "%s (median, 5–95 %%)" % run["noise"], lw=stacked_width(r_i, len(data)))
+        if name == "imbalance":
+            draw_prediction(ax, run, x, med, k)
+    draw_reference(ax, name, ref[k:k + 1])
+
+
+def multiples_figure(exp, variant, name, runs, outdir, filename):
+    """Many labels: small multiples, one panel per label with every noise model's median and
+    band, shared axes, so that each label keeps its error band."""
+    from matplotlib.ticker import MaxNLocator
+    labels = series_of(runs[0], name).get("labels", [])
+    cols = math.ceil(math.sqrt(len(labels)))
+    rows = math.ceil(len(labels) / cols)
+    fig, axes = base.plt.subplots(rows, cols, figsize=(2.6 * cols, 1.9 * rows + 0.6),
+                                  squeeze=False, sharex=True, sharey=True)
+    flat = [ax for row in axes for ax in row]
+    data = [(run,) + arrays(run, name) for run in runs]
+    ref = series_of(runs[0], name).get("reference") or []
+    for k, label in enumerate(labels):
+        ax = flat[k]
+        multiples_panel(ax, name, data, k, ref)
+        ax.set_title(visible(label), fontsize=8.5, pad=2)
+        ax.tick_params(labelsize=7.5)
+        ax.xaxis.set_major_locator(MaxNLocator(3))
+        if k % cols == 0:
+            ax.set_ylabel(pretty(name), fontsize=8.5)
+        if k + cols >= len(labels):  # the lowest panel of its column
+            ax.set_xlabel("training step", fontsize=8.5)
+            ax.xaxis.set_tick_params(labelbottom=True)
+    for ax in flat[len(labels):]:
+        ax.set_visible(False)
+    set_value_scale(flat[0], [d[3] for d in data] + [d[4] for d in data], name in LOG_SERIES)
+    fig.suptitle("%s %s: %s, one panel per label" % (visible(exp), visible(variant),
+                                                     pretty(name)), fontsize=10.5)
+    legend_below(fig, flat[:len(labels)])
+    base.save_figure(fig, outdir, filename)
+    return ("one small panel per label (%d, shared axes), one line per noise model: median over "
+            "seeds, band 5–95 %%" % len(labels))
+
+
+def profile_panel(ax, name, run, r_i, ref):
+    """One noise model's profile: the start as grey dots on top (visible where the end lies on
+    them), the end as a coloured median with its band, the reference and the Langevin mean."""
+    np = base.np
+    x, med, lo, hi = arrays(run, name)
+    idx = np.arange(med.shape[1])
+    ax.plot(idx, med[0], ls="none", marker="o", ms=2.2, color=START_COLOUR, zorder=5,
+            label="step 0 (start)")
+    plot_band(ax, idx, med[-1], lo[-1], hi[-1], noise_colour(run["noise"], r_i),
+              "%s, step %d (end)" % (run["noise"], x[-1]))
+    drift = expected_drift(run)
+    if name == "imbalance" and run.get("noise") == "langevin" and drift is not None:
+        ax.plot(idx, med[0] + drift * x[-1], color=PREDICTION_COLOUR, ls="--", lw=0.9,
+                zorder=6, label=PREDICTION_LABEL + " at the end")
+    if len(ref) == len(idx):  # a constant reference is a horizontal line, else a profile
+        draw_reference(ax, name, ref, x=None if len(set(ref)) == 1 else idx)
+    return [lo[[0, -1]], hi[[0, -1]]]
 
 
 def profile_figure(exp, variant, name, runs, outdir, filename):
-    np, plt = base.np, base.plt
+    """Hundreds of labels: the profile against the index, at the start and at the end, one
+    panel per noise model stacked over a shared index axis."""
     first = series_of(runs[0], name)
     n = len(first.get("labels", []))
-    fig, ax = plt.subplots(figsize=(8.5, 3.8))
-    idx = np.arange(n)
-    for r_i, run in enumerate(runs):
-        s = series_of(run, name)
-        colour = noise_colour(run["noise"], r_i)
-        med = base.to_array(s["median"][-1])
-        ax.plot(idx, med, color=colour, lw=1.3, label="%s (median)" % run["noise"])
-        ax.fill_between(idx, base.to_array(s["q05"][-1]), base.to_array(s["q95"][-1]),
-                        color=colour, alpha=0.15, lw=0)
-    ref = first.get("reference") or []
-    if len(ref) == n:
-        draw_reference(ax, ref, horizontal=False, x=idx)
-    lows = [v for run in runs for v in (series_of(run, name)["q05"][-1] or []) if v is not None]
-    if name in LOG_SERIES and lows and min(lows) > 0:
-        ax.set_yscale("log")
-    ax.set_xlabel("index")
-    ax.set_ylabel(name.replace("_", " "))
-    ax.set_title("%s %s: %s at the last step" % (visible(exp), visible(variant), name.replace("_", " ")))
-    ax.legend(loc="best")
+    fig, axes = base.plt.subplots(len(runs), 1, figsize=(8.5, 2.5 * len(runs) + 0.6),
+                                  squeeze=False, sharex=True, sharey=True)
+    flat = [row[0] for row in axes]
+    chunks = []
+    for r_i, (ax, run) in enumerate(zip(flat, runs)):
+        chunks += profile_panel(ax, name, run, r_i, first.get("reference") or [])
+        ax.set_ylabel(pretty(name))
+        ax.set_title("%s, %s noise" % (visible(variant), visible(run["noise"])), fontsize=9.5)
+    flat[-1].set_xlabel("block index" if name in BLOCK_SERIES else "index i")
+    set_value_scale(flat[0], chunks, name in LOG_SERIES)
+    fig.suptitle("%s %s: %s, start and end" % (visible(exp), visible(variant), pretty(name)),
+                 fontsize=10.5)
+    legend_below(fig, flat)
     base.save_figure(fig, outdir, filename)
-    caption = "%s, at the end of training (median over seeds, band 5–95 %%). %s" % (
-        first.get("caption", name), HINTS.get(name, ""))
-    return {"file": filename, "alt": "%s %s %s profile" % (exp, variant, name), "caption": caption.strip()}
+    return ("profile against the index of its %d labels, at step 0 (grey dots) and at the last "
+            "step (coloured): median over seeds, band 5–95 %%, one panel per noise model" % n)
 
 
-def metrics_figure(exp, metric, runs, outdir, filename):
-    plt = base.plt
-    groups = [(r, m) for r in runs for m in r.get("metrics", []) if m.get("name") == metric]
-    fig, ax = plt.subplots(figsize=(max(5.0, 0.9 * len(groups) + 2), 3.8))
-    data = [[v for v in m.get("per_seed", []) if v is not None] for _, m in groups]
-    positions = list(range(1, len(groups) + 1))
-    keep = [(p, d) for p, d in zip(positions, data) if d]
+# ---- captions from the run's data ---------------------------------------------------------
+
+
+def series_figure(exp, variant, name, runs, outdir, filename):
+    """The figure of one series in the form its label count calls for, with its caption."""
+    n = len(series_of(runs[0], name).get("labels", []))
+    if n == 1:
+        kind, draw = "overlay", overlay_figure
+    elif n <= MAX_OVERLAID:
+        kind, draw = "panels", panels_figure
+    elif n <= MAX_PANELS:
+        kind, draw = "multiples", multiples_figure
+    else:
+        kind, draw = "profile", profile_figure
+    drawn = draw(exp, variant, name, runs, outdir, filename)
+    profile = kind == "profile"
+    parts = ["%s. %s." % (series_of(runs[0], name).get("caption", name), drawn[0].upper() +
+                          drawn[1:]),
+             data_text(name, runs, profile), guide_text(name, runs, profile)]
+    return {"file": filename, "alt": "%s %s %s%s" % (exp, variant, name,
+                                                     " profile" if profile else ""),
+            "caption": " ".join(p for p in parts if p), "kind": kind, "series": name,
+            "variant": variant}
+
+
+# ---- final metrics ------------------------------------------------------------------------
+
+
+def draw_boxes(ax, groups):
+    """One box per (run, metric) group, coloured by noise model; returns the per-seed data."""
+    data = [[v for v in m.get("per_seed", []) if is_number(v)] for _, m in groups]
+    keep = [(p, d) for p, d in enumerate(data, start=1) if d]
     if keep:
         box = ax.boxplot([d for _, d in keep], positions=[p for p, _ in keep], widths=0.6,
-                         patch_artist=True, showfliers=True)
+                         patch_artist=True, showfliers=True,
+                         medianprops={"color": "black", "lw": 1.2})
         for patch, (p, _) in zip(box["boxes"], keep):
             patch.set_facecolor(noise_colour(groups[p - 1][0]["noise"], 0))
             patch.set_alpha(0.45)
+    ax.set_xticks(range(1, len(groups) + 1))
+    ax.set_xticklabels(["%s\n%s" % (visible(r["variant"]), visible(r["noise"]))
+                        for r, _ in groups])
+    return data
+
+
+def metrics_figure(exp, metric, report, outdir, filename):
+    """Box plots of a final metric over seeds, per (variant, noise model), with the truth's
+    value when the report gives one."""
     from matplotlib.patches import Patch
-    noises = []
-    for r, _ in groups:
-        if r["noise"] not in noises:
-            noises.append(r["noise"])
-    ax.legend(handles=[Patch(facecolor=noise_colour(n, 0), alpha=0.45, label="%s noise" % n)
-                       for n in noises], loc="best")
-    ax.set_xticks(positions)
-    ax.set_xticklabels(["%s\n%s" % (visible(r["variant"]), visible(r["noise"])) for r, _ in groups])
-    ax.set_ylabel(metric.replace("_", " "))
+    runs = report.get("runs", [])
+    groups = [(r, m) for r in runs for m in [metric_of(r, metric)] if m]
+    fig, ax = base.plt.subplots(figsize=(max(5.0, 0.9 * len(groups) + 2), 3.8))
+    data = draw_boxes(ax, groups)
+    patches = [Patch(facecolor=noise_colour(n, 0), alpha=0.45, label="%s noise" % n)
+               for n in dict.fromkeys(r["noise"] for r, _ in groups)]
+    ref = metric_reference(runs, metric)
+    if ref is not None:
+        ax.axhline(ref, color=base.REFERENCE_COLOUR, ls="--", lw=1.0,
+                   label="truth (%s)" % fmt(ref))
+    ax.set_ylabel(pretty(metric))
     ax.set_xlabel("parametrisation and noise model")
-    if keep and min(min(d) for _, d in keep) > 0:
-        ax.set_yscale("log")
-    ax.set_title("%s: %s over seeds" % (visible(exp), metric.replace("_", " ")))
+    set_value_scale(ax, data + ([[ref]] if ref is not None else []), True)
+    ax.set_title("%s: %s over seeds" % (visible(exp), pretty(metric)))
+    legend_below(fig, [ax], patches)
     base.save_figure(fig, outdir, filename)
-    caption = ("Final %s of every seed (box: quartiles, whiskers: 1.5 IQR, dots: outliers), per "
-               "parametrisation and noise model, coloured by noise model. Lower boxes win; the "
-               "comparisons table counts, seed by seed, how often the designed one is lower."
-               % metric.replace("_", " "))
-    return {"file": filename, "alt": "%s %s box plot" % (exp, metric), "caption": caption}
+    comparisons = [c for c in report.get("comparisons", []) if c.get("metric") == metric]
+    return {"file": filename, "alt": "%s %s box plot" % (exp, metric), "kind": "metric",
+            "metric": metric, "caption": metrics_caption(metric, groups, comparisons, ref)}
 
 
 def experiment_figures(report, outdir):
@@ -164,33 +325,26 @@ def experiment_figures(report, outdir):
     exp = report.get("experiment", "?")
     runs = report.get("runs", [])
     figures, errors = [], []
-    variants = []
-    for r in runs:
-        if r["variant"] not in variants:
-            variants.append(r["variant"])
     count = 0
-    for variant in variants:
+    for variant in dict.fromkeys(r["variant"] for r in runs):
         vruns = [r for r in runs if r["variant"] == variant]
         for s in vruns[0].get("series", []):
             name = s.get("name", "?")
             count += 1
             filename = "%02d-%s-%s-%s.png" % (count, slug(exp), slug(variant), slug(name))
             try:
-                many = len(s.get("labels", [])) > MAX_TRACES
-                draw = profile_figure if many else traces_figure
-                figures.append(draw(exp, variant, name, vruns, outdir, filename))
+                figures.append(series_figure(exp, variant, name, with_series(vruns, name),
+                                             outdir, filename))
             except Exception as e:  # one broken figure must not lose the page
+                base.plt.close("all")
                 errors.append("%s / %s: %s: %s" % (variant, name, type(e).__name__, e))
-    metrics = []
-    for r in runs:
-        for m in r.get("metrics", []):
-            if m.get("name") not in metrics:
-                metrics.append(m.get("name"))
+    metrics = dict.fromkeys(m.get("name") for r in runs for m in r.get("metrics", []))
     for metric in metrics:
         count += 1
         filename = "%02d-%s-metric-%s.png" % (count, slug(exp), slug(metric))
         try:
-            figures.append(metrics_figure(exp, metric, runs, outdir, filename))
+            figures.append(metrics_figure(exp, metric, report, outdir, filename))
         except Exception as e:
+            base.plt.close("all")
             errors.append("metric %s: %s: %s" % (metric, type(e).__name__, e))
     return figures, errors

@@ -1,9 +1,10 @@
 """The HTML page of an experiment ensemble: what ran, the printed summary, the comparisons of
-designed against baseline parametrisations, one row per run, and the figures."""
+designed against baseline parametrisations, one row per run, the balance checks of THEORY §7,
+and the figures."""
 
 import json
 
-from .page import CSS, Cell, figure_html, key_value_table, table
+from .page import CSS, Cell, figure_html, key_value_table, seed_cell, table
 from .text import esc, fmt, fmt_seconds
 
 
@@ -48,25 +49,39 @@ def runs_table(report):
         metrics = "; ".join("%s %s [%s, %s]" % (m.get("name"), fmt(m.get("median")),
                                                 fmt(m.get("q05")), fmt(m.get("q95")))
                             for m in r.get("metrics", []))
-        b = r.get("balance") or {}
-        if b:
-            balance = "|D| %s → %s (%s)" % (fmt(b.get("imbalance_start")),
-                                            fmt(b.get("imbalance_end")), b.get("verdict", "?"))
-            if "drift_per_step" in b:
-                d = b["drift_per_step"]
-                balance += "; drift/step %s ± %s (theory %s)" % (fmt(d.get("mean")),
-                                                                 fmt(d.get("se")),
-                                                                 fmt(d.get("expected")))
-            elif "identity_max_relative_deviation" in b:
-                balance += "; identity max deviation %s" % fmt(
-                    b.get("identity_max_relative_deviation"))
-        else:
-            balance = "no blocks"
         rows.append([r.get("variant"), r.get("role"), r.get("noise"), r.get("eta"),
                      r.get("seeds"), r.get("diverged"), fmt_seconds(r.get("seconds")),
-                     Cell(metrics, "text"), Cell(balance, "text")])
+                     Cell(metrics, "text")])
     return table(["variant", "role", "noise", "η", "seeds", "diverged", "time",
-                  "final metrics: median [5 %, 95 %]", "balance (THEORY §7)"], rows)
+                  "final metrics: median [5 %, 95 %]"], rows)
+
+
+def start_end(b, key):
+    return "%s → %s" % (fmt(b.get(key + "_start")), fmt(b.get(key + "_end")))
+
+
+def balance_row(r):
+    """One run's THEORY §7 checks: the identity for gd/sgd (per step and summed over the run,
+    when the report has identity_over_run), the drift for langevin; '—' where not applicable."""
+    b = r["balance"]
+    over = b.get("identity_over_run") if isinstance(b.get("identity_over_run"), dict) else {}
+    drift = b.get("drift_per_step") or {}
+    measured = ("%s ± %s" % (fmt(drift.get("mean")), fmt(drift.get("se")))
+                if "drift_per_step" in b else "—")
+    return [r.get("variant"), r.get("noise"), start_end(b, "imbalance"), b.get("verdict", "—"),
+            start_end(b, "distance"), b.get("identity_max_relative_deviation"),
+            over.get("predicted_change"), over.get("missed"), over.get("rounding_walk"),
+            over.get("verdict") or "—", measured, drift.get("expected")]
+
+
+def balance_table(report):
+    rows = [balance_row(r) for r in report.get("runs", []) if r.get("balance")]
+    if not rows:
+        return "<p>No run of this experiment has blocks: no balance to check.</p>"
+    return table(["variant", "noise", "mean |D| start → end", "verdict",
+                  "mean |log(|u|/|v|)| start → end", "identity: max relative deviation per step",
+                  "over the run: predicted |ΔD|", "missed |Σ r|", "rounding walk √Σr²",
+                  "identity verdict", "langevin drift/step ± SE", "theory drift/step"], rows)
 
 
 def comparisons_table(report):
@@ -86,8 +101,8 @@ def page(report, figures, banner):
     exp = report.get("experiment", "?")
     settings = report.get("settings") or {}
     head = [("experiment", exp), ("status", status_line(report)),
-            ("seeds", report.get("seeds")), ("seed (key)", report.get("seed")),
-            ("seed offset", report.get("seed_offset")),
+            ("seeds", report.get("seeds")), ("seed (key)", seed_cell(report.get("seed"))),
+            ("seed offset", seed_cell(report.get("seed_offset"))),
             ("noise models", ", ".join(report.get("noise", []))),
             ("β (langevin)", report.get("beta")), ("backend", report.get("backend")),
             ("precision", report.get("precision")), ("orbitmc", report.get("version")),
@@ -113,6 +128,13 @@ def page(report, figures, banner):
     parts.append(comparisons_table(report))
     parts.append("<h2>Runs</h2>")
     parts.append(runs_table(report))
+    parts.append("<h2>Balance (THEORY §7)</h2>")
+    parts.append("<p>Mean |D| over blocks, median over seeds. gd, sgd: the per-step identity "
+                 "D′ − D = η²(|g_u|² − |g_v|²), its largest relative residual, and summed over "
+                 "the run: the change it predicts, what it missed (|Σ r|) and what float "
+                 "rounding alone would give (√Σr²). langevin: the measured drift of D per step "
+                 "against the theory's.</p>")
+    parts.append(balance_table(report))
     parts.append("<h2>Figures</h2>")
     parts.extend(figure_html(f) for f in figures)
     parts += ["</body>", "</html>", ""]

@@ -1,0 +1,50 @@
+"""What the figures and captions of an experiment page read from experiment.json: a run's
+series as arrays (NaN for null), its balance checks and metrics."""
+
+from . import figures as base
+from .text import is_number
+
+BLOCK_SERIES = {"balance_ratio", "imbalance", "balance_distance", "mean_abs_imbalance"}
+
+REFERENCE_LABELS = {"balance_ratio": "balanced (1)", "balance_distance": "balanced (0)",
+                    "recovered_spikes": "exact recovery (1)"}
+
+
+def series_of(run, name):
+    for s in run.get("series", []):
+        if s.get("name") == name:
+            return s
+    return None
+
+
+def with_series(runs, name):
+    """The runs that logged the series (a diverged or odd run may lack it)."""
+    return [r for r in runs if series_of(r, name)]
+
+
+def arrays(run, name):
+    """(steps, median, q05, q95) of a series, each [log point][label] with NaN for null."""
+    s = series_of(run, name)
+    x = base.np.array(run.get("log_steps", []), dtype=float)
+    return (x,) + tuple(base.to_array_2d(s.get(k, [])) for k in ("median", "q05", "q95"))
+
+
+def balance_of(run):
+    return run.get("balance") or {}
+
+
+def expected_drift(run):
+    """THEORY §7's expected drift of D per step under Langevin, or None."""
+    d = balance_of(run).get("drift_per_step") or {}
+    return d.get("expected") if is_number(d.get("expected")) else None
+
+
+def metric_of(run, name):
+    for m in run.get("metrics", []):
+        if m.get("name") == name:
+            return m
+    return None
+
+
+def pretty(name):
+    return name.replace("_", " ")
