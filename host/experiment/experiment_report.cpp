@@ -153,7 +153,8 @@ std::vector<std::string> summary_lines(const std::string& experiment,
               fmt(b.distance_end) + ";";
       if (r.noise == "langevin")
         line += " drift/step " + fmt(b.drift_mean) + " +- " + fmt(b.drift_se) + " (theory " +
-                fmt(b.drift_expected) + ");";
+                fmt(b.drift_expected) + ", " +
+                fmt(std::fabs(b.drift_mean - b.drift_expected) / b.drift_se) + " se off);";
       else
         line += " identity " + identity_verdict(b) + " (change " + fmt(b.change_predicted) +
                 ", missed " + fmt(b.change_missed) + ", rounding " + fmt(b.rounding_walk) +
