@@ -58,7 +58,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadExperiment{"flag_and_set", "relu --eta 2e-3 --set eta=1e-3", "--eta sets eta too"},
         BadExperiment{"eta_not_positive", "relu --eta 0", "--eta: '0' is not a number > 0"},
         BadExperiment{"beta_not_positive", "relu --beta -1", "--beta: '-1' is not a number > 0"},
-        BadExperiment{"logged_above_size", "matcomp --set logged_singular_values=21",
+        BadExperiment{"logged_out_of_range", "matcomp --set logged_singular_values=513",
                       "settings.logged_singular_values"},
         BadExperiment{"one_log_point", "relu --max-log-points 1", "--max-log-points"},
         BadExperiment{"file_setting_type", "FILE:bad.json", "settings.units"},

@@ -10,6 +10,7 @@
 #include "analysis/ensemble_summary.hpp"
 #include "analysis/symmetric_eigen.hpp"
 #include "experiment/experiment_registry.hpp"
+#include "experiment/experiment_report.hpp"
 #include "experiment/experiment_runner.hpp"
 
 namespace orbitmc {
@@ -234,6 +235,42 @@ TEST(ExperimentRunner, CudaJobsReportWhatTheyAllocatePerSeed) {
   EXPECT_EQ(spectral->job(spectral->variants()[0], cpu, ps.data())->device_bytes_per_seed(), 0u);
 }
 #endif
+
+// The identity verdict of gd and sgd at each of its branches and their edges.
+TEST(ExperimentReport, IdentityVerdictAtEachBranch) {
+  auto check = [](double per_step, double predicted, double missed, double walk) {
+    BalanceCheck b;
+    b.has_blocks = true;
+    b.identity_max_relative = per_step;
+    b.change_predicted = predicted;
+    b.change_missed = missed;
+    b.rounding_walk = walk;
+    return identity_verdict(b);
+  };
+  EXPECT_EQ(check(1.2e-7, 1e-3, 1e-6, 1e-6), "holds");    // the change far above the walk
+  EXPECT_EQ(check(1.2e-7, 1e-3, 4.9e-6, 1e-6), "holds");  // missed just within 5 walks
+  EXPECT_EQ(check(1.2e-7, 1e-3, 9e-7, 1e-9), "holds");    // within 1e-3 of the change
+  EXPECT_EQ(check(1.2e-7, 4.9e-6, 1e-6, 1e-6), "holds to rounding");  // the change < 5 walks
+  EXPECT_EQ(check(1.2e-7, 1e-7, 7e-6, 1e-6), "rounding drift");       // missed beyond 5 walks
+  EXPECT_EQ(check(1.1e-6, 1e-3, 1e-6, 1e-6), "does not hold");        // one step beyond 1e-6
+  EXPECT_EQ(check(NAN, 1e-3, 1e-6, 1e-6), "does not hold");           // a NaN step
+  EXPECT_EQ(check(NAN, NAN, NAN, NAN), "undetermined");               // every seed diverged
+}
+
+TEST(ExperimentReport, BalanceVerdictFollowsTheRatioOfMeanAbsImbalances) {
+  auto verdict = [](double start, double end) {
+    BalanceCheck b;
+    b.has_blocks = true;
+    b.imbalance_start = start;
+    b.imbalance_end = end;
+    return balance_verdict(b);
+  };
+  EXPECT_EQ(verdict(1.0, 0.4), "balances");
+  EXPECT_EQ(verdict(1.0, 0.8), "balances partly");
+  EXPECT_EQ(verdict(1.0, 1.05), "keeps its imbalance");
+  EXPECT_EQ(verdict(1.0, 1.5), "moves away from balance");
+  EXPECT_EQ(verdict(NAN, 1.0), "undetermined");
+}
 
 TEST(ExperimentRunner, LogScheduleKeepsMultiplesOfTheIntervalAndTheLastStep) {
   const std::vector<uint64_t> a = log_schedule(40000, 10, 401);  // relu's, at the default

@@ -44,10 +44,12 @@ const CLI::Validator kFiniteNumber(
       return "";
     },
     "FINITE");
-// After kFiniteNumber: a number above zero (CLI11's PositiveNumber prints its range as a
-// 309-digit double and admits 0).
-const CLI::Validator kPositive(
+// A finite number above zero, in one validator (CLI11 runs both sides of `&` and would print
+// two messages; its PositiveNumber prints its range as a 309-digit double and admits 0).
+const CLI::Validator kPositiveNumber(
     [](std::string& s) -> std::string {
+      std::string why = kFiniteNumber(s);
+      if (!why.empty()) return why;
       if (std::strtod(s.c_str(), nullptr) > 0) return "";
       return "'" + orbitmc::printable(s) + "' is not a number > 0";
     },
@@ -143,15 +145,14 @@ int run_cli(int argc, char** argv) {
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 24));
   experiment->add_option("--noise", x_noise, "noise models side by side: sgd,gd,langevin");
   experiment->add_option("--beta", xo.spec.beta, "inverse temperature of langevin (default 1e4)")
-      ->check(kFiniteNumber & kPositive);
+      ->check(kPositiveNumber);
   experiment->add_option("--steps", x_steps, "training steps (setting steps)")
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   experiment->add_option("--log-every", x_log_every, "steps between log points (setting log_every)")
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   experiment->add_option("--batch", x_batch, "sgd batch (setting batch)")
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 16));
-  experiment->add_option("--eta", x_eta, "learning rate (setting eta)")
-      ->check(kFiniteNumber & kPositive);
+  experiment->add_option("--eta", x_eta, "learning rate (setting eta)")->check(kPositiveNumber);
   experiment->add_option("--set", x_set, "KEY=VALUE: any setting of the experiment (repeatable)");
   experiment->add_option("--seed", xo.spec.seed, "key of every draw (1..2^64-1)")
       ->check(kUnsigned64 & CLI::Range(uint64_t{1}, UINT64_MAX));

@@ -130,7 +130,7 @@ std::string balance_verdict(const BalanceCheck& b) {
 
 std::string identity_verdict(const BalanceCheck& b) {
   if (!std::isfinite(b.change_predicted)) return "undetermined";
-  if (!(b.identity_max_relative <= 1e-5)) return "does not hold";
+  if (!(b.identity_max_relative <= 1e-6)) return "does not hold";
   const double floor = 5 * b.rounding_walk;
   if (!(b.change_missed <= std::max(floor, 1e-3 * b.change_predicted))) return "rounding drift";
   return b.change_predicted > floor ? "holds" : "holds to rounding";

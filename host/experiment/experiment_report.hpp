@@ -27,10 +27,10 @@ std::string balance_verdict(const BalanceCheck& b);
 // log(|D| end / |D| start) per step: the geometric rate at which the imbalance shrinks (< 0).
 double imbalance_rate(const BalanceCheck& b);
 // gd, sgd: whether D changed over the run as Σ η²(|g_u|² − |g_v|²) predicts. "does not hold"
-// when some step missed by more than 1e-5 of |u|² + |v|² (far above float rounding: a wrong
-// gradient would show here); "rounding drift" when every step holds to rounding but the missed
-// parts add up beyond 5 rounding walks (and 1e-3 of the change): float32 rounding that does not
-// average out moves D (matcomp at the paper's settings: the same in a NumPy float32 run, gone
+// when some step missed by more than 1e-6 of |u|² + |v|² (float rounding leaves ~1.2e-7: a
+// wrong gradient would show here); "rounding drift" when every step holds to rounding but the
+// missed parts add up beyond 5 rounding walks (and 1e-3 of the change): float32 rounding that does
+// not average out moves D (matcomp at the paper's settings: the same in a NumPy float32 run, gone
 // in float64); else "holds" when the predicted change is above 5 rounding walks, "holds to
 // rounding" when it is not (the η² term is too small to see in float at this step size);
 // "undetermined" when every seed diverged.

@@ -58,7 +58,9 @@ struct RunResult {
 
 struct ComparisonResult {
   std::string designed, baseline, metric, noise;
-  uint64_t wins = 0, trials = 0;  // seeds where designed < baseline, seeds where both finite
+  // trials: seeds where at least one of the two is finite (did not diverge); wins: those where
+  // the designed one is finite and lower, or the baseline alone diverged.
+  uint64_t wins = 0, trials = 0;
   analysis::Interval ci;
 };
 

@@ -22,13 +22,19 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Every series of a variant: the experiment's own, then (with blocks) the balance ratios
-// |u_b|/|v_b|, the imbalances D_b and the distance to balance.
+// |u_b|/|v_b|, the imbalances D_b, THEORY §7's prediction of D_b, and the distance to balance
+// and mean |D_b| (these two last: balance_columns reads them there).
 std::vector<SeriesSpec> all_series(const Experiment& ex, const Variant& v) {
   std::vector<SeriesSpec> s = ex.series(v);
   if (v.layout.blocks() > 0) {
     s.push_back({"balance_ratio", "|u_b| / |v_b| per block (1: balanced)", v.block_labels,
                  std::vector<double>(v.block_labels.size(), 1.0)});
     s.push_back({"imbalance", "D_b = |u_b|^2 - |v_b|^2 per block", v.block_labels, {}});
+    s.push_back({"imbalance_predicted",
+                 "THEORY 7's D_b: D_b(0) + the sum over steps of eta^2 (|g_u|^2 - |g_v|^2) "
+                 "(+ 2 eta (n - m) t / beta under langevin), per seed",
+                 v.block_labels,
+                 {}});
     s.push_back({"balance_distance",
                  "mean over blocks of |log(|u_b| / |v_b|)| (0: balanced)",
                  {"distance"},
@@ -48,25 +54,39 @@ size_t width_of(const std::vector<SeriesSpec>& s) {
   return w;
 }
 
+// What THEORY §7 predicts of a seed's D_b at a log point needs more than its state: its start,
+// its tally of Σ η²(|g_u|² − |g_v|²) so far, and the Langevin drift per step (0 for gd, sgd).
+struct PredictionInputs {
+  const float* start;     // this rank's seeds' starts, seed-major
+  double drift_per_step;  // 2η(n − m)/β under langevin
+};
+
 // One seed's values of every series, in all_series order.
-void observe_seed(const Experiment& ex, const Variant& v, const float* th, const double* problem,
-                  size_t own, double* out) {
+void observe_seed(const Experiment& ex, const Variant& v, const TrainingEnsemble& e, uint64_t i,
+                  const double* problem, size_t own, const PredictionInputs& p, double* out) {
+  const float* th = e.theta(i);
   ex.observe(v, th, problem, out);
   const RuntimeLayout& l = v.layout;
   const int b = l.blocks();
   if (b == 0) return;
   double* ratio = out + own;
   double* imbalance = ratio + b;
+  double* predicted = imbalance + b;
+  const float* start = p.start + i * static_cast<uint64_t>(l.dim());
+  const double drift = p.drift_per_step * static_cast<double>(e.step);
   for (int k = 0; k < b; ++k) {
     double uu, vv;
     block_norms2(l, th, k, uu, vv);
     ratio[k] = std::sqrt(uu / vv);
     imbalance[k] = uu - vv;
+    block_norms2(l, start, k, uu, vv);
+    predicted[k] = uu - vv + e.tally[(i * b + k) * BalanceTally::kWords + 3] + drift;
   }
-  imbalance[b] = balance_distance(l, th);
+  double* summary = predicted + b;  // balance_distance, mean_abs_imbalance
+  summary[0] = balance_distance(l, th);
   double mean_abs = 0;
   for (int k = 0; k < b; ++k) mean_abs += std::fabs(imbalance[k]);
-  imbalance[b + 1] = mean_abs / b;
+  summary[1] = mean_abs / b;
 }
 
 // One log point: every series of every seed (traces holds all_series' labels; the first `own`
@@ -79,14 +99,16 @@ void observe_seed(const Experiment& ex, const Variant& v, const float* th, const
 // Returns every seed's row (seeds × the series' width) for what the bands do not keep.
 std::vector<double> record(const Experiment& ex, const Variant& v, const TrainingEnsemble& e,
                            const double* problems, size_t problem_words, size_t own,
-                           uint64_t threads, uint64_t seeds, std::vector<SeriesTrace>& traces) {
+                           const PredictionInputs& prediction, uint64_t threads, uint64_t seeds,
+                           std::vector<SeriesTrace>& traces) {
   size_t width = 0;
   for (const SeriesTrace& t : traces) width += t.labels.size();
   std::vector<double> mine(e.seeds * width, kNaN);
   run_on_ranges(threads, e.seeds, [&](uint64_t first, uint64_t last) {
     for (uint64_t i = first; i < last; ++i)
       if (!e.counters[i].diverged)
-        observe_seed(ex, v, e.theta(i), problems + i * problem_words, own, mine.data() + i * width);
+        observe_seed(ex, v, e, i, problems + i * problem_words, own, prediction,
+                     mine.data() + i * width);
   });
   // One process: the rows are the whole ensemble's (no copy: a million seeds' rows are GBs).
   const std::vector<double> values =
@@ -119,6 +141,11 @@ std::vector<double> seed_metrics(const Experiment& ex, const Variant& v, const T
         ex.final_metrics(v, e.theta(i), problems + i * problem_words, out.data() + i * count);
   });
   return out;
+}
+
+// THEORY §7: the mean change of D_b per Langevin step from the noise alone, 2η(n − m)/β.
+double langevin_drift(const Variant& v, double beta) {
+  return 2 * v.eta * (v.layout.n() - v.layout.m()) / beta;
 }
 
 // The two per-seed balance summaries (balance_distance, mean_abs_imbalance: the last two
@@ -168,7 +195,7 @@ BalanceCheck balance_check(const Variant& v, NoiseModel noise, double beta,
     c.drift_se = count > 0
                      ? std::sqrt(std::max(0.0, sum2 / count - c.drift_mean * c.drift_mean) / count)
                      : kNaN;
-    c.drift_expected = 2 * v.eta * (v.layout.n() - v.layout.m()) / beta;
+    c.drift_expected = langevin_drift(v, beta);
   } else {
     c.identity_max_relative = max_rel;
     c.change_predicted = pairs > 0 ? predicted / pairs : kNaN;
@@ -282,11 +309,14 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
       const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, my_problems);
       if (!hooks.states_dir.empty())
         write_npy(states_file(hooks.states_dir, r, "initial"), start, {seeds, uint64_t(dim)});
+      const PredictionInputs prediction{
+          start.data() + mine.first * dim,
+          noise == NoiseModel::kLangevin ? langevin_drift(v, spec.beta) : 0.0};
       BalanceColumns balance_start, balance_end;
       for (uint64_t n : logs) {
         if (n > local.step) job->advance(local, n);
         const std::vector<double> rows =
-            record(ex, v, local, my_problems, pw, own, spec.threads, seeds, r.series);
+            record(ex, v, local, my_problems, pw, own, prediction, spec.threads, seeds, r.series);
         if (v.layout.blocks() > 0) {
           if (n == logs.front()) balance_start = balance_columns(rows, seeds);
           if (n == logs.back()) balance_end = balance_columns(rows, seeds);

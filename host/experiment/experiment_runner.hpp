@@ -26,8 +26,8 @@ struct RunnerHooks {
   bool gather_states = false;
 };
 
-// The log points: 0, then every interval (a multiple of log_every keeping at most
-// max_points + 1 points), and the last step.
+// The log points: 0, then every interval (the smallest multiple of log_every keeping at most
+// max_points points, step 0 and the last step included), and the last step.
 std::vector<uint64_t> log_schedule(uint64_t steps, uint64_t log_every, uint64_t max_points);
 
 // Throws InputError (naming --seeds) when the ensemble's host memory would exceed `budget`

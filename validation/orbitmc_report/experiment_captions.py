@@ -80,11 +80,10 @@ def identity_text(run):
 def drift_text(run):
     """langevin: THEORY §7's mean drift of D against the measured one."""
     d = balance_of(run).get("drift_per_step") or {}
-    e = d.get("expected")
-    slope = "%s %s" % ("−" if is_number(e) and e < 0 else "+", fmt(abs(e) if is_number(e) else e))
-    text = "%s: the black dashed lines are THEORY §7's mean D_b(0) %s·step" % (run["noise"], slope)
+    text = ("%s: the residual (D′ − D) − η²(|g_u|² − |g_v|²) has THEORY §7's mean "
+            "2η(n − m)/β = %s per step" % (run["noise"], fmt(d.get("expected"))))
     if is_number(d.get("mean")):
-        text += "; measured drift %s ± %s per step" % (fmt(d.get("mean")), fmt(d.get("se")))
+        text += "; measured %s ± %s" % (fmt(d.get("mean")), fmt(d.get("se")))
         if is_number(d.get("se")) and d["se"] > 0 and is_number(d.get("expected")):
             text += " (%.1f SE from the theory)" % (abs(d["mean"] - d["expected"]) / d["se"])
     return text
@@ -97,7 +96,10 @@ def imbalance_text(runs):
     drift = [drift_text(r) for r in runs if "drift_per_step" in balance_of(r)]
     text = ("Per-step identity %s (THEORY §7), %s." % (IDENTITY, "; ".join(identity))
             if identity else "")
-    return " ".join(t for t in (text, "%s." % "; ".join(drift) if drift else "") if t)
+    lines = ("The black dashed lines are THEORY §7's D_b: D_b(0) plus the sum so far of "
+             "η²(|g_u|² − |g_v|²), plus 2η(n − m)t/β under langevin (median over seeds)."
+             if any(series_of(r, "imbalance_predicted") for r in runs) else "")
+    return " ".join(t for t in (lines, text, "%s." % "; ".join(drift) if drift else "") if t)
 
 
 def profile_change_text(runs, name):
@@ -197,7 +199,8 @@ def comparison_text(comparisons):
         pairs.setdefault((c.get("designed"), c.get("baseline")), []).append(
             "%s/%s (%s)" % (c.get("wins"), c.get("trials"), c.get("noise")))
     parts = ["%s beat %s in %s seeds" % (d, b, ", ".join(w)) for (d, b), w in pairs.items()]
-    return ("Lower wins: the comparisons table counts, seed by seed, how often the designed "
+    return ("Lower wins (a seed where one of the two diverged counts for the other): the "
+            "comparisons table counts, seed by seed, how often the designed "
             "parametrisation is lower: %s." % "; ".join(parts))
 
 

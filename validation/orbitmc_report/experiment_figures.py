@@ -11,8 +11,8 @@ import math
 
 from . import figures as base
 from .experiment_captions import data_text, guide_text, metric_reference, metrics_caption
-from .experiment_series import (BLOCK_SERIES, REFERENCE_LABELS, arrays, expected_drift,
-                                metric_of, pretty, series_of, with_series)
+from .experiment_series import (BLOCK_SERIES, REFERENCE_LABELS, arrays, metric_of, pretty,
+                                series_of, with_series)
 from .text import fmt, is_number, slug, visible
 
 NOISE_COLOURS = {"sgd": "#0072B2", "gd": "#D55E00", "langevin": "#009E73"}
@@ -20,7 +20,8 @@ LABEL_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9
                  "#F0E442"]
 START_COLOUR = "#7F7F7F"
 PREDICTION_COLOUR = "#000000"
-PREDICTION_LABEL = "THEORY §7 mean (langevin)"
+PREDICTION_LABEL = "THEORY §7 prediction"
+PREDICTED = "imbalance_predicted"  # drawn in the imbalance figure, not on its own
 # Series that may span decades: drawn on a log axis when they do (and are positive).
 LOG_SERIES = {"balance_ratio", "mean_abs_imbalance", "off_support_l1", "reconstruction_mse",
               "support_error"}
@@ -103,14 +104,16 @@ def plot_band(ax, x, med, lo, hi, colour, label, lw=1.3):
     ax.fill_between(x, lo, hi, color=colour, alpha=0.15, lw=0)
 
 
-def draw_prediction(ax, run, x, med, k):
-    """THEORY §7's mean for Langevin: D_b(0) + expected·step, D_b(0) the median at step 0;
-    thin and black, on top, so that it shows where the median lies on it."""
-    drift = expected_drift(run)
-    if run.get("noise") != "langevin" or drift is None or len(x) == 0:
+def draw_prediction(ax, run, k):
+    """THEORY §7's D_b beside the measured one: the median over seeds of the series
+    imbalance_predicted (D_b(0) + Σ η²(|g_u|² − |g_v|²) so far, + 2η(n − m)t/β under langevin);
+    thin and black, on top, so that it shows where the measured median lies on it."""
+    if not series_of(run, PREDICTED):
         return
-    ax.plot(x, med[0, k] + drift * x, color=PREDICTION_COLOUR, ls="--", lw=0.9,
-            label=PREDICTION_LABEL, zorder=6)
+    x, med, _, _ = arrays(run, PREDICTED)
+    if len(x) and med.shape[1] > k:
+        ax.plot(x, med[:, k], color=PREDICTION_COLOUR, ls="--", lw=0.9, label=PREDICTION_LABEL,
+                zorder=6)
 
 
 def stacked_width(i, n):
@@ -128,6 +131,8 @@ def overlay_figure(exp, variant, name, runs, outdir, filename):
         x, med, lo, hi = arrays(run, name)
         plot_band(ax, x, med[:, 0], lo[:, 0], hi[:, 0], noise_colour(run["noise"], r_i),
                   "%s (median, 5–95 %%)" % run["noise"], lw=stacked_width(r_i, len(runs)))
+        if name == "imbalance":
+            draw_prediction(ax, run, 0)
         chunks += [lo, hi]
     draw_reference(ax, name, series_of(runs[0], name).get("reference"))
     set_value_scale(ax, chunks, name in LOG_SERIES)
@@ -152,7 +157,7 @@ def panels_figure(exp, variant, name, runs, outdir, filename):
             colour = LABEL_COLOURS[k % len(LABEL_COLOURS)]
             plot_band(ax, x, med[:, k], lo[:, k], hi[:, k], colour, visible(label))
             if name == "imbalance":
-                draw_prediction(ax, run, x, med, k)
+                draw_prediction(ax, run, k)
         draw_reference(ax, name, series_of(run, name).get("reference"))
         chunks += [lo, hi]
         ax.set_xlabel("training step")
@@ -170,7 +175,7 @@ def multiples_panel(ax, name, data, k, ref):
         plot_band(ax, x, med[:, k], lo[:, k], hi[:, k], noise_colour(run["noise"], r_i),
                   "%s (median, 5–95 %%)" % run["noise"], lw=stacked_width(r_i, len(data)))
         if name == "imbalance":
-            draw_prediction(ax, run, x, med, k)
+            draw_prediction(ax, run, k)
     draw_reference(ax, name, ref[k:k + 1])
 
 
@@ -210,7 +215,7 @@ def multiples_figure(exp, variant, name, runs, outdir, filename):
 
 def profile_panel(ax, name, run, r_i, ref):
     """One noise model's profile: the start as grey dots on top (visible where the end lies on
-    them), the end as a coloured median with its band, the reference and the Langevin mean."""
+    them), the end as a coloured median with its band, the reference and THEORY §7's D_b."""
     np = base.np
     x, med, lo, hi = arrays(run, name)
     idx = np.arange(med.shape[1])
@@ -218,10 +223,10 @@ def profile_panel(ax, name, run, r_i, ref):
             label="step 0 (start)")
     plot_band(ax, idx, med[-1], lo[-1], hi[-1], noise_colour(run["noise"], r_i),
               "%s, step %d (end)" % (run["noise"], x[-1]))
-    drift = expected_drift(run)
-    if name == "imbalance" and run.get("noise") == "langevin" and drift is not None:
-        ax.plot(idx, med[0] + drift * x[-1], color=PREDICTION_COLOUR, ls="--", lw=0.9,
-                zorder=6, label=PREDICTION_LABEL + " at the end")
+    if name == "imbalance" and series_of(run, PREDICTED):
+        predicted = arrays(run, PREDICTED)[1]
+        ax.plot(idx, predicted[-1], color=PREDICTION_COLOUR, ls="--", lw=0.9, zorder=6,
+                label=PREDICTION_LABEL + " at the end")
     if len(ref) == len(idx):  # a constant reference is a horizontal line, else a profile
         draw_reference(ax, name, ref, x=None if len(set(ref)) == 1 else idx)
     return [lo[[0, -1]], hi[[0, -1]]]
@@ -330,6 +335,8 @@ def experiment_figures(report, outdir):
         vruns = [r for r in runs if r["variant"] == variant]
         for s in vruns[0].get("series", []):
             name = s.get("name", "?")
+            if name == PREDICTED:
+                continue
             count += 1
             filename = "%02d-%s-%s-%s.png" % (count, slug(exp), slug(variant), slug(name))
             try:

@@ -93,7 +93,7 @@ def comparisons_table(report):
                      "[%s, %s]" % (fmt(ci[0]), fmt(ci[1]))])
     if not rows:
         return "<p>This experiment has one parametrisation: no comparison.</p>"
-    return table(["noise", "designed", "baseline", "metric (lower wins)", "seeds won",
+    return table(["noise", "designed", "baseline", "metric (lower wins; a diverged seed loses)", "seeds won",
                   "fraction", "95 % CI (Wilson)"], rows)
 
 

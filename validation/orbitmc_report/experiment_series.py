@@ -2,7 +2,6 @@
 series as arrays (NaN for null), its balance checks and metrics."""
 
 from . import figures as base
-from .text import is_number
 
 BLOCK_SERIES = {"balance_ratio", "imbalance", "balance_distance", "mean_abs_imbalance"}
 
@@ -31,12 +30,6 @@ def arrays(run, name):
 
 def balance_of(run):
     return run.get("balance") or {}
-
-
-def expected_drift(run):
-    """THEORY §7's expected drift of D per step under Langevin, or None."""
-    d = balance_of(run).get("drift_per_step") or {}
-    return d.get("expected") if is_number(d.get("expected")) else None
 
 
 def metric_of(run, name):

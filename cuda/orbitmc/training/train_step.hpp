@@ -56,7 +56,9 @@ ORBITMC_HD void train_step(const Model& model, const TrainRule<T>& rule, X x, co
     const double res = (dn - dx) - predicted;
     const double rel = k > 0 ? om::fabs(res) / k : om::fabs(res);
     auto t = tally + BalanceTally::kWords * b;
-    if (!(t[0] >= rel)) t[0] = rel;  // NaN-safe: a NaN residual is kept, and seen
+    // A NaN residual replaces the maximum (and a later finite one would replace it again: it is
+    // the step's non-finite update that marks the training diverged and stops it, below).
+    if (!(t[0] >= rel)) t[0] = rel;
     t[1] += res;
     t[2] += res * res;
     t[3] += predicted;

@@ -32,7 +32,9 @@ class MatcompExperiment : public Experiment {
         p_sd_(s.positive("p_init_sd")),
         q_sd_(s.positive("q_init_sd")),
         eta_(s.positive("eta")),
-        logged_(static_cast<int>(s.integer_in("logged_singular_values", 1, n_))) {}
+        // At most all of PQ's singular values: a count above `size` logs `size` of them (so
+        // the default of 4 still serves --set size=2).
+        logged_(std::min(n_, static_cast<int>(s.integer_in("logged_singular_values", 1, 512)))) {}
 
   std::vector<Variant> variants() const override {
     Variant v{"factorisation", "model", eta_, RuntimeLayout{n_, n_, n_, 0}, {}};
