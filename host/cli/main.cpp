@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include "experiment/experiment_command.hpp"
 #include "experiment/experiment_registry.hpp"
@@ -214,12 +215,14 @@ int run_cli(int argc, char** argv) {
       for (const auto& a : x_set) {
         // A flag and --set naming the same setting: refused rather than one silently winning.
         const std::string key = a.substr(0, a.find('='));
-        for (const char* flag : {"steps", "log_every", "batch", "eta"}) {
-          std::string name = std::string("--") + flag;
-          std::replace(name.begin(), name.end(), '_', '-');
-          if (key == flag && experiment->count(name))
-            orbitmc::bad_input("--set", a, name + " sets " + key + " too; give one of them");
-        }
+        const std::pair<const char*, const char*> flags[] = {{"steps", "--steps"},
+                                                             {"log_every", "--log-every"},
+                                                             {"batch", "--batch"},
+                                                             {"eta", "--eta"}};
+        for (const auto& [setting, flag] : flags)
+          if (key == setting && experiment->count(flag))
+            orbitmc::bad_input("--set", a,
+                               std::string(flag) + " sets " + key + " too; give one of them");
         xs.settings.set_text(a, "--set");
       }
       if (xs.out_dir.empty()) orbitmc::bad_input("--out", "\"\"", "name a folder");

@@ -54,11 +54,12 @@ size_t width_of(const std::vector<SeriesSpec>& s) {
   return w;
 }
 
-// What THEORY §7 predicts of a seed's D_b at a log point needs more than its state: its start,
-// its tally of Σ η²(|g_u|² − |g_v|²) so far, and the Langevin drift per step (0 for gd, sgd).
+// What THEORY §7 predicts of a seed's D_b at a log point needs more than its state: its D_b at
+// the start, its tally of Σ η²(|g_u|² − |g_v|²) so far, and the Langevin drift per step (0 for
+// gd, sgd).
 struct PredictionInputs {
-  const float* start;     // this rank's seeds' starts, seed-major
-  double drift_per_step;  // 2η(n − m)/β under langevin
+  const double* start_imbalance;  // this rank's seeds' D_b at step 0, seed-major
+  double drift_per_step;          // 2η(n − m)/β under langevin
 };
 
 // One seed's values of every series, in all_series order.
@@ -72,15 +73,14 @@ void observe_seed(const Experiment& ex, const Variant& v, const TrainingEnsemble
   double* ratio = out + own;
   double* imbalance = ratio + b;
   double* predicted = imbalance + b;
-  const float* start = p.start + i * static_cast<uint64_t>(l.dim());
+  const double* start = p.start_imbalance + i * static_cast<uint64_t>(b);
   const double drift = p.drift_per_step * static_cast<double>(e.step);
   for (int k = 0; k < b; ++k) {
     double uu, vv;
     block_norms2(l, th, k, uu, vv);
     ratio[k] = std::sqrt(uu / vv);
     imbalance[k] = uu - vv;
-    block_norms2(l, start, k, uu, vv);
-    predicted[k] = uu - vv + e.tally[(i * b + k) * BalanceTally::kWords + 3] + drift;
+    predicted[k] = start[k] + e.tally[(i * b + k) * BalanceTally::kWords + 3] + drift;
   }
   double* summary = predicted + b;  // balance_distance, mean_abs_imbalance
   summary[0] = balance_distance(l, th);
@@ -288,6 +288,16 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
         for (int k = 0; k < dim; ++k) start[i * dim + k] = static_cast<float>(th[k]);
       }
     });
+    // D_b at the start of this rank's seeds, once for every noise model (the base of THEORY
+    // §7's prediction), from the float starts the trainings begin at.
+    const int blocks = v.layout.blocks();
+    std::vector<double> start_imbalance(mine.count * blocks);
+    for (uint64_t i = 0; i < mine.count; ++i)
+      for (int k = 0; k < blocks; ++k) {
+        double uu, vv;
+        block_norms2(v.layout, start.data() + (mine.first + i) * dim, k, uu, vv);
+        start_imbalance[i * blocks + k] = uu - vv;
+      }
     for (NoiseModel noise : spec.noises) {
       const auto t0 = std::chrono::steady_clock::now();
       RunResult r;
@@ -309,9 +319,9 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
       const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, my_problems);
       if (!hooks.states_dir.empty())
         write_npy(states_file(hooks.states_dir, r, "initial"), start, {seeds, uint64_t(dim)});
-      const PredictionInputs prediction{
-          start.data() + mine.first * dim,
-          noise == NoiseModel::kLangevin ? langevin_drift(v, spec.beta) : 0.0};
+      const PredictionInputs prediction{start_imbalance.data(), noise == NoiseModel::kLangevin
+                                                                    ? langevin_drift(v, spec.beta)
+                                                                    : 0.0};
       BalanceColumns balance_start, balance_end;
       for (uint64_t n : logs) {
         if (n > local.step) job->advance(local, n);

@@ -5,8 +5,8 @@ and how to read a figure (guides that do not depend on the data)."""
 import math
 
 from . import figures as base
-from .experiment_series import (BLOCK_SERIES, REFERENCE_LABELS, arrays, balance_of, pretty,
-                                series_of)
+from .experiment_series import (BLOCK_SERIES, PREDICTED, REFERENCE_LABELS, arrays, balance_of,
+                                pretty, series_of)
 from .text import fmt, is_number, visible
 
 IDENTITY = "D′ − D = η²(|g_u|² − |g_v|²)"
@@ -98,7 +98,7 @@ def imbalance_text(runs):
             if identity else "")
     lines = ("The black dashed lines are THEORY §7's D_b: D_b(0) plus the sum so far of "
              "η²(|g_u|² − |g_v|²), plus 2η(n − m)t/β under langevin (median over seeds)."
-             if any(series_of(r, "imbalance_predicted") for r in runs) else "")
+             if any(series_of(r, PREDICTED) for r in runs) else "")
     return " ".join(t for t in (lines, text, "%s." % "; ".join(drift) if drift else "") if t)
 
 

@@ -11,8 +11,8 @@ import math
 
 from . import figures as base
 from .experiment_captions import data_text, guide_text, metric_reference, metrics_caption
-from .experiment_series import (BLOCK_SERIES, REFERENCE_LABELS, arrays, metric_of, pretty,
-                                series_of, with_series)
+from .experiment_series import (BLOCK_SERIES, PREDICTED, REFERENCE_LABELS, arrays, metric_of,
+                                pretty, series_of, with_series)
 from .text import fmt, is_number, slug, visible
 
 NOISE_COLOURS = {"sgd": "#0072B2", "gd": "#D55E00", "langevin": "#009E73"}
@@ -21,7 +21,6 @@ LABEL_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9
 START_COLOUR = "#7F7F7F"
 PREDICTION_COLOUR = "#000000"
 PREDICTION_LABEL = "THEORY §7 prediction"
-PREDICTED = "imbalance_predicted"  # drawn in the imbalance figure, not on its own
 # Series that may span decades: drawn on a log axis when they do (and are positive).
 LOG_SERIES = {"balance_ratio", "mean_abs_imbalance", "off_support_l1", "reconstruction_mse",
               "support_error"}
@@ -30,7 +29,7 @@ MAX_PANELS = 24   # up to this many: one small panel per label; more: a profile 
 FEW_POINTS = 10   # lines with fewer points than this get markers
 
 
-# ---- data access --------------------------------------------------------------------------
+# ---- colours ------------------------------------------------------------------------------
 
 def noise_colour(noise, i):
     return NOISE_COLOURS.get(noise, LABEL_COLOURS[i % len(LABEL_COLOURS)])

@@ -4,6 +4,7 @@ series as arrays (NaN for null), its balance checks and metrics."""
 from . import figures as base
 
 BLOCK_SERIES = {"balance_ratio", "imbalance", "balance_distance", "mean_abs_imbalance"}
+PREDICTED = "imbalance_predicted"  # THEORY §7's D_b: drawn in the imbalance figure, not alone
 
 REFERENCE_LABELS = {"balance_ratio": "balanced (1)", "balance_distance": "balanced (0)",
                     "recovered_spikes": "exact recovery (1)"}
