@@ -36,6 +36,21 @@ if(NOT EXISTS ${WORK_DIR}/out/report/index.html)
   message(FATAL_ERROR "the installed orbitmc rendered no report:\n${out}\n${log}")
 endif()
 
+# Rendering writes nothing outside --out: no __pycache__ beside the installed renderer.
+file(GLOB_RECURSE cached ${prefix}/share/orbitmc/*.pyc)
+if(cached)
+  message(FATAL_ERROR "rendering wrote into the installed share folder: ${cached}")
+endif()
+# A report written among the installed cases would be read as a case by every later validate.
+execute_process(COMMAND ${prefix}/bin/orbitmc validate --backend cpu --chains 200 --quiet
+                        --no-html --out ${prefix}/share/orbitmc/validation
+                WORKING_DIRECTORY ${WORK_DIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                ERROR_VARIABLE out)
+if(NOT rc EQUAL 2 OR NOT out MATCHES "lies in the folder of --cases" OR
+   EXISTS ${prefix}/share/orbitmc/validation/report.json)
+  message(FATAL_ERROR "--out among the installed cases was not refused (${rc}):\n${out}")
+endif()
+
 # Without --cases, validate runs the installed cases (all of them, few chains, no figures).
 execute_process(COMMAND ${prefix}/bin/orbitmc validate --backend cpu --chains 200 --quiet
                         --no-html --out ${WORK_DIR}/suite

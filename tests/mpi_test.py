@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Runs over MPI ranks (issue 13). They fail as a whole: bad input makes every rank exit 2 with
 the message, before any sampling; a rank killed mid-run ends the whole run within seconds with
-a non-zero exit (no rank waits forever in a collective). Checkpoints are written per rank and
+a non-zero exit (no rank waits forever in a collective). Ranks started with different arguments
+exit 2 naming the first that differs. Checkpoints are written per rank and
 resumed on any number of ranks with the one-process report (checkpoint_resume). An experiment
 over 3 ranks gives the one-process experiment.json and the same final states, byte for byte. Arguments: mpirun,
 the orbitmc binary, a case file."""
@@ -45,6 +46,35 @@ def bad_input(mpirun, orbitmc, out):
     check(p.returncode == 2, f"output folder: exit {p.returncode}, want 2\n{text}")
     check("--out" in text, f"output folder: the message names no field\n{text}")
     print("an output folder that cannot be made (rank 0's check): every rank exits 2")
+
+
+def ranks_that_disagree(mpirun, orbitmc, tmp):
+    """Every rank must run the same command. Ranks started with different arguments (mpirun's
+    MPMD form, `-np 1 A : -np 1 B`) all exit 2 before any training, naming the option that
+    differs, and write nothing: another --seed used to give exit 0 and a mixed report, another
+    --seeds an abort inside MPI_Allgatherv, another --steps, --noise or experiment 15 or 134."""
+    base = ["experiment", "relu", "--backend", "cpu", "--seeds", "4", "--steps", "100",
+            "--log-every", "50", "--seed", "4", "--noise", "sgd,gd", "--quiet", "--no-html"]
+    for field, old, new in [("--seed", "4", "5"), ("--seeds", "4", "6"),
+                            ("--steps", "100", "200"), ("--noise", "sgd,gd", "gd,sgd"),
+                            ("experiment", "relu", "matcomp")]:
+        at = base.index(field) + 1 if field.startswith("--") else base.index(old)
+        other = list(base)
+        check(other[at] == old, f"{field}: {other[at]} is not {old}")
+        other[at] = new
+        out = os.path.join(tmp, "disagree" + field.replace("-", "_"))
+        cmd = ([mpirun] + MPIRUN_FLAGS + ["-np", "1", orbitmc] + base + ["--out", out] +
+               [":", "-np", "1", orbitmc] + other + ["--out", out])
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        text = p.stdout + p.stderr
+        check(p.returncode == 2, f"ranks differing in {field}: exit {p.returncode}, want 2\n{text}")
+        check(f"{field} = {new}: rank 1" in text and "every rank must run the same command" in text,
+              f"ranks differing in {field}: the message names no option\n{text}")
+        check(f'"{field} {old}"' in text or f'"{old}"' in text,
+              f"ranks differing in {field}: rank 0's value is not shown\n{text}")
+        check(not os.path.exists(os.path.join(out, "experiment.json")),
+              f"ranks differing in {field} wrote experiment.json")
+        print(f"ranks started with different {field}: every rank exits 2 naming it")
 
 
 def study_smaller_than_ranks(mpirun, orbitmc, case, tmp):
@@ -219,6 +249,7 @@ def experiment_over_ranks(mpirun, orbitmc, tmp):
 def main(mpirun, orbitmc, case):
     with tempfile.TemporaryDirectory() as tmp:
         bad_input(mpirun, orbitmc, os.path.join(tmp, "bad"))
+        ranks_that_disagree(mpirun, orbitmc, tmp)
         study_smaller_than_ranks(mpirun, orbitmc, case, tmp)
         killed_rank(mpirun, orbitmc, os.path.join(tmp, "killed"))
         checkpoint_resume(mpirun, orbitmc, case, tmp)

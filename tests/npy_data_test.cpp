@@ -1,6 +1,7 @@
 // A model's data set read from a .npy file named in the case file: the same numbers as the
-// generated set give the same model data; a file that is not exactly the model's array is
-// refused with the field, the file and what is allowed.
+// generated set give the same model data; a file that is not exactly the model's array (a
+// header numpy would read otherwise, numbers the run's precision cannot square, a path cut at
+// a NUL) is refused with the field, the file and what is allowed.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -8,21 +9,23 @@
 
 #include "cli_support.hpp"
 #include "input_error.hpp"
+#include "input_error_support.hpp"
 #include "models/model_registry.hpp"
 #include "run/run_spec.hpp"
+#include "validate/case_checks.hpp"
 #include "validate/case_file.hpp"
 
 namespace orbitmc {
 namespace {
 
+using testing::input_error_of;
 using testing::temp_dir;
 using testing::write_text;
 
-// A version-1 .npy file of `words` as float64 (or float32) with the given shape text.
-std::string npy_bytes(const std::vector<double>& words, const std::string& shape,
-                      const std::string& descr = "<f8", const std::string& order = "False") {
-  std::string header =
-      "{'descr': '" + descr + "', 'fortran_order': " + order + ", 'shape': " + shape + ", }";
+// A version-1 .npy file of `words` as float64 (or float32) under the header dict `header`
+// (written as given, then padded as numpy pads it).
+std::string npy_raw(const std::vector<double>& words, std::string header,
+                    const std::string& descr = "<f8") {
   while ((10 + header.size() + 1) % 64) header += ' ';
   header += '\n';
   std::string out = "\x93NUMPY";
@@ -44,6 +47,14 @@ std::string npy_bytes(const std::vector<double>& words, const std::string& shape
     }
   }
   return out;
+}
+
+// The same with the header numpy writes for `shape`.
+std::string npy_bytes(const std::vector<double>& words, const std::string& shape,
+                      const std::string& descr = "<f8", const std::string& order = "False") {
+  return npy_raw(
+      words, "{'descr': '" + descr + "', 'fortran_order': " + order + ", 'shape': " + shape + ", }",
+      descr);
 }
 
 std::string relu_case() {
@@ -109,6 +120,111 @@ TEST(NpyData, WrongFilesAreRefusedNamingTheField) {
   }
   std::filesystem::remove(dir / "data.npy");
   EXPECT_THROW(load_case_file((dir / "case.json").string()), InputError);
+}
+
+// The error load_case_file throws for the data.npy in `dir` holding `bytes` ("" if none).
+std::string refusal(const std::filesystem::path& dir, const std::string& bytes) {
+  write_text(dir / "data.npy", bytes);
+  return input_error_of([&] { load_case_file((dir / "case.json").string()); });
+}
+
+// Python keeps the last of a repeated key, so numpy reads these as float32 and as a (4, 8)
+// array; taking the first (as this reader did) reads other numbers than numpy. Refused, naming
+// the key.
+TEST(NpyData, RepeatedHeaderKeysAreRefusedNamingTheKey) {
+  const auto dir = temp_dir("npy_repeat");
+  write_text(dir / "case.json", relu_case());
+  const std::vector<double> words = model_data(generated_relu());
+  std::string e = refusal(dir, npy_raw(words,
+                                       "{'descr': '<f8', 'fortran_order': False, 'shape': (32,), "
+                                       "'descr': '<f4', }"));
+  EXPECT_NE(e.find("model.data_file"), std::string::npos) << e;
+  EXPECT_NE(e.find("data.npy"), std::string::npos) << e;
+  EXPECT_NE(e.find("key 'descr' twice"), std::string::npos) << e;
+  e = refusal(dir, npy_raw(words,
+                           "{'shape': (32,), 'descr': '<f8', 'fortran_order': False, "
+                           "'shape': (4, 8)}"));
+  EXPECT_NE(e.find("key 'shape' twice"), std::string::npos) << e;
+  // A key numpy does not write (numpy refuses it too).
+  e = refusal(dir, npy_raw(words,
+                           "{'descr': '<f8', 'fortran_order': False, 'shape': (32,), "
+                           "'extra': 1}"));
+  EXPECT_NE(e.find("header key 'extra'"), std::string::npos) << e;
+}
+
+// Shapes are Python tuples as numpy writes them; anything else is refused, not guessed at.
+TEST(NpyData, ShapeMustBeAPythonTuple) {
+  const auto dir = temp_dir("npy_shape");
+  write_text(dir / "case.json", relu_case());
+  const std::vector<double> words = model_data(generated_relu());
+  for (const char* shape : {"(32,)", "(4, 8)", "(4,8)", "(4, 8,)", "( 4 , 8 )", "(2, 2, 8)"}) {
+    write_text(dir / "data.npy", npy_bytes(words, shape));
+    EXPECT_EQ(model_data(load_case_file((dir / "case.json").string()).samplers.front().spec.model),
+              words)
+        << shape;
+  }
+  const std::pair<const char*, const char*> bad[] = {
+      {"( 4 8 )", "separated by commas"}, {"(4 8,)", "separated by commas"},
+      {"(32)", "needs its comma"},        {"(4,, 8)", "expected a size"},
+      {"(,)", "expected a size"},         {"(4, x)", "expected a size"},
+      {"(04, 8)", "leading zero"},        {"(4, -8)", "expected a size"},
+      {"32", "no parentheses"},
+  };
+  for (const auto& [shape, message] : bad) {
+    const std::string e = refusal(dir, npy_bytes(words, shape));
+    EXPECT_NE(e.find("model.data_file"), std::string::npos) << shape << ": " << e;
+    EXPECT_NE(e.find(std::string("shape ") + shape), std::string::npos) << e;
+    EXPECT_NE(e.find(message), std::string::npos) << shape << ": " << e;
+  }
+  // A list is no Python literal numpy writes for a shape.
+  const std::string e = refusal(dir, npy_bytes(words, "[4, 8]"));
+  EXPECT_NE(e.find("the value of 'shape' is not a string, a tuple"), std::string::npos) << e;
+}
+
+// A float64 1e300 is finite, but a float run turns it into inf (and a double run squares it
+// to inf): every chain diverges. Refused before any sampling, naming the file and the element.
+TEST(NpyData, NumbersThePrecisionCannotSquareAreRefused) {
+  const auto dir = temp_dir("npy_range");
+  std::vector<double> words = model_data(generated_relu());
+  write_text(dir / "case.json", relu_case());
+  write_text(dir / "data.npy", npy_bytes(words, "(32,)"));
+  EXPECT_NO_THROW(check_case_analysable(load_case_file((dir / "case.json").string())));
+  words[17] = 1e300;
+  write_text(dir / "data.npy", npy_bytes(words, "(32,)"));
+  const CaseSpec c = load_case_file((dir / "case.json").string());  // "precision": "float"
+  std::string e = input_error_of([&] { check_case_analysable(c); });
+  EXPECT_NE(e.find("case.json.model.data_file = data.npy"), std::string::npos) << e;
+  EXPECT_NE(e.find("element 17"), std::string::npos) << e;
+  EXPECT_NE(e.find("1e+300"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"precision\": \"float\""), std::string::npos) << e;
+  // 1e20 fits a float, but its square does not: refused in float, accepted in double.
+  words[17] = -1e20;
+  write_text(dir / "data.npy", npy_bytes(words, "(32,)"));
+  e = input_error_of([&] { check_case_analysable(load_case_file((dir / "case.json").string())); });
+  EXPECT_NE(e.find("element 17"), std::string::npos) << e;
+  EXPECT_NE(e.find("-1e+20"), std::string::npos) << e;
+  std::string text = relu_case();
+  text.replace(text.find("\"beta\""), 0, "\"precision\": \"double\", ");
+  write_text(dir / "case.json", text);
+  EXPECT_NO_THROW(check_case_analysable(load_case_file((dir / "case.json").string())));
+  words[17] = 1e300;
+  write_text(dir / "data.npy", npy_bytes(words, "(32,)"));
+  e = input_error_of([&] { check_case_analysable(load_case_file((dir / "case.json").string())); });
+  EXPECT_NE(e.find("element 17"), std::string::npos) << e;
+  EXPECT_NE(e.find("\"precision\": \"double\""), std::string::npos) << e;
+}
+
+// The file system reads a path up to its first NUL: "data.npy\u0000x" would silently read
+// data.npy. Refused naming the field, the NUL shown escaped.
+TEST(NpyData, PathWithNulIsRefused) {
+  const auto dir = temp_dir("npy_nul");
+  write_text(dir / "data.npy", npy_bytes(model_data(generated_relu()), "(32,)"));
+  std::string text = relu_case();
+  text.replace(text.find("data.npy"), 8, "data.npy\\u0000x");
+  write_text(dir / "case.json", text);
+  const std::string e = input_error_of([&] { load_case_file((dir / "case.json").string()); });
+  EXPECT_NE(e.find("case.json.model.data_file = \"data.npy\\x00x\""), std::string::npos) << e;
+  EXPECT_NE(e.find("NUL"), std::string::npos) << e;
 }
 
 }  // namespace

@@ -18,27 +18,15 @@
 #include "io/atomic_file.hpp"
 #include "run/memory_budget.hpp"
 
-extern char** environ;
-
 namespace orbitmc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::kAddressSanitizer;
 using testing::run_cli;
+using testing::spawn_orbitmc;
 using testing::temp_dir;
 using testing::write_text;
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
 
 std::string small_case(const std::string& name, uint64_t steps) {
   return R"({
@@ -184,22 +172,6 @@ TEST(RunOutputs, TemporariesAreExclusiveAndStaleOnesRemoved) {
 
 // Class 9: SIGINT or SIGTERM after the first of three cases: exit 130 / 143, the report holds
 // the finished case, is marked incomplete, and no temporary is left.
-pid_t spawn_orbitmc(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<std::string> full{std::string(ORBITMC_BINARY_DIR) + "/orbitmc"};
-  full.insert(full.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : full) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid = 0;
-  const int err = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  return err == 0 ? pid : -1;
-}
-
 int cases_in(const fs::path& report) {
   std::ifstream in(report);
   if (!in) return 0;

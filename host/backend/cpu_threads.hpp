@@ -42,6 +42,13 @@ inline uint64_t cpu_thread_count(uint64_t requested, uint64_t items) {
   return std::min<uint64_t>(requested > 0 ? requested : hw, std::max<uint64_t>(1, items));
 }
 
+// Starts and joins the threads a run over `items` items will use (cpu_thread_count), so that a
+// count this process cannot start (an address-space limit too small for their stacks) is
+// refused before any work, not at the first parallel loop after some results were replaced.
+inline void check_threads_start(uint64_t requested, uint64_t items) {
+  run_on_threads(cpu_thread_count(requested, items), [](uint64_t) {});
+}
+
 // body(first, last) over contiguous ranges [first, last) of `items` independent items, one per
 // thread (cpu_thread_count(requested, items) of them), so a result written per item never
 // depends on the thread count. An exception thrown by a body is rethrown here once every

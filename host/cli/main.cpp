@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "experiment/experiment_command.hpp"
 #include "experiment/experiment_registry.hpp"
@@ -55,23 +58,67 @@ const CLI::Validator kPositiveNumber(
       return "'" + orbitmc::printable(s) + "' is not a number > 0";
     },
     "POSITIVE");
-const CLI::Validator kUnsigned64(
-    [](std::string& s) -> std::string {
-      char* end = nullptr;
-      errno = 0;
-      const bool digits = !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
-        return std::isdigit(static_cast<unsigned char>(ch));
-      });
-      if (digits) std::strtoull(s.c_str(), &end, 10);
-      // CLI11 reads a leading 0 as octal ("010" would be 8): refused rather than guessed.
-      if (!digits || errno == ERANGE || (s.size() > 1 && s[0] == '0'))
-        return "'" + orbitmc::printable(s) +
-               "' is not a decimal integer in 0..2^64-1 (no sign, no leading zero)";
-      return "";
-    },
-    "UINT");
+// One validator for an integer and its range: CLI11's Range beside it would print the value a
+// second time, raw ("Value 555...5 not in range", 5000 digits of it).
+CLI::Validator decimal_in(uint64_t lo, uint64_t hi) {
+  const std::string range = std::to_string(lo) + ".." + std::to_string(hi);
+  return CLI::Validator(
+      [lo, hi, range](std::string& s) -> std::string {
+        char* end = nullptr;
+        errno = 0;
+        const bool digits = !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
+          return std::isdigit(static_cast<unsigned char>(ch));
+        });
+        const uint64_t v = digits ? std::strtoull(s.c_str(), &end, 10) : 0;
+        // CLI11 reads a leading 0 as octal ("010" would be 8): refused rather than guessed.
+        if (!digits || errno == ERANGE || (s.size() > 1 && s[0] == '0') || v < lo || v > hi)
+          return "'" + orbitmc::printable(s) + "' must be a decimal integer in " + range +
+                 " (no sign, no leading zero)";
+        return "";
+      },
+      "[" + range + "]");
+}
 // Threads beyond this gain nothing on any machine orbitmc targets, and each costs a stack.
 constexpr unsigned kMaxThreads = 1024;
+
+// What each argument is, for a message naming the one on which two ranks differ: the
+// subcommand, an option (also for its values: "--seed" for "5" in "--seed 5") or a
+// positional's name. Read from the definitions, not a parse: the ranks are compared before
+// parsing, which could fail on one rank only.
+std::vector<std::string> argument_names(CLI::App& app, const std::vector<std::string>& args) {
+  std::vector<std::string> names(args.size());
+  CLI::App* sub = nullptr;
+  std::vector<CLI::Option*> positionals;
+  size_t next_positional = 0;
+  std::string option;   // the option whose values come next ("" when none)
+  bool greedy = false;  // it takes every value up to the next option (--set a=1 b=2)
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (i == 0) {
+      names[i] = "subcommand";
+      const auto subs = app.get_subcommands([&](CLI::App* s) { return s->check_name(a); });
+      if (!subs.empty()) {
+        sub = subs.front();
+        positionals = sub->get_options([](const CLI::Option* o) { return o->get_positional(); });
+      }
+    } else if (a.size() > 1 && a[0] == '-') {
+      const size_t eq = a.find('=');
+      names[i] = a.substr(0, eq);
+      const CLI::Option* o = sub ? sub->get_option_no_throw(names[i]) : nullptr;
+      const int values = o ? o->get_items_expected_max() : 1;  // unknown: as if it took one
+      option = eq == std::string::npos && values > 0 ? names[i] : "";
+      greedy = values > 1;
+    } else if (!option.empty()) {
+      names[i] = option;
+      if (!greedy) option.clear();
+    } else {
+      names[i] = next_positional < positionals.size()
+                     ? positionals[next_positional++]->get_name(true)
+                     : "argument " + std::to_string(i + 1);
+    }
+  }
+  return names;
+}
 
 }  // namespace
 
@@ -97,23 +144,23 @@ int run_cli(int argc, char** argv) {
                     "override c of the constrained samplers expected to match")
         ->check(kFiniteNumber);
     sub->add_option("--chains", opt.overrides.chains, "override the number of chains")
-        ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{0xffffffff}));  // 32-bit indices
+        ->check(decimal_in(1, 0xffffffff));  // 32-bit indices
     sub->add_option("--seed", opt.overrides.seed, "override the case seeds (1..2^64-1)")
-        ->check(kUnsigned64 & CLI::Range(uint64_t{1}, UINT64_MAX));
+        ->check(decimal_in(1, UINT64_MAX));
     sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all hardware threads)")
-        ->check(kUnsigned64 & CLI::Range(0u, kMaxThreads));
+        ->check(decimal_in(0, kMaxThreads));
     sub->add_flag("--quiet", quiet, "no progress output");
     sub->add_flag("--no-html", no_html, "write report.json only (no figures, no HTML)");
     sub->add_option("--checkpoint", opt.checkpoint, "write checkpoints to FILE (atomically)");
     sub->add_option("--checkpoint-every", opt.checkpoint_every, "steps between checkpoints")
-        ->check(kUnsigned64 & CLI::Range(uint64_t{1}, UINT64_MAX));
+        ->check(decimal_in(1, UINT64_MAX));
     sub->add_option("--resume", opt.resume, "continue the run saved in FILE");
     sub->add_option("--refine", opt.overrides.refine,
                     "Langevin steps h/K, K times as many, penalty kappa*K (large ensembles)")
-        ->check(kUnsigned64 & CLI::Range(1, 1000));
+        ->check(decimal_in(1, 1000));
     sub->add_option("--longer", opt.overrides.longer,
                     "take L times the steps at the same step size (slow relaxation)")
-        ->check(kUnsigned64 & CLI::Range(1, 1000));
+        ->check(decimal_in(1, 1000));
     sub->add_flag(
         "--gpu-scale", opt.gpu_scale,
         "on the GPU: 10^6 chains per case, --refine 8 --longer 4 (on the CPU: no effect)");
@@ -143,44 +190,69 @@ int run_cli(int argc, char** argv) {
   experiment
       ->add_option("--seeds", xo.spec.seeds,
                    "independent trainings (default 1000 on a GPU, 16 on the CPU)")
-      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 24));
+      ->check(decimal_in(1, uint64_t{1} << 24));
   experiment->add_option("--noise", x_noise, "noise models side by side: sgd,gd,langevin");
   experiment->add_option("--beta", xo.spec.beta, "inverse temperature of langevin (default 1e4)")
       ->check(kPositiveNumber);
   experiment->add_option("--steps", x_steps, "training steps (setting steps)")
-      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+      ->check(decimal_in(1, uint64_t{1} << 40));
   experiment->add_option("--log-every", x_log_every, "steps between log points (setting log_every)")
-      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+      ->check(decimal_in(1, uint64_t{1} << 40));
   experiment->add_option("--batch", x_batch, "sgd batch (setting batch)")
-      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, uint64_t{1} << 16));
+      ->check(decimal_in(1, uint64_t{1} << 16));
   experiment->add_option("--eta", x_eta, "learning rate (setting eta)")->check(kPositiveNumber);
   experiment->add_option("--set", x_set, "KEY=VALUE: any setting of the experiment (repeatable)");
   experiment->add_option("--seed", xo.spec.seed, "key of every draw (1..2^64-1)")
-      ->check(kUnsigned64 & CLI::Range(uint64_t{1}, UINT64_MAX));
+      ->check(decimal_in(1, UINT64_MAX));
   experiment
       ->add_option("--seed-offset", xo.spec.seed_offset,
                    "global index of the first seed (continues an ensemble)")
-      ->check(kUnsigned64 & CLI::Range(uint64_t{0}, uint64_t{0xffffffff}));
+      ->check(decimal_in(0, 0xffffffff));
   experiment
       ->add_option("--max-log-points", xo.spec.max_log_points,
                    "at most this many log points, step 0 and the last step included (the "
                    "interval grows in multiples of log_every; default 401)")
-      ->check(kUnsigned64 & CLI::Range(uint64_t{2}, uint64_t{100000}));
+      ->check(decimal_in(2, 100000));
   experiment->add_option("--backend", xo.spec.backend, "cpu, cuda or auto (GPU when present)")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
   experiment->add_option("--threads", xo.spec.threads, "CPU threads (0: all hardware threads)")
-      ->check(kUnsigned64 & CLI::Range(0u, kMaxThreads));
+      ->check(decimal_in(0, kMaxThreads));
   experiment->add_option("--out", xo.spec.out_dir, "output folder (experiment.json, page/)");
   experiment->add_flag("--save-states", xo.save_states,
                        "also write states/*.npy: problems, first and last states of every run");
   experiment->add_flag("--quiet", x_quiet, "no progress output");
   experiment->add_flag("--no-html", x_no_html, "write experiment.json only");
 
+  // Every rank must run the same command; compared before the parse, which every rank reaches
+  // (a rank whose parse failed, or that printed --help, would leave the others waiting in this
+  // collective). Rank 0 prints the one line; the barrier keeps the others' exit (which ends
+  // every rank: main) from cutting it off.
+  const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  const std::string differs = orbitmc::parallel::differing_command(args, argument_names(app, args));
+  if (!differs.empty()) {
+    if (orbitmc::parallel::root()) std::cerr << "orbitmc: error: " << differs << std::endl;
+    orbitmc::parallel::barrier();
+    return 2;
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : 2;
+    // --help (exit code 0): CLI11 prints it. Every other message quotes the arguments, which
+    // may hold escape sequences, bidi controls, invalid UTF-8 or 5000 digits: made printable
+    // and cut like the case-file errors.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::string message = orbitmc::printable(e.what(), 400);
+    // A mistyped subcommand: CLI11 says only "A subcommand is required".
+    const std::vector<std::string> rest = app.remaining();
+    if (app.get_subcommands().empty() && !rest.empty() && rest.front().rfind('-', 0) != 0) {
+      std::string allowed;
+      for (const auto* sub : app.get_subcommands(nullptr))
+        allowed += (allowed.empty() ? "" : ", ") + sub->get_name();
+      message = "subcommand = " + orbitmc::printable(rest.front()) + ": allowed: " + allowed;
+    }
+    std::cerr << "orbitmc: error: " << message << "\nRun with --help for more information.\n";
+    return 2;
   }
   for (int i = 0; i < argc; ++i) opt.command_line += (i ? " " : "") + std::string(argv[i]);
   try {
@@ -196,6 +268,7 @@ int run_cli(int argc, char** argv) {
       const bool is_file = x_target.size() > 5 && x_target.substr(x_target.size() - 5) == ".json";
       if (is_file) {
         orbitmc::read_experiment_file(x_target, xs);
+        xo.source_file = x_target;  // an input: no output may replace it
       } else {
         const auto& e = orbitmc::find_experiment(x_target, "experiment");
         xs.name = e.name;
@@ -258,10 +331,12 @@ int run_cli(int argc, char** argv) {
     }
     return orbitmc::run_validation_suite(opt);
   } catch (const orbitmc::InputError& e) {
-    std::cerr << "orbitmc: error: " << e.what() << "\n";
+    // bad_input() made its parts printable; an InputError built otherwise may not have.
+    std::cerr << "orbitmc: error: " << orbitmc::printable(e.what(), 2000) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "orbitmc: failed: " << e.what() << "\n";
+    // Such messages may quote a path or a value as given (std::filesystem's do).
+    std::cerr << "orbitmc: failed: " << orbitmc::printable(e.what(), 1000) << "\n";
     return 3;
   }
 }
@@ -275,6 +350,9 @@ int main(int argc, char** argv) {
   orbitmc::block_interrupts();  // before any thread starts (MPI's too): they inherit the mask
   orbitmc::parallel::init(&argc, &argv);
   const int code = run_cli(argc, argv);
+  // A signal near the end (while the page renders, say): the watcher ends the process with
+  // 128 + the signal, never this return with 0 or 1.
+  orbitmc::wait_if_interrupted();
   if (code >= 2 && orbitmc::parallel::size() > 1) orbitmc::parallel::abort_all("", code);
   orbitmc::parallel::finalize();
   return code;

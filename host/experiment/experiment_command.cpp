@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "backend/cpu_threads.hpp"
 #include "experiment/experiment_registry.hpp"
 #include "experiment/experiment_report.hpp"
 #include "experiment/experiment_runner.hpp"
@@ -24,14 +25,20 @@
 #include "kernels/run_chains.cuh"
 #endif
 #include "report/report_renderer.hpp"
+#include "run/memory_budget.hpp"
 
 namespace orbitmc {
 namespace {
 
-// Host memory an ensemble may use: half of the physical memory.
-uint64_t memory_budget() {
-  const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGESIZE);
-  return pages > 0 && size > 0 ? static_cast<uint64_t>(pages) * size / 2 : uint64_t{1} << 32;
+// What the run writes (the report, the page and its log, the states) and reads (the
+// experiment file), for check_output_plan.
+OutputPlan output_plan(const ExperimentSpec& spec, const std::string& source_file) {
+  OutputPlan plan;
+  plan.out_dir = spec.out_dir;
+  plan.out_files = {"experiment.json", "render.log", "page/index.html"};
+  plan.out_folders = {"page", "states"};
+  if (!source_file.empty()) plan.inputs.push_back({"the experiment file", source_file});
+  return plan;
 }
 
 }  // namespace
@@ -48,26 +55,18 @@ int run_experiment_command(const ExperimentOptions& opt) {
   if (spec.seed_offset + (spec.seeds - 1) > 0xffffffffull)
     bad_input("--seed-offset", spec.seed_offset,
               "seed indices are 32-bit: offset + seeds - 1 must stay below 2^32");
-  check_experiment_memory(*ex, spec, memory_budget());
+  // Every check that writes nothing comes first, so a refusal leaves --out as it was.
+  const JobBytes per_seed = job_bytes_per_seed(*ex, spec);
+  check_experiment_memory(*ex, spec, physical_memory_bytes(), per_seed.host);
+  check_threads_start(spec.threads, spec.seeds);
 #if ORBITMC_HAVE_CUDA
   if (spec.backend == "cuda") {
     cuda::use_device(parallel::local_rank());  // one GPU per rank of a node, round robin
     // On the device: each seed's data, state, work, scratch and tallies, as the jobs allocate
-    // them (asked of a job of one seed for every variant and noise model: the data a job
-    // derives, a design matrix or a teacher, can outgrow the problem); refused now rather than
-    // by a failed allocation after some runs.
+    // them; refused now rather than by a failed allocation after some runs.
     uint64_t free_bytes = 0, total_bytes = 0;
     cuda::device_memory(&free_bytes, &total_bytes);
-    std::vector<double> one(ex->problem_words());
-    SeedDraws draws(spec.seed, static_cast<uint32_t>(spec.seed_offset), DrawPurpose::kProblem);
-    ex->make_problem(draws, one.data());
-    uint64_t per_seed = 0;
-    for (const Variant& v : ex->variants())
-      for (NoiseModel noise : spec.noises) {
-        const JobContext one_seed{noise, spec.beta, spec.seed, 1, 1, true};
-        per_seed = std::max(per_seed, ex->job(v, one_seed, one.data())->device_bytes_per_seed());
-      }
-    const double need = double(spec.seeds) * double(per_seed);
+    const double need = double(spec.seeds) * double(per_seed.device);
     if (need > 0.9 * double(free_bytes))
       bad_input("--seeds", spec.seeds,
                 "this ensemble needs about " + std::to_string(uint64_t(need / 1e6)) +
@@ -81,10 +80,14 @@ int run_experiment_command(const ExperimentOptions& opt) {
     bad_input("mpirun", parallel::size(),
               "more ranks than the " + std::to_string(spec.seeds) + " seeds: use fewer ranks");
   std::optional<OutputFolder> folder;
-  if (writer) folder.emplace(spec.out_dir, "experiment.json", "page");
+  if (writer) {
+    check_output_plan(output_plan(spec, opt.source_file));
+    folder.emplace(spec.out_dir, "experiment.json", "page", std::vector<std::string>{"states"});
+  }
   RunnerHooks hooks;
   if (writer) {
-    // A previous run's states must not stand beside this run's report.
+    // A previous run's states must not stand beside this run's report (states/ is no symlink:
+    // check_output_plan refused one).
     std::error_code ec;
     for (const auto& f : std::filesystem::directory_iterator(spec.out_dir + "/states", ec))
       if (f.path().extension() == ".npy") std::filesystem::remove(f.path(), ec);
@@ -133,7 +136,7 @@ int run_experiment_command(const ExperimentOptions& opt) {
   });
   if (!writer) return 0;
   for (const std::string& l : lines) std::cout << l << "\n";
-  std::cout << "report: " << spec.out_dir << "/experiment.json\n";
+  std::cout << "report: " << printable(spec.out_dir, 4096) << "/experiment.json\n";
   std::cout.flush();
   if (opt.html) render_experiment_page(spec.out_dir);
   return 0;

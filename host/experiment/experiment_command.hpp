@@ -15,6 +15,7 @@ struct ExperimentOptions {
   bool progress = true;
   bool html = true;
   bool save_states = false;  // DIR/states/*.npy: problems, and each run's first and last states
+  std::string source_file;   // the experiment file read (empty: a name): never overwritten
 };
 
 // The process exit status: 0 when every run finished.

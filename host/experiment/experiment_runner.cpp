@@ -228,18 +228,37 @@ std::vector<uint64_t> log_schedule(uint64_t steps, uint64_t log_every, uint64_t 
   return at;
 }
 
-void check_experiment_memory(const Experiment& ex, const ExperimentSpec& spec, uint64_t budget) {
+JobBytes job_bytes_per_seed(const Experiment& ex, const ExperimentSpec& spec) {
+  // Asked of a job of one seed for every variant and noise model: the data a job derives, a
+  // design matrix or a teacher, can outgrow the problem.
+  std::vector<double> one(ex.problem_words());
+  SeedDraws draws(spec.seed, static_cast<uint32_t>(spec.seed_offset), DrawPurpose::kProblem);
+  ex.make_problem(draws, one.data());
+  JobBytes most;
+  for (const Variant& v : ex.variants())
+    for (NoiseModel noise : spec.noises) {
+      const JobContext one_seed{noise, spec.beta, spec.seed, 1, 1, spec.backend == "cuda"};
+      const std::unique_ptr<TrainingJob> job = ex.job(v, one_seed, one.data());
+      most.host = std::max(most.host, job->host_bytes_per_seed());
+      most.device = std::max(most.device, job->device_bytes_per_seed());
+    }
+  return most;
+}
+
+void check_experiment_memory(const Experiment& ex, const ExperimentSpec& spec, uint64_t budget,
+                             uint64_t job_host_bytes) {
   uint64_t dims = 0;
   for (const Variant& v : ex.variants()) dims = std::max<uint64_t>(dims, v.layout.dim());
-  // problems in double, a job's float copy of them, states and starts, generously.
-  const double bytes =
-      static_cast<double>(spec.seeds) *
-      (12.0 * static_cast<double>(ex.problem_words()) + 16.0 * static_cast<double>(dims));
-  if (bytes > static_cast<double>(budget))
+  // The problems in double, a job's float copy of its data, states and starts, generously.
+  const double bytes = static_cast<double>(spec.seeds) *
+                       (12.0 * static_cast<double>(ex.problem_words()) +
+                        static_cast<double>(job_host_bytes) + 16.0 * static_cast<double>(dims));
+  if (budget > 0 && bytes > static_cast<double>(budget))
     bad_input("--seeds", spec.seeds,
               "this ensemble needs about " + std::to_string(static_cast<uint64_t>(bytes / 1e6)) +
                   " MB of host memory, more than the " + std::to_string(budget / 1000000) +
-                  " MB available to it; use fewer seeds or smaller settings");
+                  " MB available to it (physical memory, a control group's limit or ulimit -v); "
+                  "use fewer seeds or smaller settings");
 }
 
 std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec& spec,

@@ -30,9 +30,17 @@ struct RunnerHooks {
 // max_points points, step 0 and the last step included), and the last step.
 std::vector<uint64_t> log_schedule(uint64_t steps, uint64_t log_every, uint64_t max_points);
 
+// The most memory a seed holds in any of the experiment's jobs (each variant under each noise
+// model of `spec`, on spec.backend): its data on the host, and everything on the GPU.
+struct JobBytes {
+  uint64_t host = 0, device = 0;
+};
+JobBytes job_bytes_per_seed(const Experiment& ex, const ExperimentSpec& spec);
+
 // Throws InputError (naming --seeds) when the ensemble's host memory would exceed `budget`
-// bytes.
-void check_experiment_memory(const Experiment& ex, const ExperimentSpec& spec, uint64_t budget);
+// bytes (0: unknown, no check); `job_host_bytes` from job_bytes_per_seed.
+void check_experiment_memory(const Experiment& ex, const ExperimentSpec& spec, uint64_t budget,
+                             uint64_t job_host_bytes);
 
 std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec& spec,
                                       const RunnerHooks& hooks);

@@ -4,6 +4,7 @@
 // anything else is an InputError naming the key and what is allowed.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -12,7 +13,9 @@ namespace orbitmc {
 class Settings {
  public:
   explicit Settings(nlohmann::json defaults) : values_(std::move(defaults)) {}
-  // KEY=VALUE from the command line (`where` names the flag in errors).
+  // KEY=VALUE from the command line (`where` names the flag in errors). Each KEY may be given
+  // once: a second assignment is refused, as a repeated key in a file is, instead of one
+  // silently winning. (set() has no such rule: flags and --set override the file's values.)
   void set_text(const std::string& assignment, const std::string& where);
   // One value from a file or a flag; `where` names the field in errors.
   void set(const std::string& key, const nlohmann::json& value, const std::string& where);
@@ -32,6 +35,7 @@ class Settings {
 
  private:
   nlohmann::json values_;
+  std::map<std::string, std::string> assigned_;  // key → the set_text assignment that set it
 };
 
 }  // namespace orbitmc

@@ -47,6 +47,9 @@ class TrainingJob {
   virtual void advance(TrainingEnsemble& e, uint64_t n_end) = 0;
   // GPU memory a seed holds for the whole run (0 on the CPU): checked before any training.
   virtual uint64_t device_bytes_per_seed() const { return 0; }
+  // Host memory a seed's data holds in the job (its float copy, which a derived design matrix or
+  // teacher can make larger than the problem): checked before any training.
+  virtual uint64_t host_bytes_per_seed() const = 0;
 };
 
 template <class Model>
@@ -78,6 +81,7 @@ class CpuTrainingJob : public TrainingJob {
     });
     e.step = n_end;
   }
+  uint64_t host_bytes_per_seed() const override { return sizeof(float) * stride_; }
 
  private:
   Model model_;
@@ -126,6 +130,8 @@ class CudaTrainingJob : public TrainingJob {
     return 4 * (stride_ + d + kTrainVectors * d + static_cast<uint64_t>(model_.scratch_words())) +
            8 * tally + sizeof(ChainCounters);
   }
+  // Until the first advance uploads it.
+  uint64_t host_bytes_per_seed() const override { return sizeof(float) * stride_; }
 
  private:
   Model model_;

@@ -8,11 +8,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace orbitmc {
@@ -23,6 +27,39 @@ namespace {
 
 // Temporaries are PATH + kTempInfix + PID + ".XXXXXX"; remove_stale_temporaries reads the PID.
 constexpr const char* kTempInfix = ".tmp.";
+
+// This process's temporaries being written (abandon_temporaries removes them). Never
+// destroyed: the interrupt watcher may use it while exit() runs static destructors.
+struct LiveTemporaries {
+  std::mutex mutex;
+  std::set<std::string> names;
+  bool abandoned = false;
+};
+LiveTemporaries& live() {
+  static LiveTemporaries* t = new LiveTemporaries;
+  return *t;
+}
+
+// Creates the temporary (mkostemp on `name`) and records it, or waits for the end of the
+// process when the watcher has abandoned the temporaries.
+int create_temporary(std::vector<char>& name) {
+  LiveTemporaries& t = live();
+  std::unique_lock<std::mutex> lock(t.mutex);
+  while (t.abandoned) {
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::seconds(1));  // the watcher is ending the process
+    lock.lock();
+  }
+  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd >= 0) t.names.insert(name.data());
+  return fd;
+}
+
+void forget_temporary(const std::string& name) {
+  LiveTemporaries& t = live();
+  const std::lock_guard<std::mutex> lock(t.mutex);
+  t.names.erase(name);
+}
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
   throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
@@ -58,9 +95,13 @@ void write_file_atomically(const std::string& path, const std::string& contents)
   std::string tmp = temporary_name_template(path);
   std::vector<char> name(tmp.begin(), tmp.end());
   name.push_back('\0');
-  const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  const int fd = create_temporary(name);
   if (fd < 0) fail("cannot create a temporary file for", path);
   tmp = name.data();
+  struct Forget {  // on every way out: renamed, or removed on failure
+    const std::string& name;
+    ~Forget() { forget_temporary(name); }
+  } forget{tmp};
   int error = 0;
   std::string what;
   try {
@@ -91,6 +132,20 @@ void write_file_atomically(const std::string& path, const std::string& contents)
   sync_folder(target.parent_path());
 }
 
+namespace {
+// The process id in a temporary's name after `prefix` (PREFIX PID . XXXXXX, or the older
+// PREFIX PID), or 0 when the rest is not of that form.
+long writer_pid(const std::string& name, size_t prefix) {
+  const std::string rest = name.substr(prefix);
+  char* end = nullptr;
+  const long pid = std::strtol(rest.c_str(), &end, 10);
+  if (end == rest.c_str() || pid <= 0 || (*end != '\0' && *end != '.')) return 0;
+  return pid;
+}
+
+bool running(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+}  // namespace
+
 void remove_stale_temporaries(const std::string& path) {
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -99,14 +154,31 @@ void remove_stale_temporaries(const std::string& path) {
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
     if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    // PREFIX PID . XXXXXX (and the older PREFIX PID): the writer's process id.
-    const std::string rest = name.substr(prefix.size());
-    char* end = nullptr;
-    const long pid = std::strtol(rest.c_str(), &end, 10);
-    if (end == rest.c_str() || pid <= 0 || (*end != '\0' && *end != '.')) continue;
-    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM) continue;  // still running
-    fs::remove(e.path(), ec);
+    const long pid = writer_pid(name, prefix.size());
+    if (pid > 0 && !running(pid)) fs::remove(e.path(), ec);
   }
+}
+
+void remove_stale_temporaries_in(const std::string& folder) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(folder, ec)) {
+    const std::string name = e.path().filename().string();
+    if (!e.is_regular_file(ec)) continue;
+    // The infix that a process id follows ("x.tmp.npy" has one that none follows).
+    long pid = 0;
+    for (size_t at = name.find(kTempInfix); at != std::string::npos && pid == 0;
+         at = name.find(kTempInfix, at + 1))
+      if (at > 0) pid = writer_pid(name, at + std::strlen(kTempInfix));
+    if (pid > 0 && !running(pid)) fs::remove(e.path(), ec);
+  }
+}
+
+void abandon_temporaries() {
+  LiveTemporaries& t = live();
+  const std::lock_guard<std::mutex> lock(t.mutex);
+  t.abandoned = true;
+  for (const auto& name : t.names) ::unlink(name.c_str());
+  t.names.clear();
 }
 
 }  // namespace orbitmc

@@ -18,5 +18,12 @@ std::string temporary_name_template(const std::string& path);
 // Removes the temporaries of PATH left by processes that no longer run (killed mid-write).
 // Temporaries of a live process are left alone: it may be writing them now.
 void remove_stale_temporaries(const std::string& path);
+// The same for every file of `folder` (not below it) named like a temporary (NAME.tmp.PID.*).
+void remove_stale_temporaries_in(const std::string& folder);
+
+// Removes this process's temporaries being written now and makes every later
+// write_file_atomically wait forever: the interrupt watcher calls it just before it ends the
+// process, so an interrupted run leaves no temporary (a SIGKILL's are removed by the next run).
+void abandon_temporaries();
 
 }  // namespace orbitmc

@@ -168,13 +168,15 @@ Checkpoint CheckpointWriter::write_part(const std::string& fingerprint, size_t c
 void CheckpointWriter::commit(const Checkpoint& top) const { save_checkpoint(path_, top); }
 
 void CheckpointWriter::finish() {
-  parallel::barrier();  // the manifest names the new parts: every other part file is free
+  parallel::barrier();  // the manifest names the new parts: the older generations are free
   if (!parallel::root()) return;
+  // Only generations below the committed one: the other ranks are already writing the next
+  // generation's parts (and their temporaries) while rank 0 cleans up, and the next manifest
+  // will name them. Removing "everything but the committed parts" raced with those writes.
   for (const auto& [file, name] : part_files(path_)) {
-    const bool named = !name.temporary && pending_.ranks > 0 && name.ranks == pending_.ranks &&
-                       name.generation == pending_.generation;
+    const bool older = pending_.ranks == 0 || name.generation < pending_.generation;
     std::error_code ec;  // a file already gone (removed by hand) is no error
-    if (!named) std::filesystem::remove(file, ec);
+    if (older) std::filesystem::remove(file, ec);
   }
 }
 

@@ -5,7 +5,8 @@
 //   1. every rank writes its part of generation g (PATH.g<g>.part<r>of<R>, atomically);
 //   2. once all have (a barrier), rank 0 writes the manifest naming generation g at PATH
 //      (atomic rename: the commit point; until then PATH names generation g-1, still on disk);
-//   3. after the commit (a barrier), the ranks remove the parts of the previous generation.
+//   3. after the commit (a barrier), rank 0 removes the parts of earlier generations only: the
+//      other ranks may already be writing generation g+1, which the next manifest names.
 // Resuming reads the manifest, then on each rank the parts that overlap its range of chains: the
 // same number of ranks reads one part each, another number re-splits the ensemble. The part
 // files live beside the manifest, so the folder must be one every rank sees (a shared file
@@ -60,8 +61,9 @@ class CheckpointWriter {
                         const std::vector<EnsembleState>& finished, const EnsembleState& current);
   // Rank 0: writes `top` (write_part's result with the completed cases) at the path.
   void commit(const Checkpoint& top) const;
-  // Every rank: waits for the commit; then rank 0 removes every part file of the path (and
-  // temporary of one) but those the committed checkpoint names.
+  // Every rank: waits for the commit; then rank 0 removes the part files (and temporaries of
+  // them) of the generations before the committed one. Newer ones are left alone: the other
+  // ranks may be writing the next generation already.
   void finish();
 
  private:

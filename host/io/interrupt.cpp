@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include "io/atomic_file.hpp"
+
 namespace orbitmc {
 
 namespace {
@@ -22,6 +24,8 @@ struct Shared {
   std::mutex mutex;
   std::function<void(int)> action;
   std::atomic<pid_t> child{0};
+  std::atomic<int> received{0};  // the signal the watcher is handling, 0 before one
+  std::atomic<bool> from_parent{false};
 };
 Shared& shared() {
   static Shared* s = new Shared;
@@ -53,9 +57,14 @@ void stop_child(pid_t child) {
 
 void watch() {
   const sigset_t set = interrupt_set();
-  int sig = 0;
-  while (sigwait(&set, &sig) != 0) {
+  siginfo_t info{};
+  int sig = -1;
+  while ((sig = sigwaitinfo(&set, &info)) < 0) {
   }
+  // Who sent it: under mpirun the launcher, our parent, turns SIGINT and SIGTERM alike into a
+  // SIGTERM to every rank, and the report should say so rather than name a signal not sent.
+  shared().from_parent.store(info.si_code == SI_USER && info.si_pid == ::getppid());
+  shared().received.store(sig);
   std::fprintf(stderr, "\norbitmc: %s: stopping\n", interrupt_name(sig));
   Shared& s = shared();
   if (const pid_t child = s.child.load(); child > 0) stop_child(child);
@@ -69,6 +78,7 @@ void watch() {
       }
     }
   }
+  abandon_temporaries();  // a state file being written by another thread now, say
   std::fflush(stdout);
   std::fflush(stderr);
   ::_exit(128 + sig);  // no exit handlers: other threads may be mid-computation
@@ -93,6 +103,13 @@ void set_interrupt_action(std::function<void(int)> action) {
 }
 
 void set_interrupt_child(pid_t pid) { shared().child.store(pid); }
+
+bool interrupt_sent_by_parent() { return shared().from_parent.load(); }
+
+void wait_if_interrupted() {
+  if (shared().received.load() == 0) return;
+  for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));  // the watcher exits
+}
 
 const char* interrupt_name(int sig) {
   switch (sig) {

@@ -23,6 +23,14 @@ void set_interrupt_action(std::function<void(int)> action);
 // A child process to stop (SIGTERM) on an interrupt; 0 for none.
 void set_interrupt_child(pid_t pid);
 
+// Never returns once a signal has arrived: the watcher is ending the process with 128 + the
+// signal. Called before main returns, so that work finishing while the watcher stops the
+// renderer (its child died of the same SIGINT) cannot end the process with 0 or 1 first.
+void wait_if_interrupted();
+
+// Whether the signal being handled was sent by the parent process (under mpirun, the launcher).
+bool interrupt_sent_by_parent();
+
 // The name of an interrupt signal ("SIGINT", "SIGTERM", "SIGHUP").
 const char* interrupt_name(int sig);
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 
 #include "input_error.hpp"
 #include "io/atomic_file.hpp"
@@ -52,6 +53,35 @@ void create_folder(const std::string& flag, const std::string& shown, const fs::
               "cannot be used as a folder (" + (ec ? ec.message() : "not a folder") + ")");
 }
 
+// Whether `path` is `folder` or lies inside it, however either is spelled.
+bool is_within(const std::string& path, const std::string& folder) {
+  const fs::path p(canonical_form(path)), f(canonical_form(folder));
+  auto a = p.begin(), b = f.begin();
+  for (; a != p.end() && b != f.end(); ++a, ++b)
+    if (*a != *b) return false;
+  return b == f.end() || (std::next(b) == f.end() && b->empty());  // "dir/" ends in ""
+}
+
+// A file the run will replace (by rename) must be a regular file the rename can replace: a
+// FIFO or device would be swapped for a regular file (/dev/null under root), a folder makes the
+// rename fail after the work, and so does an immutable or append-only file. Opening it for
+// writing, without truncating, tells those apart without changing it.
+void check_replaceable(const NamedPath& w) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(w.path, ec);
+  if (!fs::exists(st)) return;
+  if (fs::is_directory(st)) bad_input(w.flag, w.path, "is a folder; the run writes a file there");
+  if (!fs::is_regular_file(st))
+    bad_input(w.flag, w.path,
+              "exists and is not a regular file (a FIFO, socket or device); name a file");
+  const int fd = ::open(w.path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0 && (errno == EPERM || errno == EROFS || errno == ETXTBSY))
+    bad_input(w.flag, w.path,
+              "cannot be replaced (" + std::string(std::strerror(errno)) +
+                  ": immutable, append-only or on a read-only file system)");
+  if (fd >= 0) ::close(fd);
+}
+
 fs::path folder_of(const std::string& path) {
   const fs::path p(path);
   return p.has_parent_path() ? p.parent_path() : fs::path(".");
@@ -59,33 +89,48 @@ fs::path folder_of(const std::string& path) {
 
 }  // namespace
 
-void check_output_plan(const std::string& out_dir, const std::string& ck_flag,
-                       const std::string& ck_path, const std::vector<std::string>& case_files) {
+void check_output_plan(const OutputPlan& plan) {
   std::error_code ec;
+  const std::string& out_dir = plan.out_dir;
   if (out_dir.empty())
     bad_input("--out", "\"\"", "name an output folder (an empty path is the root)");
   if (fs::exists(out_dir, ec) && !fs::is_directory(out_dir, ec))
     bad_input("--out", out_dir, "exists and is not a folder");
-  struct Written {
-    std::string flag, path;
-  };
+  if (!plan.not_inside.path.empty() && is_within(out_dir, plan.not_inside.path))
+    bad_input("--out", out_dir,
+              "lies in the folder of " + plan.not_inside.flag + " (" + plan.not_inside.path +
+                  "), whose every .json file is read back as input; choose another folder");
   const fs::path out(out_dir);
-  std::vector<Written> written{{"--out", (out / "report.json").string()},
-                               {"--out", (out / "render.log").string()},
-                               {"--out", (out / "report" / "index.html").string()}};
-  if (!ck_path.empty()) {
-    if (fs::is_directory(ck_path, ec)) bad_input(ck_flag, ck_path, "is a folder; name a file");
-    const fs::path dir = folder_of(ck_path);
-    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
-      bad_input(ck_flag, ck_path, dir.string() + " exists and is not a folder");
-    written.push_back({ck_flag, ck_path});
+  for (const auto& f : plan.out_folders) {
+    const fs::path dir = out / f;
+    const fs::file_status st = fs::symlink_status(dir, ec);
+    if (fs::is_symlink(st))
+      bad_input("--out", dir.string(),
+                "is a symbolic link: orbitmc writes and removes files in this folder, and must "
+                "not reach outside --out; remove the link or choose another --out");
+    if (fs::exists(st) && !fs::is_directory(st))
+      bad_input("--out", dir.string(), "exists and is not a folder");
   }
+  std::vector<NamedPath> written;
+  for (const auto& f : plan.out_files) written.push_back({"--out", (out / f).string()});
+  for (const auto& w : plan.other_files) written.push_back(w);
   for (size_t i = 0; i < written.size(); ++i) {
-    const Written& w = written[i];
-    for (const auto& f : case_files)
-      if (same_file(w.path, f))
+    const NamedPath& w = written[i];
+    check_replaceable(w);
+    if (same_file(w.path, out_dir))
+      bad_input(w.flag, w.path, "is the --out folder; name a file beside or outside it");
+    for (const auto& f : plan.out_folders)
+      if (same_file(w.path, (out / f).string()))
+        bad_input(w.flag, w.path, "is a folder the run writes in; name another file");
+    for (const auto& in : plan.inputs) {
+      // The checkpoint resumed and rewritten in place: each new one supersedes it, by design.
+      const bool resumed_in_place = !plan.resumed.empty() && in.path == plan.resumed &&
+                                    w.flag != "--out" && same_file(w.path, plan.resumed);
+      if (!resumed_in_place && same_file(w.path, in.path))
         bad_input(w.flag, w.flag == "--out" ? out_dir : w.path,
-                  "would overwrite the case file " + f + " with " + w.path);
+                  "would overwrite " + in.flag + " " + in.path + " with " + w.path +
+                      ": no output may replace an input");
+    }
     for (size_t k = 0; k < i; ++k)
       if (same_file(w.path, written[k].path))
         bad_input(w.flag, w.path, "is " + written[k].path + ", which the run writes too");
@@ -93,7 +138,8 @@ void check_output_plan(const std::string& out_dir, const std::string& ck_flag,
 }
 
 OutputFolder::OutputFolder(const std::string& dir, const std::string& report_file,
-                           const std::string& page_folder) {
+                           const std::string& page_folder,
+                           const std::vector<std::string>& cleared) {
   create_folder("--out", dir, dir);
   const fs::path report = fs::path(dir) / report_file;
   check_can_write("--out", dir, report.string());
@@ -114,6 +160,8 @@ OutputFolder::OutputFolder(const std::string& dir, const std::string& report_fil
   for (const auto& e : fs::directory_iterator(fs::path(dir) / page_folder, ec))
     if (e.path().filename().string().rfind(".tmp-", 0) == 0)  // the renderer's, cut short
       fs::remove(e.path(), ec);
+  // Files of a killed run's atomic writes there (states/*.npy.tmp.PID.*).
+  for (const auto& f : cleared) remove_stale_temporaries_in((fs::path(dir) / f).string());
 }
 
 OutputFolder::~OutputFolder() {

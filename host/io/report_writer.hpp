@@ -13,6 +13,7 @@
 #include "input_error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/interrupt.hpp"
+#include "parallel/ranks.hpp"
 
 namespace orbitmc {
 
@@ -42,6 +43,8 @@ class ReportWriter {
     std::lock_guard<std::mutex> lock(mutex_);
     write(static_cast<const nlohmann::json&>(report_));
   }
+  // Whether this process writes the report (rank 0), or keeps it in memory.
+  bool writes() const { return !path_.empty(); }
   nlohmann::json snapshot() {
     std::lock_guard<std::mutex> lock(mutex_);
     return report_;
@@ -69,7 +72,12 @@ class IncompleteOnInterrupt {
       report.final_update([&](nlohmann::json& r) {
         if (r["complete"] == true) return;  // everything is in: only the rendering is cut short
         if (also) also(r);
-        r["interrupted"] = interrupt_name(sig);
+        // Open MPI's mpirun sends SIGTERM to the ranks for a SIGINT and a SIGTERM alike.
+        const bool launcher = parallel::size() > 1 && interrupt_sent_by_parent();
+        r["interrupted"] =
+            std::string(interrupt_name(sig)) +
+            (launcher ? " (from the MPI launcher: SIGINT or SIGTERM to mpirun)" : "");
+        if (!report.writes()) return;  // another rank's copy: rank 0 says what it wrote
         std::fprintf(stderr, "orbitmc: %s holds %zu of %zu %s, marked incomplete\n",
                      printable(shown_path, 4096).c_str(), r[items].size(), r[planned].get<size_t>(),
                      items);

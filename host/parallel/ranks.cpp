@@ -2,11 +2,13 @@
 #include "parallel/ranks.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <vector>
 
+#include "input_error.hpp"
 #include "run/ensemble_slices.hpp"
 
 #if ORBITMC_HAVE_MPI
@@ -76,6 +78,123 @@ void barrier() {
   if (g_started && g_size > 1) MPI_Barrier(MPI_COMM_WORLD);
 #endif
 }
+
+#if ORBITMC_HAVE_MPI
+namespace {
+// Strings as one buffer, each its length (8 bytes) then its bytes: any byte may be in an
+// argument, so no separator would do.
+std::string pack(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::string buf;
+  for (const auto* v : {&a, &b}) {
+    const uint64_t n = v->size();
+    buf.append(reinterpret_cast<const char*>(&n), sizeof n);
+    for (const std::string& s : *v) {
+      const uint64_t len = s.size();
+      buf.append(reinterpret_cast<const char*>(&len), sizeof len);
+      buf += s;
+    }
+  }
+  return buf;
+}
+
+void unpack(const std::string& buf, std::vector<std::string>& a, std::vector<std::string>& b) {
+  size_t at = 0;
+  const auto word = [&] {
+    uint64_t n = 0;
+    if (buf.size() - at < sizeof n) throw std::runtime_error("differing_command: short buffer");
+    std::copy_n(buf.data() + at, sizeof n, reinterpret_cast<char*>(&n));
+    at += sizeof n;
+    return n;
+  };
+  for (auto* v : {&a, &b}) {
+    v->resize(word());
+    for (std::string& s : *v) {
+      const uint64_t len = word();
+      if (buf.size() - at < len) throw std::runtime_error("differing_command: short buffer");
+      s.assign(buf, at, len);
+      at += len;
+    }
+  }
+}
+
+// The first index at which `mine` differs from `root` (one being shorter counts), or INT_MAX.
+int first_difference(const std::vector<std::string>& mine, const std::vector<std::string>& root) {
+  const size_t n = std::min(mine.size(), root.size());
+  for (size_t i = 0; i < n; ++i)
+    if (mine[i] != root[i]) return static_cast<int>(i);
+  return mine.size() == root.size() ? INT_MAX : static_cast<int>(n);
+}
+
+// Argument i and its neighbours of the same name ("--seed 5", not "5"), quoted; or, past the
+// end, that there is none.
+std::string quote(const std::vector<std::string>& args, const std::vector<std::string>& names,
+                  size_t i) {
+  if (i >= args.size()) return "nothing in its place";
+  size_t first = i, last = i;
+  while (first > 0 && names[first - 1] == names[i]) --first;
+  while (last + 1 < args.size() && names[last + 1] == names[i]) ++last;
+  std::string s;
+  for (size_t k = first; k <= last; ++k) s += (k > first ? " " : "") + args[k];
+  return "\"" + printable(s) + "\"";
+}
+
+// The message of rank `r` (these arguments) against rank 0's, both possibly ending before i.
+std::string difference_message(const std::vector<std::string>& args,
+                               const std::vector<std::string>& names,
+                               const std::vector<std::string>& root_args,
+                               const std::vector<std::string>& root_names, size_t i, int r) {
+  const bool mine = i < args.size();
+  const std::string& field = mine ? names[i] : root_names[i];
+  // An option that differs is named once ("--seeds: ..."), a value after its option's name.
+  std::string head = printable(field, 400);
+  if (!mine)
+    head += " = (nothing)";
+  else if (args[i] != field)
+    head += " = " + printable(args[i]);
+  return head + ": rank " + std::to_string(r) + " was started with " + quote(args, names, i) +
+         ", rank 0 with " + quote(root_args, root_names, i) +
+         ": every rank must run the same command";
+}
+
+// Rank `from`'s `s` on every rank: its length first, so that the others can size their buffer.
+void broadcast(std::string& s, int from) {
+  uint64_t n = s.size();
+  MPI_Bcast(&n, 1, MPI_UINT64_T, from, MPI_COMM_WORLD);
+  // The same n on every rank: every rank throws, or none does.
+  if (n > 0x7fffffffull) throw std::runtime_error("broadcast of more than 2^31 - 1 bytes");
+  s.resize(n);
+  MPI_Bcast(s.data(), static_cast<int>(n), MPI_CHAR, from, MPI_COMM_WORLD);
+}
+}  // namespace
+
+std::string differing_command(const std::vector<std::string>& args,
+                              const std::vector<std::string>& names) {
+  if (names.size() != args.size())
+    throw std::invalid_argument("differing_command: one name per argument");
+  if (!g_started || g_size == 1) return "";
+  std::string buf = g_rank == 0 ? pack(args, names) : std::string();
+  broadcast(buf, 0);
+  std::vector<std::string> root_args, root_names;
+  unpack(buf, root_args, root_names);
+  // The lowest differing index, and of the ranks that differ there the lowest: every rank
+  // learns whether the command failed, and which rank writes the message.
+  struct {
+    int index, rank;
+  } first{first_difference(args, root_args), g_rank}, lowest{};
+  MPI_Allreduce(&first, &lowest, 1, MPI_2INT, MPI_MINLOC, MPI_COMM_WORLD);
+  if (lowest.index == INT_MAX) return "";
+  std::string message = g_rank == lowest.rank
+                            ? difference_message(args, names, root_args, root_names,
+                                                 static_cast<size_t>(lowest.index), g_rank)
+                            : std::string();
+  broadcast(message, lowest.rank);
+  return message;
+}
+#else
+std::string differing_command(const std::vector<std::string>&, const std::vector<std::string>&) {
+  return "";
+}
+#endif
 
 #if ORBITMC_HAVE_MPI
 namespace {

@@ -38,6 +38,16 @@ Range range_of(uint64_t items, uint64_t rank, uint64_t ranks);
 // Returns when every rank has called it (a no-op with one rank).
 void barrier();
 
+// Collective, called by every rank before any work: compares this rank's command-line arguments
+// (argv without the program's path) with rank 0's. A rank started with another --seed would
+// mix its chains into the report, another --seeds would disagree inside a collective. Returns
+// "" when every rank has rank 0's arguments; otherwise, on every rank, the same one line (every
+// part printable()) naming the first argument that differs: its entry in `names` (the option it
+// is or is the value of, one entry per argument), the lowest such rank and both ranks' values.
+// With one rank: "".
+std::string differing_command(const std::vector<std::string>& args,
+                              const std::vector<std::string>& names);
+
 // Every rank's block of `words` per item (rank r holds range_of(items) of them), concatenated
 // in item order on every rank. With one rank: `mine`.
 std::vector<float> allgather(const std::vector<float>& mine, uint64_t items, uint64_t words);

@@ -84,13 +84,14 @@ int spawn_and_wait(const std::vector<std::string>& args, const std::string& log)
 }
 
 // Runs SCRIPT (beside the shipped cases) on OUT_DIR/JSON_NAME, writing OUT_DIR/PAGE_FOLDER.
+// Python's -B: no __pycache__ beside the script (an installed PREFIX/share is outside --out).
 bool render_page(const std::string& script_name, const std::string& json_name,
                  const std::string& page_folder, const std::string& out_dir) {
   const std::string folder = shipped_data_folder();
   const std::string script = folder.empty() ? "" : folder + "/" + script_name;
   const std::string json = out_dir + "/" + json_name;
   const int rc = script.empty() ? -1
-                                : spawn_and_wait({python_interpreter(), script, json, "--out",
+                                : spawn_and_wait({python_interpreter(), "-B", script, json, "--out",
                                                   out_dir + "/" + page_folder},
                                                  out_dir + "/render.log");
   if (rc == 0) return true;

@@ -90,6 +90,16 @@ void check_shared_fields(const RunSpec& s, const std::string& w, const Precision
   if (m.name == "scalar") check_length(w + "model.target", m.target, lim, "target (in (w − y)²)");
   if (!(m.ridge <= lim.max_value))
     bad_input(w + "model.ridge", m.ridge, "must be <= " + num(lim.max_value) + precision_note(lim));
+  // A data set read from a file (npy_file.cpp refuses non-finite numbers) enters the loss
+  // through (prediction − target)², so its numbers are lengths here: a float64 1e300 becomes
+  // inf in a float run, and 1e20 squares past FLT_MAX; either way every chain diverges.
+  if (m.data)
+    for (size_t k = 0; k < m.data->size(); ++k)
+      if (!(std::fabs((*m.data)[k]) <= lim.max_length))
+        bad_input(w + "model.data_file", m.data_file,
+                  "element " + std::to_string(k) + " (in C order) is " + num((*m.data)[k]) +
+                      ": the data enter the loss squared, need |value| <= " + num(lim.max_length) +
+                      precision_note(lim));
   if (!(s.init_sigma_hi <= lim.max_length))
     bad_input(w + "init.sigma_hi", s.init_sigma_hi,
               "σ enters squared (σ² = |u|²|v|²): need sigma_hi <= " + num(lim.max_length) +

@@ -184,6 +184,9 @@ ModelSpec parse_model(const json& j, const std::string& w) {
   if (!(m.ridge >= 0)) bad_input(w + ".ridge", m.ridge, "must be >= 0");
   m.data_seed = get_seed(j, "data_seed", w, m.data_seed);
   m.data_file = get_string(j, "data_file", w, "");
+  // The file system reads a path up to its first NUL: "good.npy\u0000x" would open good.npy.
+  if (m.data_file.find('\0') != std::string::npos)
+    bad_input(w + ".data_file", brief(j.at("data_file")), "a path may not contain NUL (\\u0000)");
   return m;
 }
 
@@ -278,7 +281,10 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   c.alpha = get_number(j, "alpha", w, c.alpha);
   c.control_alpha = get_number(j, "control_alpha", w, c.control_alpha);
   c.max_diverged_fraction = get_number(j, "max_diverged_fraction", w, c.max_diverged_fraction);
-  if (!(c.alpha > 0 && c.alpha < 1)) bad_input(w + ".alpha", c.alpha, "must be in (0, 1)");
+  // The intervals are at level 1 − alpha: below 1e-12 that level rounds to 1 (5e-324 gives
+  // exactly 1) and the fit's quantile has no value, which showed only after the sampling.
+  if (!(c.alpha >= 1e-12 && c.alpha < 1))
+    bad_input(w + ".alpha", c.alpha, "must be in [1e-12, 1)");
   if (!(c.control_alpha > 0 && c.control_alpha < 1))
     bad_input(w + ".control_alpha", c.control_alpha, "must be in (0, 1)");
   if (!(c.max_diverged_fraction >= 0 && c.max_diverged_fraction <= 1))

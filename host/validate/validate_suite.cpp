@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include <sstream>
 
 #include "backend/backend.hpp"
+#include "backend/cpu_threads.hpp"
 #include "input_error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/checkpoint.hpp"
@@ -122,6 +124,33 @@ void show_progress(const std::string& what, uint64_t chains, uint64_t done, uint
   std::fflush(stderr);
 }
 
+// What the run writes (the report, its log and page, the checkpoint) and reads (case files,
+// their data files, the checkpoint resumed), for check_output_plan.
+OutputPlan output_plan(const SuiteOptions& opt, const std::vector<std::string>& files,
+                       const std::vector<CaseSpec>& cases, const std::string& ck_flag,
+                       const std::string& ck_path) {
+  OutputPlan plan;
+  plan.out_dir = opt.out_dir;
+  plan.out_files = {"report.json", "render.log", "report/index.html"};
+  plan.out_folders = {"report"};
+  if (!ck_path.empty()) plan.other_files.push_back({ck_flag, ck_path});
+  for (const auto& f : files) plan.inputs.push_back({"the case file", f});
+  for (const auto& c : cases) {
+    const std::string& data = c.samplers.front().spec.model.data_file;
+    if (data.empty()) continue;
+    std::filesystem::path p(data);
+    if (p.is_relative()) p = std::filesystem::path(c.file).parent_path() / p;
+    plan.inputs.push_back({c.file + " model.data_file", p.string()});
+  }
+  if (!opt.resume.empty()) {
+    plan.inputs.push_back({"--resume", opt.resume});
+    plan.resumed = opt.resume;
+  }
+  // A report.json there would be read as a case by every later validate of that folder.
+  if (opt.single_case.empty()) plan.not_inside = {"--cases", opt.cases_dir};
+  return plan;
+}
+
 }  // namespace
 
 int run_validation_suite(const SuiteOptions& given) {
@@ -142,9 +171,13 @@ int run_validation_suite(const SuiteOptions& given) {
     const bool checkpointing = !opt.checkpoint.empty() || !opt.resume.empty();
     const uint64_t memory = physical_memory_bytes();
     // Under MPI each rank holds its share of the chains, in the memory of its node.
-    for (const auto& c : cases)
+    uint64_t most_chains = 1;
+    for (const auto& c : cases) {
       check_case_fits(c, checkpointing, memory, *backend, static_cast<uint64_t>(parallel::size()),
                       static_cast<uint64_t>(parallel::local_size()));
+      for (const RunSpec& r : case_runs(c)) most_chains = std::max(most_chains, r.chains);
+    }
+    check_threads_start(opt.overrides.threads, most_chains);
   }
   // Under MPI every rank runs every case on its range of chains; rank 0 alone writes.
   const bool writer = parallel::root();
@@ -188,7 +221,7 @@ int run_validation_suite(const SuiteOptions& given) {
   const std::string ck_flag = !opt.checkpoint.empty() ? "--checkpoint" : "--resume";
   std::optional<OutputFolder> out;
   if (writer) {
-    check_output_plan(opt.out_dir, ck_flag, ck_path, files);
+    check_output_plan(output_plan(opt, files, cases, ck_flag, ck_path));
     if (!ck_path.empty()) prepare_checkpoint_location(ck_flag, ck_path);
     out.emplace(opt.out_dir);
   }
