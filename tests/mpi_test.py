@@ -246,6 +246,41 @@ def experiment_over_ranks(mpirun, orbitmc, tmp):
     print(f"experiment over 3 ranks: the one-process report and {len(states)} state files")
 
 
+def signal_to_mpirun(mpirun, orbitmc, case, tmp):
+    """SIGINT or SIGTERM to mpirun: Open MPI's launcher sends SIGTERM to every rank for either
+    (and exits 1 itself, whatever the ranks return). The report is marked incomplete and says
+    the signal came from the launcher, not that a SIGTERM was sent when it was a SIGINT."""
+    import json
+    with open(case) as f:
+        spec = json.load(f)
+    spec["samplers"]["ambient"]["steps"] = 40000000  # runs until stopped
+    long_case = os.path.join(tmp, "long.json")
+    with open(long_case, "w") as f:
+        json.dump(spec, f)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        out = os.path.join(tmp, f"signalled-{sig.name}")
+        # The default grace before SIGKILL (1 s) can end rank 0 before it writes the report.
+        cmd = [mpirun] + MPIRUN_FLAGS + ["--mca", "odls_base_sigkill_timeout", "10", "-np", "2",
+                                         orbitmc, "run", long_case, "--backend", "cpu",
+                                         "--quick", "--quiet", "--no-html", "--out", out]
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        report = os.path.join(out, "report.json")
+        deadline = time.time() + 60
+        while not os.path.exists(report) and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)  # into the sampling
+        p.send_signal(sig)
+        text = p.communicate(timeout=60)[0]
+        check(p.returncode != 0, f"{sig.name} to mpirun: exit 0\n{text}")
+        with open(report) as f:
+            r = json.load(f)
+        check(r["complete"] is False and r["all_pass"] is False, f"{sig.name}: {r}")
+        check(str(r["interrupted"]).startswith("SIGTERM (from the MPI launcher"),
+              f"{sig.name} to mpirun: interrupted = {r['interrupted']!r}")
+        print(f"{sig.name} to mpirun: exit {p.returncode}, report incomplete, "
+              f"interrupted = {r['interrupted']!r}")
+
+
 def main(mpirun, orbitmc, case):
     with tempfile.TemporaryDirectory() as tmp:
         bad_input(mpirun, orbitmc, os.path.join(tmp, "bad"))
@@ -255,6 +290,7 @@ def main(mpirun, orbitmc, case):
         checkpoint_resume(mpirun, orbitmc, case, tmp)
         fresh_run_over_a_checkpoint(mpirun, orbitmc, case, tmp)
         experiment_over_ranks(mpirun, orbitmc, tmp)
+        signal_to_mpirun(mpirun, orbitmc, case, tmp)
     return 0
 
 
