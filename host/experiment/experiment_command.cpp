@@ -15,8 +15,6 @@
 #include "experiment/experiment_registry.hpp"
 #include "experiment/experiment_report.hpp"
 #include "experiment/experiment_runner.hpp"
-#include "experiment/seed_draws.hpp"
-#include "experiment/training_job.hpp"
 #include "input_error.hpp"
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
@@ -108,7 +106,7 @@ int run_experiment_command(const ExperimentOptions& opt) {
                       writer ? spec.out_dir + "/experiment.json" : std::string());
   report.update([](nlohmann::json&) {});  // a previous run's report must not stand for this one
   const IncompleteOnInterrupt marker(report, spec.out_dir + "/experiment.json", "runs",
-                                     "runs_planned");
+                                     "runs_planned", parallel::size() > 1);
 
   const bool tty = writer && opt.progress && ::isatty(2);
   hooks.on_run = [&](const std::vector<RunResult>& runs) {

@@ -13,7 +13,6 @@
 #include "input_error.hpp"
 #include "io/atomic_file.hpp"
 #include "io/interrupt.hpp"
-#include "parallel/ranks.hpp"
 
 namespace orbitmc {
 
@@ -64,16 +63,18 @@ class ReportWriter {
 // While it lives, an interrupt marks `report` incomplete: unless "complete" is already true, it
 // records the signal's name under "interrupted", applies `also` (a report's own verdict), and
 // says on stderr how many of the planned items (report[items] of report[planned]) it holds.
+// With `several_ranks` (an MPI run), a signal from the parent is named as the launcher's.
 class IncompleteOnInterrupt {
  public:
   IncompleteOnInterrupt(ReportWriter& report, const std::string& shown_path, const char* items,
-                        const char* planned, std::function<void(nlohmann::json&)> also = {}) {
-    set_interrupt_action([&report, shown_path, items, planned, also](int sig) {
+                        const char* planned, bool several_ranks,
+                        std::function<void(nlohmann::json&)> also = {}) {
+    set_interrupt_action([&report, shown_path, items, planned, several_ranks, also](int sig) {
       report.final_update([&](nlohmann::json& r) {
         if (r["complete"] == true) return;  // everything is in: only the rendering is cut short
         if (also) also(r);
         // Open MPI's mpirun sends SIGTERM to the ranks for a SIGINT and a SIGTERM alike.
-        const bool launcher = parallel::size() > 1 && interrupt_sent_by_parent();
+        const bool launcher = several_ranks && interrupt_sent_by_parent();
         r["interrupted"] =
             std::string(interrupt_name(sig)) +
             (launcher ? " (from the MPI launcher: SIGINT or SIGTERM to mpirun)" : "");

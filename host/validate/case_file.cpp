@@ -199,9 +199,8 @@ void read_data_file(ModelSpec& m, const std::string& case_file, const std::strin
   check_run_spec_model(m, w + ".");
   const int64_t words = model_data_words(m);
   if (words == 0) bad_input(field, m.data_file, "model " + m.name + " has no data set");
-  std::filesystem::path p(m.data_file);
-  if (p.is_relative()) p = std::filesystem::path(case_file).parent_path() / p;
-  m.data = std::make_shared<const std::vector<double>>(read_npy_words(p.string(), words, field));
+  m.data = std::make_shared<const std::vector<double>>(
+      read_npy_words(data_file_path(m, case_file), words, field));
 }
 
 std::vector<HistogramSpec> parse_observe(const json& j, const std::string& w) {
@@ -283,8 +282,7 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   c.max_diverged_fraction = get_number(j, "max_diverged_fraction", w, c.max_diverged_fraction);
   // The intervals are at level 1 − alpha: below 1e-12 that level rounds to 1 (5e-324 gives
   // exactly 1) and the fit's quantile has no value, which showed only after the sampling.
-  if (!(c.alpha >= 1e-12 && c.alpha < 1))
-    bad_input(w + ".alpha", c.alpha, "must be in [1e-12, 1)");
+  if (!(c.alpha >= 1e-12 && c.alpha < 1)) bad_input(w + ".alpha", c.alpha, "must be in [1e-12, 1)");
   if (!(c.control_alpha > 0 && c.control_alpha < 1))
     bad_input(w + ".control_alpha", c.control_alpha, "must be in (0, 1)");
   if (!(c.max_diverged_fraction >= 0 && c.max_diverged_fraction <= 1))
@@ -417,6 +415,13 @@ uint64_t derive_seed(uint64_t seed, const std::string& role) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
   return z ^ (z >> 31);
+}
+
+std::string data_file_path(const ModelSpec& m, const std::string& case_file) {
+  if (m.data_file.empty()) return "";
+  std::filesystem::path p(m.data_file);
+  if (p.is_relative()) p = std::filesystem::path(case_file).parent_path() / p;
+  return p.string();
 }
 
 std::vector<std::string> list_case_files(const std::string& dir) {

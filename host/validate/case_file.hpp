@@ -85,6 +85,9 @@ void lengthen(RunSpec& spec, uint64_t l);
 // Seed of one role's chains: splitmix64 of the case seed and the role name, so samplers of one
 // case draw independent noise (equal seeds would correlate their samples).
 uint64_t derive_seed(uint64_t seed, const std::string& role);
+// The file model.data_file names, resolved against the folder of the case file that names it
+// (empty when none).
+std::string data_file_path(const ModelSpec& m, const std::string& case_file);
 // Case files of a folder, sorted by name.
 std::vector<std::string> list_case_files(const std::string& dir);
 

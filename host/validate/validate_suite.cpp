@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <mutex>
@@ -136,11 +135,8 @@ OutputPlan output_plan(const SuiteOptions& opt, const std::vector<std::string>& 
   if (!ck_path.empty()) plan.other_files.push_back({ck_flag, ck_path});
   for (const auto& f : files) plan.inputs.push_back({"the case file", f});
   for (const auto& c : cases) {
-    const std::string& data = c.samplers.front().spec.model.data_file;
-    if (data.empty()) continue;
-    std::filesystem::path p(data);
-    if (p.is_relative()) p = std::filesystem::path(c.file).parent_path() / p;
-    plan.inputs.push_back({c.file + " model.data_file", p.string()});
+    const std::string data = data_file_path(c.samplers.front().spec.model, c.file);
+    if (!data.empty()) plan.inputs.push_back({c.file + " model.data_file", data});
   }
   if (!opt.resume.empty()) {
     plan.inputs.push_back({"--resume", opt.resume});
@@ -258,6 +254,7 @@ int run_validation_suite(const SuiteOptions& given) {
   // At once: a previous run's report in this folder must not stand for this run if it dies.
   report.update([](nlohmann::json&) {});
   const IncompleteOnInterrupt marker(report, opt.out_dir + "/report.json", "cases", "cases_planned",
+                                     parallel::size() > 1,
                                      [](nlohmann::json& r) { r["all_pass"] = false; });
 
   const bool tty = writer && opt.progress && ::isatty(2);
