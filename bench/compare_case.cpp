@@ -14,12 +14,12 @@
 
 #include "backend/backend.hpp"
 #include "backend/simd/lane_dispatch.hpp"
+#include "ensemble/run_spec.hpp"
+#include "ensemble/sampler_dispatch.hpp"
 #include "input_error.hpp"
 #include "io/npy_write.hpp"
 #include "models/model_presets.hpp"
 #include "models/model_registry.hpp"
-#include "run/run_spec.hpp"
-#include "run/sampler_dispatch.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// Benchmark of the experiment ensembles (issue 11): for each experiment and noise model, the
+// Benchmark of the experiment ensembles: for each experiment and noise model, the
 // trainings per second (seed-steps/s) of the chosen backend at the given seeds, measured over
 // `--steps` steps (no observation between them), and the time the paper's full run
 // (its `steps` setting) would take at that rate: on the CPU the target is 16 seeds × one noise
@@ -23,8 +23,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "CPU threads (0: all)");
   app.add_option("--only", only, "one experiment");
   CLI11_PARSE(app, argc, argv);
-  if (backend == "cuda") make_backend("cuda");  // an InputError without a device
-  if (seeds == 0) seeds = backend == "cuda" ? 1000 : 16;
+  const bool on_device = make_backend(backend)->on_device();  // an InputError without a device
+  if (seeds == 0) seeds = on_device ? 1000 : 16;
   std::printf("%-10s %-9s %-9s %8s %8s %12s %14s %14s\n", "experiment", "variant", "noise", "seeds",
               "steps", "seconds", "seed-steps/s", "paper run (s)");
   for (const ExperimentEntry& e : experiment_registry()) {
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
           ex->init(v, d, th.data());
           for (int k = 0; k < v.layout.dim(); ++k) ens.x[i * v.layout.dim() + k] = float(th[k]);
         }
-        const JobContext ctx{noise, 1e4, 1, threads, seeds, backend == "cuda"};
+        const JobContext ctx{noise, 1e4, 1, threads, seeds, on_device};
         const auto job = ex->job(v, ctx, problems.data());
         job->advance(ens, 10);  // warm-up (and the upload on the GPU)
         const auto t0 = std::chrono::steady_clock::now();

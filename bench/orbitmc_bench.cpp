@@ -11,9 +11,9 @@
 
 #include "backend/backend.hpp"
 #include "backend/simd/lane_dispatch.hpp"
+#include "ensemble/run_spec.hpp"
 #include "input_error.hpp"
 #include "models/model_presets.hpp"
-#include "run/run_spec.hpp"
 
 namespace {
 

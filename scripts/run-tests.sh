@@ -3,11 +3,14 @@
 # is present), runs the CTest suite (GPU tests skip without a device) and a quick validation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Every include points down the layer table (scripts/include-layers.txt): checked first, in a
+# second, before anything is built.
+python3 scripts/check-includes.py
 scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "${JOBS:-$(nproc)}"
 ./build/orbitmc validate --backend cpu --quick --quiet --out build/quick-report
-# MPI (issue 13): the quick validation over 2 and 3 ranks (an uneven split) gives the
+# MPI: the quick validation over 2 and 3 ranks (an uneven split) gives the
 # one-process report's numbers exactly. (The sanitiser build below is the one without MPI.)
 if command -v mpirun >/dev/null 2>&1 && ldd build/orbitmc | grep -q libmpi; then
   for np in 2 3; do

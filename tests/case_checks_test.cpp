@@ -1,7 +1,7 @@
 // Inputs that parse but cannot be analysed (issue 9, class 6) are refused up front as bad input
 // naming the field, every shipped and test case passes that check, and a study whose runs
 // diverge is reported and fails its case instead of stopping the analysis.
-#include "validate/case_checks.hpp"
+#include "cases/case_checks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "backend_param.hpp"
+#include "cases/case_file.hpp"
 #include "input_error.hpp"
-#include "validate/case_file.hpp"
 #include "validate/validate_case.hpp"
 
 namespace orbitmc {

@@ -3,7 +3,7 @@
 // on R' ranks give each rank its range of the ensemble; a part that does not fit its manifest is
 // refused by name; and a one-process writer that resumed a checkpoint of parts writes one whole
 // file and removes the parts. The same over real ranks: CTest mpi (tests/mpi_test.py).
-#include "io/checkpoint_parts.hpp"
+#include "checkpoint/checkpoint_parts.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,10 +14,10 @@
 
 #include "backend/backend.hpp"
 #include "cli_support.hpp"
+#include "ensemble/ensemble_slices.hpp"
 #include "input_error.hpp"
 #include "input_error_support.hpp"
 #include "parallel/ranks.hpp"
-#include "run/ensemble_slices.hpp"
 
 namespace orbitmc {
 namespace {

@@ -2,7 +2,7 @@
 // is caught by its checksum, a well-formed file whose fields or sizes do not fit the run is
 // refused before anything uses it, and the CLI answers both with exit code 2 naming --resume,
 // never with a crash or a resumed run that gives other numbers.
-#include "io/checkpoint.hpp"
+#include "checkpoint/checkpoint.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,10 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "backend/backend.hpp"
+#include "cases/case_file.hpp"
 #include "cli_support.hpp"
 #include "input_error.hpp"
 #include "input_error_support.hpp"
-#include "validate/case_file.hpp"
 
 namespace orbitmc {
 namespace {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "backend_param.hpp"
-#include "validate/case_file.hpp"
+#include "cases/case_file.hpp"
 #include "validate/validate_case.hpp"
 
 namespace orbitmc {

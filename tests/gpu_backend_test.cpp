@@ -6,10 +6,10 @@
 #include <cmath>
 #include <limits>
 
+#include "cases/case_file.hpp"
 #include "gpu_support.hpp"
 #include "models/model_presets.hpp"
 #include "run/run_engine.hpp"
-#include "validate/case_file.hpp"
 #include "validate/validate_case.hpp"
 
 namespace orbitmc {

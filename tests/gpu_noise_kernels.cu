@@ -3,7 +3,7 @@
 
 #include "gpu_noise_kernels.hpp"
 #include "kernels/device_buffer.cuh"
-#include "orbitmc/philox_noise.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 
 namespace orbitmc::testing {
 namespace {

@@ -1,5 +1,5 @@
 // Test-only device entry points (tests/gpu_noise_kernels.cu, built when CUDA is on): the noise
-// functions of orbitmc/philox_noise.hpp evaluated on the GPU, for comparison with the host.
+// functions of orbitmc/core/philox_noise.hpp evaluated on the GPU, for comparison with the host.
 #pragma once
 
 #include <cstdint>

@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "gpu_support.hpp"
-#include "orbitmc/philox_noise.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 #if ORBITMC_HAVE_CUDA
 #include "gpu_noise_kernels.hpp"
 #endif

@@ -35,7 +35,7 @@ std::vector<RunResult> run_on(const char* name, const std::string& backend, size
   spec.threads = 2;
   const auto ex = e.make(spec.settings);
   *variants = ex->variants().size();
-  return run_experiment(*ex, spec, RunnerHooks{});
+  return run_experiment(*ex, spec, *make_backend(backend), RunnerHooks{});
 }
 
 TEST_P(GpuTraining, SameMetricsAsTheCpu) {

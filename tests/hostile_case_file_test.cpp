@@ -5,9 +5,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cases/case_file.hpp"
 #include "cli_support.hpp"
 #include "input_error.hpp"
-#include "validate/case_file.hpp"
 
 namespace orbitmc {
 namespace {

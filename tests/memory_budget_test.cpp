@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cases/case_memory.hpp"
 #include "cli_support.hpp"
 #include "input_error.hpp"
 

@@ -10,10 +10,10 @@
 #include <functional>
 #include <vector>
 
+#include "ensemble/sampler_dispatch.hpp"
 #include "models/model_presets.hpp"
 #include "models/model_registry.hpp"
-#include "orbitmc/philox_noise.hpp"
-#include "run/sampler_dispatch.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 
 namespace orbitmc {
 namespace {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checkpoints over MPI ranks under stress: many short runs on 2 and 3 ranks that checkpoint
-every few steps (io/checkpoint_parts.hpp). While each runs, the folder is polled: every manifest
+every few steps (checkpoint/checkpoint_parts.hpp). While each runs, the folder is polled: every manifest
 seen committed must name part files that all exist (rank 0 once removed the parts the other
 ranks were already writing for the next generation, so a run failed at a rename or left a
 manifest naming a missing part). Every other run is killed (SIGKILL, every process) at a random

@@ -7,13 +7,13 @@
 #include <cstring>
 #include <fstream>
 
+#include "cases/case_checks.hpp"
+#include "cases/case_file.hpp"
 #include "cli_support.hpp"
+#include "ensemble/run_spec.hpp"
 #include "input_error.hpp"
 #include "input_error_support.hpp"
 #include "models/model_registry.hpp"
-#include "run/run_spec.hpp"
-#include "validate/case_checks.hpp"
-#include "validate/case_file.hpp"
 
 namespace orbitmc {
 namespace {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "orbitmc/philox_noise.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 
 namespace orbitmc {
 namespace {

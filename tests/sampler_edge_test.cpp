@@ -5,10 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "ensemble/run_spec.hpp"
 #include "input_error.hpp"
 #include "orbitmc/catalog.hpp"
 #include "orbitmc/chain_runner.hpp"
-#include "run/run_spec.hpp"
 
 namespace orbitmc {
 namespace {

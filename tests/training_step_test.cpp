@@ -7,7 +7,7 @@
 #include <cmath>
 #include <vector>
 
-#include "orbitmc/chain_state.hpp"
+#include "orbitmc/core/chain_state.hpp"
 #include "orbitmc/models/attention.hpp"
 #include "orbitmc/models/hadamard.hpp"
 #include "orbitmc/models/matfac.hpp"

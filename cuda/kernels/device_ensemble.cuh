@@ -7,8 +7,8 @@
 #include <cstdint>
 
 #include "device_buffer.cuh"
-#include "orbitmc/chain_state.hpp"
-#include "orbitmc/observation.hpp"
+#include "orbitmc/core/chain_state.hpp"
+#include "orbitmc/core/observation.hpp"
 
 namespace orbitmc {
 namespace cuda {

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "orbitmc/chain_state.hpp"
-#include "orbitmc/observation.hpp"
-#include "orbitmc/philox_noise.hpp"
+#include "orbitmc/core/chain_state.hpp"
+#include "orbitmc/core/observation.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 
 namespace orbitmc {
 namespace cuda {

@@ -9,8 +9,8 @@
 #include <memory>
 #include <vector>
 
-#include "orbitmc/chain_state.hpp"
-#include "orbitmc/philox_noise.hpp"
+#include "orbitmc/core/chain_state.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 #include "orbitmc/training/train_rule.hpp"
 
 namespace orbitmc {

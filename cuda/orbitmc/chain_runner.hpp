@@ -3,10 +3,10 @@
 // differs between backends (thread-local counts on the CPU, shared-memory atomics on the GPU).
 #pragma once
 
-#include "block_geometry.hpp"
-#include "chain_state.hpp"
-#include "observation.hpp"
-#include "philox_noise.hpp"
+#include "core/block_geometry.hpp"
+#include "core/chain_state.hpp"
+#include "core/observation.hpp"
+#include "core/philox_noise.hpp"
 
 namespace orbitmc {
 
@@ -34,8 +34,8 @@ ORBITMC_HD void init_chain(const Model& model, NoiseKey key, uint32_t chain, T s
     }
     const T s = sigma_lo + (sigma_hi - sigma_lo) *
                                uniform01<T>(key, kStreamInit, chain, 1, static_cast<uint32_t>(b));
-    const T r = om::sqrt(s);
-    const T fu = r / om::sqrt(uu), fv = r / om::sqrt(vv);
+    const T r = lane::sqrt(s);
+    const T fu = r / lane::sqrt(uu), fv = r / lane::sqrt(vv);
 #pragma unroll
     for (int i = 0; i < l.n(); ++i) x[l.u(b, i)] *= fu;
 #pragma unroll
@@ -69,7 +69,7 @@ ORBITMC_HD void run_chain(const Sampler& s, X x, Work& work, ChainCounters& c,
 #pragma unroll
     for (int k = 0; k < kMaxObserved; ++k) {
       v[k] = k < obs.count ? s.model.coord(x, obs.bin[k].coord) : T(0);
-      finite = finite && om::finite(v[k]);
+      finite = finite && lane::finite(v[k]);
     }
     if (!finite) {
       c.diverged = 2;

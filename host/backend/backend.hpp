@@ -1,13 +1,15 @@
 // One backend interface, two implementations (CPU threads and CUDA), chosen at run time.
-// A backend advances every chain of an EnsembleState to a given step; everything else (set-up,
-// analysis, reports) is shared host code.
+// A backend advances every chain of an EnsembleState to a given step, and makes the training
+// jobs of the experiments (backend/training_job.hpp); everything else (set-up, analysis,
+// reports) is shared host code.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
-#include "run/ensemble_state.hpp"
-#include "run/run_spec.hpp"
+#include "ensemble/ensemble_state.hpp"
+#include "ensemble/run_spec.hpp"
 
 namespace orbitmc {
 
@@ -29,6 +31,11 @@ class Backend {
   // Throws InputError when a run of this spec cannot fit the backend's own memory (the GPU's);
   // host memory is checked by memory_budget.hpp.
   virtual void check_fits(const RunSpec&) const {}
+  // True when the backend keeps its ensembles in device memory: training jobs
+  // (backend/training_job.hpp) then run there too, within device_free_bytes().
+  virtual bool on_device() const { return false; }
+  // Bytes of device memory free now (0 for a backend without a device).
+  virtual uint64_t device_free_bytes() const { return 0; }
   // Seconds the last advance() spent computing chains (CPU: its wall time; CUDA: kernel time,
   // without transfers), for benchmarks.
   double last_compute_seconds() const { return compute_seconds_; }

@@ -13,11 +13,11 @@
 #include "backend/backend.hpp"
 #include "backend/cpu_threads.hpp"
 #include "backend/simd/lane_dispatch.hpp"
+#include "ensemble/observation_spec.hpp"
+#include "ensemble/sampler_dispatch.hpp"
 #include "input_error.hpp"
 #include "orbitmc/chain_runner.hpp"
 #include "parallel/ranks.hpp"
-#include "run/observation_spec.hpp"
-#include "run/sampler_dispatch.hpp"
 
 namespace orbitmc {
 namespace {
@@ -118,7 +118,7 @@ struct LaneObserver {
     for (int l = 0; l < lanes && first + l < o.st->chains; ++l) {
       if (diverged[l]) continue;
       bool finite = true;
-      for (int k = 0; k < o.obs.count; ++k) finite = finite && om::finite(values[k * lanes + l]);
+      for (int k = 0; k < o.obs.count; ++k) finite = finite && lane::finite(values[k * lanes + l]);
       if (!finite) {
         diverged[l] = 2;
         continue;

@@ -8,9 +8,9 @@
 #if ORBITMC_HAVE_CUDA
 #include <cstdio>
 
+#include "ensemble/observation_spec.hpp"
+#include "ensemble/sampler_dispatch.hpp"
 #include "kernels/run_chains.cuh"
-#include "run/observation_spec.hpp"
-#include "run/sampler_dispatch.hpp"
 #endif
 
 namespace orbitmc {
@@ -21,6 +21,12 @@ namespace {
 class CudaBackend : public Backend {
  public:
   std::string name() const override { return "cuda"; }
+  bool on_device() const override { return true; }
+  uint64_t device_free_bytes() const override {
+    uint64_t free_bytes = 0, total = 0;
+    cuda::device_memory(&free_bytes, &total);
+    return free_bytes;
+  }
   void advance_on_device(const RunSpec& spec, EnsembleState& st, uint64_t n_end) override {
     if (!st.initialised()) {
       check_fits(spec);  // checked for the whole case up front; free memory may have changed

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "cases/case_file.hpp"
 #include "experiment/experiment_command.hpp"
 #include "experiment/experiment_registry.hpp"
 #include "input_error.hpp"
@@ -19,7 +20,6 @@
 #include "models/model_registry.hpp"
 #include "parallel/ranks.hpp"
 #include "report/report_renderer.hpp"
-#include "validate/case_file.hpp"
 #include "validate/validate_suite.hpp"
 
 namespace {

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "backend/training_job.hpp"
 #include "experiment/experiment_settings.hpp"
 #include "experiment/seed_draws.hpp"
-#include "experiment/training_job.hpp"
-#include "orbitmc/block_layout.hpp"
+#include "orbitmc/core/block_layout.hpp"
 #include "orbitmc/training/train_rule.hpp"
 
 namespace orbitmc {

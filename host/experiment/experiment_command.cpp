@@ -19,9 +19,6 @@
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
 #include "parallel/ranks.hpp"
-#if ORBITMC_HAVE_CUDA
-#include "kernels/run_chains.cuh"
-#endif
 #include "report/report_renderer.hpp"
 #include "run/memory_budget.hpp"
 
@@ -45,25 +42,21 @@ int run_experiment_command(const ExperimentOptions& opt) {
   ExperimentSpec spec = opt.spec;  // the backend and the seed count are resolved below
   const ExperimentEntry& entry = find_experiment(spec.name, "experiment");
   const std::unique_ptr<Experiment> ex = entry.make(spec.settings);  // checks every setting
-  std::string why;
-  if (spec.backend == "auto") spec.backend = cuda_usable(&why) ? "cuda" : "cpu";
-  if (spec.backend == "cuda" && !cuda_usable(&why))
-    bad_input("--backend", "cuda", why + " (use --backend cpu or auto)");
-  if (spec.seeds == 0) spec.seeds = spec.backend == "cuda" ? 1000 : 16;
+  // The backend refuses `cuda` where no device is usable; `auto` becomes what it chose.
+  const std::unique_ptr<Backend> backend = make_backend(spec.backend);
+  spec.backend = backend->name();
+  if (spec.seeds == 0) spec.seeds = backend->on_device() ? 1000 : 16;
   if (spec.seed_offset + (spec.seeds - 1) > 0xffffffffull)
     bad_input("--seed-offset", spec.seed_offset,
               "seed indices are 32-bit: offset + seeds - 1 must stay below 2^32");
   // Every check that writes nothing comes first, so a refusal leaves --out as it was.
-  const JobBytes per_seed = job_bytes_per_seed(*ex, spec);
+  const JobBytes per_seed = job_bytes_per_seed(*ex, spec, *backend);
   check_experiment_memory(*ex, spec, physical_memory_bytes(), per_seed.host);
   check_threads_start(spec.threads, spec.seeds);
-#if ORBITMC_HAVE_CUDA
-  if (spec.backend == "cuda") {
-    cuda::use_device(parallel::local_rank());  // one GPU per rank of a node, round robin
+  if (backend->on_device()) {
     // On the device: each seed's data, state, work, scratch and tallies, as the jobs allocate
     // them; refused now rather than by a failed allocation after some runs.
-    uint64_t free_bytes = 0, total_bytes = 0;
-    cuda::device_memory(&free_bytes, &total_bytes);
+    const uint64_t free_bytes = backend->device_free_bytes();
     const double need = double(spec.seeds) * double(per_seed.device);
     if (need > 0.9 * double(free_bytes))
       bad_input("--seeds", spec.seeds,
@@ -71,7 +64,6 @@ int run_experiment_command(const ExperimentOptions& opt) {
                     " MB of GPU memory, more than the " + std::to_string(free_bytes / 1000000) +
                     " MB free; use fewer seeds or --backend cpu");
   }
-#endif
   // Under MPI every rank trains its range of seeds; rank 0 alone writes.
   const bool writer = parallel::root();
   if (spec.seeds < static_cast<uint64_t>(parallel::size()))
@@ -124,7 +116,7 @@ int run_experiment_command(const ExperimentOptions& opt) {
                    sec);
     };
 
-  const std::vector<RunResult> runs = run_experiment(*ex, spec, hooks);
+  const std::vector<RunResult> runs = run_experiment(*ex, spec, *backend, hooks);
   const std::vector<ComparisonResult> comparisons = compare_variants(*ex, runs);
   const std::vector<std::string> lines = summary_lines(spec.name, runs, comparisons);
   report.update([&](nlohmann::json& r) {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "input_error.hpp"
-#include "orbitmc/block_layout.hpp"
+#include "orbitmc/core/block_layout.hpp"
 
 namespace orbitmc {
 

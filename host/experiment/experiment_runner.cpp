@@ -228,7 +228,8 @@ std::vector<uint64_t> log_schedule(uint64_t steps, uint64_t log_every, uint64_t 
   return at;
 }
 
-JobBytes job_bytes_per_seed(const Experiment& ex, const ExperimentSpec& spec) {
+JobBytes job_bytes_per_seed(const Experiment& ex, const ExperimentSpec& spec,
+                            const Backend& backend) {
   // Asked of a job of one seed for every variant and noise model: the data a job derives, a
   // design matrix or a teacher, can outgrow the problem.
   std::vector<double> one(ex.problem_words());
@@ -237,7 +238,7 @@ JobBytes job_bytes_per_seed(const Experiment& ex, const ExperimentSpec& spec) {
   JobBytes most;
   for (const Variant& v : ex.variants())
     for (NoiseModel noise : spec.noises) {
-      const JobContext one_seed{noise, spec.beta, spec.seed, 1, 1, spec.backend == "cuda"};
+      const JobContext one_seed{noise, spec.beta, spec.seed, 1, 1, backend.on_device()};
       const std::unique_ptr<TrainingJob> job = ex.job(v, one_seed, one.data());
       most.host = std::max(most.host, job->host_bytes_per_seed());
       most.device = std::max(most.device, job->device_bytes_per_seed());
@@ -262,7 +263,7 @@ void check_experiment_memory(const Experiment& ex, const ExperimentSpec& spec, u
 }
 
 std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec& spec,
-                                      const RunnerHooks& hooks) {
+                                      const Backend& backend, const RunnerHooks& hooks) {
   const uint64_t seeds = spec.seeds;
   const size_t pw = ex.problem_words();
   // Host work per seed (problems, starts, observations, metrics) runs on the CPU threads on
@@ -334,7 +335,7 @@ std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec
       local.x.assign(start.begin() + mine.first * dim,
                      start.begin() + (mine.first + mine.count) * dim);
       const JobContext ctx{noise,        spec.beta,  spec.seed,
-                           spec.threads, mine.count, spec.backend == "cuda"};
+                           spec.threads, mine.count, backend.on_device()};
       const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, my_problems);
       if (!hooks.states_dir.empty())
         write_npy(states_file(hooks.states_dir, r, "initial"), start, {seeds, uint64_t(dim)});

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/backend.hpp"
 #include "experiment/experiment.hpp"
 #include "experiment/experiment_result.hpp"
 #include "experiment/experiment_spec.hpp"
@@ -31,19 +32,21 @@ struct RunnerHooks {
 std::vector<uint64_t> log_schedule(uint64_t steps, uint64_t log_every, uint64_t max_points);
 
 // The most memory a seed holds in any of the experiment's jobs (each variant under each noise
-// model of `spec`, on spec.backend): its data on the host, and everything on the GPU.
+// model of `spec`, on `backend`): its data on the host, and everything on the GPU.
 struct JobBytes {
   uint64_t host = 0, device = 0;
 };
-JobBytes job_bytes_per_seed(const Experiment& ex, const ExperimentSpec& spec);
+JobBytes job_bytes_per_seed(const Experiment& ex, const ExperimentSpec& spec,
+                            const Backend& backend);
 
 // Throws InputError (naming --seeds) when the ensemble's host memory would exceed `budget`
 // bytes (0: unknown, no check); `job_host_bytes` from job_bytes_per_seed.
 void check_experiment_memory(const Experiment& ex, const ExperimentSpec& spec, uint64_t budget,
                              uint64_t job_host_bytes);
 
+// Trains on `backend` (where the training jobs run: Backend::on_device).
 std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec& spec,
-                                      const RunnerHooks& hooks);
+                                      const Backend& backend, const RunnerHooks& hooks);
 
 std::vector<ComparisonResult> compare_variants(const Experiment& ex,
                                                const std::vector<RunResult>& runs);

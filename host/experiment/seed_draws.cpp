@@ -1,7 +1,7 @@
 // Host draws of a training's problem and start: Philox words, Box–Muller normals.
 #include "experiment/seed_draws.hpp"
 
-#include "orbitmc/philox_noise.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 
 namespace orbitmc {
 

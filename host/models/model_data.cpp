@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "orbitmc/philox_noise.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 
 namespace orbitmc {
 

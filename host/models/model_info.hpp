@@ -7,8 +7,8 @@
 #include <functional>
 #include <vector>
 
-#include "orbitmc/block_layout.hpp"
-#include "run/run_spec.hpp"
+#include "models/model_spec.hpp"
+#include "orbitmc/core/block_layout.hpp"
 
 namespace orbitmc {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "run/run_spec.hpp"
+#include "models/model_spec.hpp"
 
 namespace orbitmc {
 

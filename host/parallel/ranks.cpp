@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "ensemble/ensemble_slices.hpp"
 #include "input_error.hpp"
-#include "run/ensemble_slices.hpp"
 
 #if ORBITMC_HAVE_MPI
 #include <mpi.h>

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "run/ensemble_state.hpp"
+#include "ensemble/ensemble_state.hpp"
 
 namespace orbitmc::parallel {
 

@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ensemble/sampler_dispatch.hpp"
 #include "parallel/ranks.hpp"
-#include "run/sampler_dispatch.hpp"
 
 namespace orbitmc {
 

@@ -13,7 +13,7 @@
 #include "input_error.hpp"
 #include "parallel/ranks.hpp"
 #include "profile_range.hpp"
-#include "validate/theory_density.hpp"
+#include "theory/theory_density.hpp"
 
 namespace orbitmc {
 

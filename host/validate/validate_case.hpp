@@ -10,8 +10,8 @@
 #include "analysis/exponent_fit.hpp"
 #include "analysis/test_result.hpp"
 #include "backend/backend.hpp"
+#include "cases/case_file.hpp"
 #include "run/run_engine.hpp"
-#include "validate/case_file.hpp"
 #include "validate/validate_studies.hpp"
 
 namespace orbitmc {

@@ -9,7 +9,7 @@
 #include "analysis/goodness_of_fit.hpp"
 #include "input_error.hpp"
 #include "run/run_engine.hpp"
-#include "validate/theory_density.hpp"
+#include "theory/theory_density.hpp"
 
 namespace orbitmc {
 

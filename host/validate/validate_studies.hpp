@@ -8,7 +8,7 @@
 
 #include "analysis/correction_scan.hpp"
 #include "backend/backend.hpp"
-#include "validate/case_file.hpp"
+#include "cases/case_file.hpp"
 
 namespace orbitmc {
 

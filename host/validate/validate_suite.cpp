@@ -17,17 +17,18 @@
 
 #include "backend/backend.hpp"
 #include "backend/cpu_threads.hpp"
+#include "cases/case_checks.hpp"
+#include "cases/case_memory.hpp"
+#include "checkpoint/checkpoint.hpp"
+#include "checkpoint/checkpoint_parts.hpp"
 #include "input_error.hpp"
 #include "io/atomic_file.hpp"
-#include "io/checkpoint.hpp"
-#include "io/checkpoint_parts.hpp"
 #include "io/output_folder.hpp"
 #include "io/report_writer.hpp"
 #include "parallel/ranks.hpp"
 #include "profile_range.hpp"
 #include "report/report_renderer.hpp"
 #include "run/memory_budget.hpp"
-#include "validate/case_checks.hpp"
 #include "validate/validate_case.hpp"
 
 namespace orbitmc {

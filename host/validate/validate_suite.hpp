@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "validate/case_file.hpp"
+#include "cases/case_file.hpp"
 
 namespace orbitmc {
 

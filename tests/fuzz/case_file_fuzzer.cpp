@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "cases/case_file.hpp"
 #include "input_error.hpp"
-#include "validate/case_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

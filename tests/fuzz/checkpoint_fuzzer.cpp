@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "cases/case_file.hpp"
+#include "checkpoint/checkpoint.hpp"
 #include "input_error.hpp"
-#include "io/checkpoint.hpp"
 #include "run/run_engine.hpp"
-#include "validate/case_file.hpp"
 
 namespace {
 

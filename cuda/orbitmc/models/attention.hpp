@@ -10,8 +10,8 @@
 // (laid out as θ) as the data set.
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../philox_noise.hpp"  // NoiseKey of prepare()
+#include "../core/block_geometry.hpp"
+#include "../core/philox_noise.hpp"  // NoiseKey of prepare()
 
 namespace orbitmc {
 
@@ -105,7 +105,7 @@ struct AttentionModel {
         k[t * H + j] = sk;
         v[t * H + j] = sv;
       }
-    const T scale = T(1) / om::sqrt(T(H));
+    const T scale = T(1) / lane::sqrt(T(H));
     X l = X(T(0));
     for (int t = 0; t < nt; ++t) {
       X mx = X(T(-3.0e38));
@@ -114,11 +114,11 @@ struct AttentionModel {
         for (int j = 0; j < H; ++j) s += q[t * H + j] * k[r * H + j];
         s *= scale;
         a[t * nt + r] = s;
-        mx = om::select(s > mx, s, mx);
+        mx = lane::select(s > mx, s, mx);
       }
       X z = X(T(0));
       for (int r = 0; r < nt; ++r) {
-        const X e = om::exp(a[t * nt + r] - mx);
+        const X e = lane::exp(a[t * nt + r] - mx);
         a[t * nt + r] = e;
         z += e;
       }
@@ -150,7 +150,7 @@ struct AttentionModel {
     W q = ws, k = ws + nt * H, v = ws + 2 * nt * H, d = ws + 3 * nt * H, a = ws + 4 * nt * H;
     W ds = a + nt * nt;
     for (int c = 0; c < layout.dim(); ++c) g[c] = X(T(0));
-    const T inv_s2 = T(1) / (width * width), scale = T(1) / om::sqrt(T(H));
+    const T inv_s2 = T(1) / (width * width), scale = T(1) / lane::sqrt(T(H));
     X l = X(T(0));
     for (int p = 0; p < point_count(); ++p) {
       l += forward(th, p, ws, q, k, v, a, d, inv_s2);
@@ -202,7 +202,7 @@ struct AttentionModel {
       }
       s += q0 * k0;
     }
-    return s / om::sqrt(T(head()));
+    return s / lane::sqrt(T(head()));
   }
 };
 

@@ -3,8 +3,8 @@
 // reference density of σ is known for every sampler.
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../philox_noise.hpp"  // NoiseKey of prepare()
+#include "../core/block_geometry.hpp"
+#include "../core/philox_noise.hpp"  // NoiseKey of prepare()
 
 namespace orbitmc {
 
@@ -37,7 +37,7 @@ struct BlockSigmaModel {
     E uu, vv;
     geometry::norms2(layout, th, 0, uu, vv);
     const E p = uu * vv;
-    const E r = om::select(p > E(T(0)), om::rsqrt(p), E(T(0)));
+    const E r = lane::select(p > E(T(0)), lane::rsqrt(p), E(T(0)));
     const E d = p * r - sigma0;
     const T inv_s2 = T(1) / (width * width);
     const E f = d * inv_s2 * r;

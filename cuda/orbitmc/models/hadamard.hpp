@@ -11,8 +11,8 @@
 // sum run over `batch` points drawn with replacement (prepare(), stream kStreamBatch).
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../philox_noise.hpp"  // NoiseKey of prepare()
+#include "../core/block_geometry.hpp"
+#include "../core/philox_noise.hpp"  // NoiseKey of prepare()
 
 namespace orbitmc {
 
@@ -43,8 +43,8 @@ struct HadamardModel {
     using E = elem_t<W>;
     for (int i = 0; i < batch; ++i) {
       const E u = uniform01<T>(key, kStreamBatch, chain, step, static_cast<uint32_t>(i));
-      const E at = om::floor(u * T(points));  // u01 may give exactly 1: clamp to the last point
-      ws[batch + i] = om::select(at < E(T(points)), at, E(T(points - 1)));
+      const E at = lane::floor(u * T(points));  // u01 may give exactly 1: clamp to the last point
+      ws[batch + i] = lane::select(at < E(T(points)), at, E(T(points - 1)));
     }
   }
   ORBITMC_HD T design(int i, int k) const { return data[i * coefficients() + k]; }
@@ -65,8 +65,8 @@ struct HadamardModel {
   ORBITMC_HD elem_t<V> residual_at(const V& th, const E& at) const {
     elem_t<V> f = elem_t<V>(T(0));
     for (int k = 0; k < coefficients(); ++k)
-      f += om::gather(data, at, coefficients(), k) * coef(th, k);
-    return f - om::gather(data, at, 1, points * coefficients());
+      f += lane::gather(data, at, coefficients(), k) * coef(th, k);
+    return f - lane::gather(data, at, 1, points * coefficients());
   }
   template <class V>
   ORBITMC_HD elem_t<V> data_term(const V& th) const {
@@ -81,7 +81,7 @@ struct HadamardModel {
   ORBITMC_HD elem_t<V> l1_term(const V& th) const {
     elem_t<V> a = elem_t<V>(T(0));
     if (!factored() && l1 != T(0))
-      for (int k = 0; k < coefficients(); ++k) a += om::fabs(th[layout.free(k)]);
+      for (int k = 0; k < coefficients(); ++k) a += lane::fabs(th[layout.free(k)]);
     return l1 * a;
   }
   // The loss on every point (a minibatch model's loss is that of its full data set).
@@ -105,7 +105,7 @@ struct HadamardModel {
       E gc = E(T(0));
       if (batch > 0) {
         for (int t = 0; t < batch; ++t)
-          gc += om::gather(data, r[batch + t], coefficients(), k) * r[t];
+          gc += lane::gather(data, r[batch + t], coefficients(), k) * r[t];
       } else {
         for (int t = 0; t < points; ++t) gc += design(t, k) * r[t];
       }
@@ -116,7 +116,8 @@ struct HadamardModel {
       } else {
         const E c = th[layout.free(k)];
         const E zero = E(T(0));
-        g[layout.free(k)] = gc + om::select(c > zero, E(l1), om::select(c < zero, E(-l1), zero));
+        g[layout.free(k)] =
+            gc + lane::select(c > zero, E(l1), lane::select(c < zero, E(-l1), zero));
       }
     }
     return T(0.5) * l * inv_s2 + geometry::add_scale_ridge_grad(layout, th, ridge, g) + l1_term(th);

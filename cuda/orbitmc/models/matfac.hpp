@@ -9,8 +9,8 @@
 // the sum over the kept entries divided by 2s².
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../philox_noise.hpp"  // NoiseKey of prepare()
+#include "../core/block_geometry.hpp"
+#include "../core/philox_noise.hpp"  // NoiseKey of prepare()
 
 namespace orbitmc {
 
@@ -40,7 +40,7 @@ struct MatfacModel {
       E u[4];
       uniform01x4<T>(key, kStreamBatch, chain, step, static_cast<uint32_t>(w), u);
       for (int j = 0; j < 4 && 4 * w + j < entries; ++j)
-        ws[4 * w + j] = om::select(u[j] <= E(keep), E(T(1)), E(T(0)));
+        ws[4 * w + j] = lane::select(u[j] <= E(keep), E(T(1)), E(T(0)));
     }
   }
   ORBITMC_HD T target(int i, int j) const { return data[i * layout.m() + j]; }
@@ -87,8 +87,8 @@ struct MatfacModel {
         E r = entry(th, i, j) - target(i, j);
         if (subsampled()) {
           const auto kept = ws[i * layout.m() + j] != E(T(0));
-          if (!om::any(kept)) continue;
-          r = om::select(kept, r, E(T(0)));
+          if (!lane::any(kept)) continue;
+          r = lane::select(kept, r, E(T(0)));
         }
         l += r * r;
         const E rs = r * inv_s2;

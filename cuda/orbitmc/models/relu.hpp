@@ -8,8 +8,8 @@
 // Orbit coordinates: σ_j = |a_j||w_j| for each unit, then (fixed data set only) f(x_0).
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../philox_noise.hpp"  // NoiseKey of prepare()
+#include "../core/block_geometry.hpp"
+#include "../core/philox_noise.hpp"  // NoiseKey of prepare()
 
 namespace orbitmc {
 
@@ -62,7 +62,7 @@ struct ReluModel {
 
   template <class E>
   static ORBITMC_HD ORBITMC_FORCEINLINE E relu(const E& z) {
-    return om::select(z > E(T(0)), z, E(T(0)));
+    return lane::select(z > E(T(0)), z, E(T(0)));
   }
 
   // Input k of point i and its target, from the data set or the prepared minibatch (lanes of W).
@@ -124,8 +124,8 @@ struct ReluModel {
       for (int j = 0; j < units(); ++j) {
         const E zj = ws[j];
         const auto on = zj > E(T(0));
-        if (om::any(on)) {  // for lanes: the unit is active in some chain; the others add 0
-          const E rj = om::select(on, rs, E(T(0)));
+        if (lane::any(on)) {  // for lanes: the unit is active in some chain; the others add 0
+          const E rj = lane::select(on, rs, E(T(0)));
           g[layout.u(j, 0)] += rj * zj;
           const E ra = rj * th[layout.u(j, 0)];
 #pragma unroll

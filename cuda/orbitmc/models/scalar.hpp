@@ -3,8 +3,8 @@
 // is compared on a window [a, b] ⊂ (0, ∞) (THEORY §4). The layout is always one (1, 1) block.
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../philox_noise.hpp"  // NoiseKey of prepare()
+#include "../core/block_geometry.hpp"
+#include "../core/philox_noise.hpp"  // NoiseKey of prepare()
 
 namespace orbitmc {
 

@@ -3,9 +3,9 @@
 // stationary law restricted to the slice tends to exp(−βL)·det G^{−1/2} dσ.
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../chain_state.hpp"
-#include "../philox_noise.hpp"
+#include "../core/block_geometry.hpp"
+#include "../core/chain_state.hpp"
+#include "../core/philox_noise.hpp"
 #include "sampler_base.hpp"
 
 namespace orbitmc {
@@ -23,7 +23,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<X> ambient_potential_grad(const Model& m, 
 template <class X, class G, class R, class O, class T>
 ORBITMC_HD ORBITMC_FORCEINLINE void euler_maruyama_move(int d, const X& x, const G& g, const R& r,
                                                         T h, T beta, O out) {
-  const T s = om::sqrt(T(2) * h / beta);
+  const T s = lane::sqrt(T(2) * h / beta);
 #pragma unroll
   for (int k = 0; k < d; ++k) out[k] = x[k] - h * g[k] + s * r[k];  // h, s: scalars
 }
@@ -84,7 +84,7 @@ struct AmbientLM : SamplerBase<Model> {
     auto r0 = w.vec(3);
     ambient_potential_grad(model, p.kappa, x, g, w.model_ws());
     normals(key, kStreamLangevin, chain, n + 1, d, r1);
-    const T s = om::sqrt(p.h / (T(2) * p.beta));
+    const T s = lane::sqrt(p.h / (T(2) * p.beta));
 #pragma unroll
     for (int k = 0; k < d; ++k) {
       xn[k] = x[k] - p.h * g[k] + s * (r0[k] + r1[k]);
@@ -131,10 +131,10 @@ struct AmbientMALA : SamplerBase<Model> {
     }
     const V log_alpha = -p.beta * (vy - vx) - p.beta * (bwd - fwd) / (T(4) * p.h);
     const V u = uniform01<T>(key, kStreamAccept, chain, n);
-    const auto accept = om::finite(log_alpha) & (om::log(u) < log_alpha);
+    const auto accept = lane::finite(log_alpha) & (lane::log(u) < log_alpha);
     commit_or_diverge(d, x, y, p.bound, c, accept);
     // A rejection keeps x, unless x itself is not sane (then the chain is marked diverged).
-    om::count_where(c.rejected, state_is_sane(d, x, p.bound, c, !accept));
+    lane::count_where(c.rejected, state_is_sane(d, x, p.bound, c, !accept));
   }
 };
 

@@ -6,9 +6,9 @@
 // densities exp(−(|v'|² − |v|²)/(2h²)). Unbiased for any h.
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../chain_state.hpp"
-#include "../philox_noise.hpp"
+#include "../core/block_geometry.hpp"
+#include "../core/chain_state.hpp"
+#include "../core/philox_noise.hpp"
 #include "sampler_base.hpp"
 
 namespace orbitmc {
@@ -80,13 +80,13 @@ struct ConstrainedMetropolis : SamplerBase<Model> {
     const V log_alpha = log_target(y, work.model_ws()) - log_target(x, work.model_ws()) -
                         (ww - vv) / (T(2) * p.h * p.h);
     const V u = uniform01<T>(key, kStreamAccept, chain, n);
-    const auto accept = reversible & om::finite(log_alpha) & (om::log(u) < log_alpha);
+    const auto accept = reversible & lane::finite(log_alpha) & (lane::log(u) < log_alpha);
     commit_or_diverge(d, x, y, p.bound, c, accept);
     // Failures and rejections keep x (accept implies reversible); a NaN state must not pass as
     // either, so the bound is checked once for both.
     const auto kept = state_is_sane(d, x, p.bound, c, !accept);
-    om::count_where(c.failed, kept & !reversible);
-    om::count_where(c.rejected, kept & reversible);
+    lane::count_where(c.failed, kept & !reversible);
+    lane::count_where(c.rejected, kept & reversible);
   }
 };
 

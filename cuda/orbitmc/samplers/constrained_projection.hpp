@@ -4,9 +4,9 @@
 // theorem's law μ_S, c = 0 the uncorrected control that must fail.
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../chain_state.hpp"
-#include "../philox_noise.hpp"
+#include "../core/block_geometry.hpp"
+#include "../core/chain_state.hpp"
+#include "../core/philox_noise.hpp"
 #include "ambient_langevin.hpp"
 #include "sampler_base.hpp"
 
@@ -40,7 +40,7 @@ struct ConstrainedProjection : SamplerBase<Model> {
     const auto projected = geometry::project(model.layout, x, xt, xt);
     commit_or_diverge(d, x, xt, p.bound, c, projected);
     // A failed projection keeps x; a NaN state must not pass as a failure.
-    om::count_where(c.failed, state_is_sane(d, x, p.bound, c, !projected));
+    lane::count_where(c.failed, state_is_sane(d, x, p.bound, c, !projected));
   }
 };
 

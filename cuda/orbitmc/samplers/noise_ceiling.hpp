@@ -3,8 +3,8 @@
 // Langevin sampler of the same dimension can reach. Not a sampler of any law.
 #pragma once
 
-#include "../chain_state.hpp"
-#include "../philox_noise.hpp"
+#include "../core/chain_state.hpp"
+#include "../core/philox_noise.hpp"
 #include "sampler_base.hpp"
 
 namespace orbitmc {
@@ -27,7 +27,7 @@ struct NoiseCeiling : SamplerBase<Model> {
     const int d = model.layout.dim();
     auto r = w.vec(0);
     normals(key, kStreamLangevin, chain, n, d, r);
-    const T s = om::sqrt(T(2) * p.h / p.beta);
+    const T s = lane::sqrt(T(2) * p.h / p.beta);
 #pragma unroll
     for (int k = 0; k < d; ++k) x[k] = T(0.999) * x[k] + s * r[k];
   }

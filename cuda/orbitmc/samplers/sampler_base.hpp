@@ -10,8 +10,8 @@
 
 #include <cstdint>
 
-#include "../hd.hpp"
-#include "../philox_noise.hpp"
+#include "../core/host_device.hpp"
+#include "../core/philox_noise.hpp"
 #include "sampler_params.hpp"
 
 namespace orbitmc {

@@ -1,7 +1,7 @@
 // Parameters common to the samplers and the list of sampler kinds (THEORY §3).
 #pragma once
 
-#include "../hd.hpp"
+#include "../core/host_device.hpp"
 
 namespace orbitmc {
 

@@ -5,7 +5,7 @@
 // the rule only adds the noise.
 #pragma once
 
-#include "../hd.hpp"
+#include "../core/host_device.hpp"
 
 namespace orbitmc {
 

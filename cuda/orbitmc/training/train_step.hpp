@@ -5,9 +5,9 @@
 // the bound or produce a non-finite value marks the training diverged and keeps its last state.
 #pragma once
 
-#include "../block_geometry.hpp"
-#include "../chain_state.hpp"
-#include "../philox_noise.hpp"
+#include "../core/block_geometry.hpp"
+#include "../core/chain_state.hpp"
+#include "../core/philox_noise.hpp"
 #include "train_rule.hpp"
 
 namespace orbitmc {
@@ -30,7 +30,7 @@ ORBITMC_HD void train_step(const Model& model, const TrainRule<T>& rule, X x, co
   model.prepare(key, seed, n, w.model_ws());
   model.loss_grad(x, g, w.model_ws());
   const bool langevin = rule.noise == NoiseModel::kLangevin;
-  const T s = langevin ? om::sqrt(T(2) * rule.eta / rule.beta) : T(0);
+  const T s = langevin ? lane::sqrt(T(2) * rule.eta / rule.beta) : T(0);
   if (langevin) normals(key, kStreamLangevin, seed, n, d, r);
   for (int k = 0; k < d; ++k) xn[k] = x[k] - rule.eta * g[k] + (langevin ? s * r[k] : T(0));
   for (int b = 0; b < l.blocks(); ++b) {
@@ -54,7 +54,7 @@ ORBITMC_HD void train_step(const Model& model, const TrainRule<T>& rule, X x, co
     const double eta = rule.eta;
     const double predicted = eta * eta * dg;
     const double res = (dn - dx) - predicted;
-    const double rel = k > 0 ? om::fabs(res) / k : om::fabs(res);
+    const double rel = k > 0 ? lane::fabs(res) / k : lane::fabs(res);
     auto t = tally + BalanceTally::kWords * b;
     // A NaN residual replaces the maximum (and a later finite one would replace it again: it is
     // the step's non-finite update that marks the training diverged and stops it, below).

@@ -1,15 +1,15 @@
-// LaneOps for xsimd batches: what per-chain code (orbitmc/hd.hpp's om:: names) needs of a lane
-// type when one batch holds one chain per lane. Each operation matches the CPU's scalar one
-// (the C library on one float) to float rounding: the same formula, xsimd's vectorised log, exp
-// and sincos in place of the C library's. Included only by the per-instruction-set translation
-// units (lane_chains_<arch>.cpp).
+// LaneOps for xsimd batches: what per-chain code (orbitmc/core/host_device.hpp: the lane:: names)
+// needs of a lane type when one batch holds one chain per lane. Each operation matches the CPU's
+// scalar one (the C library on one float) to float rounding: the same formula, xsimd's vectorised
+// log, exp and sincos in place of the C library's. Included only by the per-instruction-set
+// translation units (lane_chains_<arch>.cpp).
 #pragma once
 
 #include <cstdint>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
-#include "orbitmc/hd.hpp"
+#include "orbitmc/core/host_device.hpp"
 
 namespace orbitmc {
 

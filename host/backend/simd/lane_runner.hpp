@@ -14,7 +14,7 @@
 #include "backend/simd/lane_job.hpp"
 #include "backend/simd/lane_noise.hpp"
 #include "backend/simd/lane_ops.hpp"
-#include "orbitmc/chain_state.hpp"
+#include "orbitmc/core/chain_state.hpp"
 #include "orbitmc/samplers/sampler_params.hpp"
 
 namespace orbitmc::simd {

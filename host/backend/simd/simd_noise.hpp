@@ -1,5 +1,5 @@
 // The chains' noise for a group of lanes at once (issue 12): Philox4x32-10 and the Box–Muller
-// transform of orbitmc/philox_noise.hpp evaluated on xsimd batches, one chain per lane. The
+// transform of orbitmc/core/philox_noise.hpp evaluated on xsimd batches, one chain per lane. The
 // Philox words are bit-identical to the scalar path's (Random123); the normals agree with it to
 // float rounding (xsimd's vectorised log and sincos instead of the C library's). Included only by
 // the per-instruction-set translation units (simd_noise_<arch>.cpp), each compiled for its arch.
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <xsimd/xsimd.hpp>
 
-#include "orbitmc/philox_noise.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 
 namespace orbitmc::simd {
 

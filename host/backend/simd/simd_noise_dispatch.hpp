@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "orbitmc/philox_noise.hpp"
+#include "orbitmc/core/philox_noise.hpp"
 
 namespace orbitmc::simd {
 

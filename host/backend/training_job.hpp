@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "backend/cpu_threads.hpp"
-#include "orbitmc/chain_state.hpp"
+#include "orbitmc/core/chain_state.hpp"
 #include "orbitmc/training/train_step.hpp"
 #if ORBITMC_HAVE_CUDA
 #include "kernels/train_chains.cuh"
@@ -151,7 +151,7 @@ struct JobContext {
   uint64_t seed = 1;
   uint64_t threads = 0;  // CPU threads (0: all)
   uint64_t seeds = 0;
-  bool gpu = false;
+  bool on_device = false;  // Backend::on_device() of the backend that runs the experiment
 };
 
 // The trainings of `model` with learning rate eta under ctx.noise; seed i reads
@@ -162,7 +162,7 @@ std::unique_ptr<TrainingJob> make_training_job(const Model& model, double eta,
                                                const JobContext& ctx) {
   const TrainRule<float> rule{ctx.noise, static_cast<float>(eta), static_cast<float>(ctx.beta)};
 #if ORBITMC_HAVE_CUDA
-  if (ctx.gpu)
+  if (ctx.on_device)
     return std::make_unique<CudaTrainingJob<Model>>(model, rule, std::move(data), stride, ctx.seed);
 #endif
   return std::make_unique<CpuTrainingJob<Model>>(model, rule, std::move(data), stride, ctx.seed,

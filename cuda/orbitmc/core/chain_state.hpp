@@ -3,7 +3,7 @@
 // finite state and excluded from the statistics by the backends.
 #pragma once
 
-#include "hd.hpp"
+#include "host_device.hpp"
 #include "vector_view.hpp"
 
 namespace orbitmc {
@@ -22,9 +22,9 @@ using ChainCounters = Counters<uint32_t>;
 template <class X, class T>
 ORBITMC_HD ORBITMC_FORCEINLINE mask_t<elem_t<X>> within_bound(int d, const X& x, T bound) {
   using V = elem_t<X>;
-  mask_t<V> ok = om::fabs(x[0]) <= V(bound);
+  mask_t<V> ok = lane::fabs(x[0]) <= V(bound);
 #pragma unroll
-  for (int k = 1; k < d; ++k) ok = ok & (om::fabs(x[k]) <= V(bound));
+  for (int k = 1; k < d; ++k) ok = ok & (lane::fabs(x[k]) <= V(bound));
   return ok;
 }
 
@@ -35,11 +35,11 @@ ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(int d, X x, const Y& xn, T
                                                       const M& take) {
   const auto ok = within_bound(d, xn, bound);
   const M commit = take & ok;
-  if (om::any(commit)) {
+  if (lane::any(commit)) {
 #pragma unroll
-    for (int k = 0; k < d; ++k) x[k] = om::select(commit, xn[k], x[k]);
+    for (int k = 0; k < d; ++k) x[k] = lane::select(commit, xn[k], x[k]);
   }
-  om::set_where(c.diverged, take & !ok, 1u);
+  lane::set_where(c.diverged, take & !ok, 1u);
 }
 template <class X, class Y, class T, class C>
 ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(int d, X x, const Y& xn, T bound, C& c) {
@@ -52,7 +52,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(int d, X x, const Y& xn, T
 template <class X, class T, class C, class M>
 ORBITMC_HD ORBITMC_FORCEINLINE M state_is_sane(int d, const X& x, T bound, C& c, const M& m) {
   const auto ok = within_bound(d, x, bound);
-  om::set_where(c.diverged, m & !ok, 1u);
+  lane::set_where(c.diverged, m & !ok, 1u);
   return m & ok;
 }
 

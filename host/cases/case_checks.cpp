@@ -4,7 +4,7 @@
 // (validate_case.cpp run_case), the histogram bins (BinSpec in the chains' precision), the
 // per-chain Welford moments (also in that precision) and the stiffness study
 // (validate_studies.cpp), which re-runs the matching ambient sampler at every κ of its list.
-#include "validate/case_checks.hpp"
+#include "cases/case_checks.hpp"
 
 #include <algorithm>
 #include <cfloat>
@@ -16,7 +16,7 @@
 #include "analysis/bin_probabilities.hpp"
 #include "analysis/reference_density.hpp"
 #include "input_error.hpp"
-#include "validate/theory_density.hpp"
+#include "theory/theory_density.hpp"
 
 namespace orbitmc {
 

@@ -1,5 +1,5 @@
 // Strict JSON parsing of validation case files.
-#include "validate/case_file.hpp"
+#include "cases/case_file.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -2,8 +2,8 @@
 // scalar type of the chains; shared by both backends so they bin identically.
 #pragma once
 
-#include "orbitmc/observation.hpp"
-#include "run/run_spec.hpp"
+#include "ensemble/run_spec.hpp"
+#include "orbitmc/core/observation.hpp"
 
 namespace orbitmc {
 

@@ -1,6 +1,6 @@
 // CBOR serialisation of checkpoints (doubles are stored exactly), the checksummed file format
 // and the checks that keep a damaged or hand-made checkpoint from being resumed.
-#include "io/checkpoint.hpp"
+#include "checkpoint/checkpoint.hpp"
 
 #include <cmath>
 #include <filesystem>

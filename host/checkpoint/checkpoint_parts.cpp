@@ -1,15 +1,15 @@
 // The part files of a checkpoint over MPI ranks: naming, cutting, reading back (re-split when
 // the number of ranks changed) and the write-commit-clean protocol of checkpoint_parts.hpp.
-#include "io/checkpoint_parts.hpp"
+#include "checkpoint/checkpoint_parts.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 #include <utility>
 
+#include "ensemble/ensemble_slices.hpp"
 #include "input_error.hpp"
 #include "parallel/ranks.hpp"
-#include "run/ensemble_slices.hpp"
 
 namespace orbitmc {
 

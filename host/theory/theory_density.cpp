@@ -1,5 +1,5 @@
 // Theory density of a closed-form model, from its registration's law.
-#include "validate/theory_density.hpp"
+#include "theory/theory_density.hpp"
 
 #include "analysis/reference_density.hpp"
 #include "models/model_registry.hpp"

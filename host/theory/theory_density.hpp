@@ -4,7 +4,7 @@
 
 #include <functional>
 
-#include "run/run_spec.hpp"
+#include "ensemble/run_spec.hpp"
 
 namespace orbitmc {
 

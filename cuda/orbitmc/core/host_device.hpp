@@ -1,11 +1,11 @@
 // Portability layer for per-chain code compiled by both nvcc and the host compiler:
-// ORBITMC_HD marks functions callable on host and device, and om:: math wrappers pick the
+// ORBITMC_HD marks functions callable on host and device, and lane:: math wrappers pick the
 // float or double C function by overload, so one formula serves both precisions.
 //
 // Lanes: per-chain code computes on a lane type V, a float or double (one chain: the GPU and the
 // CPU's scalar path) or a SIMD batch holding one chain per lane (the CPU's vector path). A
 // comparison of lanes gives a mask (bool for one chain). A choice that depends on a chain's
-// values is written om::select(mask, a, b), and counters grow through om::count_where, so that
+// values is written lane::select(mask, a, b), and counters grow through lane::count_where, so that
 // every lane of a batch runs the same instructions. For a batch type these forward to
 // LaneOps<V>, which the vector path specialises (host/backend/simd/lane_ops.hpp); nvcc only
 // ever instantiates the scalar overloads.
@@ -26,7 +26,7 @@
 #endif
 
 namespace orbitmc {
-namespace om {
+namespace lane {
 
 ORBITMC_HD ORBITMC_FORCEINLINE float sqrt(float x) { return ::sqrtf(x); }
 ORBITMC_HD ORBITMC_FORCEINLINE double sqrt(double x) { return ::sqrt(x); }
@@ -100,7 +100,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void set_where(uint32_t& counter, bool m, uint32_
   if (m) counter = v;
 }
 
-}  // namespace om
+}  // namespace lane
 
 // Operations on a batch of lanes, specialised by a vector backend for its batch and mask types.
 template <class V, class Enable = void>
@@ -110,7 +110,7 @@ struct LaneOps;
 template <class V>
 using mask_t = decltype(std::declval<V>() < std::declval<V>());
 
-namespace om {
+namespace lane {
 
 // The same names for batches (host only: the CPU's vector path).
 template <class V>
@@ -169,5 +169,5 @@ ORBITMC_FORCEINLINE void set_where(U& counter, const M& m, uint32_t v) {
   LaneOps<U>::set_where(counter, m, v);
 }
 
-}  // namespace om
+}  // namespace lane
 }  // namespace orbitmc

@@ -1,10 +1,10 @@
 // Names, sizes and the field-by-field checks of a RunSpec.
-#include "run/run_spec.hpp"
+#include "ensemble/run_spec.hpp"
 
 #include <cmath>
 
+#include "ensemble/sampler_dispatch.hpp"
 #include "input_error.hpp"
-#include "run/sampler_dispatch.hpp"
 
 namespace orbitmc {
 

@@ -16,12 +16,12 @@
 #include <string>
 #include <vector>
 
-#include "run/ensemble_state.hpp"
-#include "validate/case_file.hpp"
+#include "cases/case_file.hpp"
+#include "ensemble/ensemble_state.hpp"
 
 namespace orbitmc {
 
-// How a checkpoint is split over the ranks of an MPI run (io/checkpoint_parts.hpp). With R > 1
+// How a checkpoint is split over the ranks of an MPI run (checkpoint/checkpoint_parts.hpp). With R > 1
 // ranks the file at the checkpoint path is a manifest: what a one-process checkpoint holds less
 // the states, which are in R part files, rank r's holding its range of chains of every state.
 // The manifest names the generation of part files it commits, and what every part holds, so a

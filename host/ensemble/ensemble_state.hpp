@@ -8,8 +8,8 @@
 #include <memory>
 #include <vector>
 
-#include "orbitmc/chain_state.hpp"
-#include "orbitmc/observation.hpp"
+#include "orbitmc/core/chain_state.hpp"
+#include "orbitmc/core/observation.hpp"
 
 namespace orbitmc {
 

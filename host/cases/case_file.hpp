@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "run/run_spec.hpp"
+#include "ensemble/run_spec.hpp"
 
 namespace orbitmc {
 

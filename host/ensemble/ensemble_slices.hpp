@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "run/ensemble_state.hpp"
+#include "ensemble/ensemble_state.hpp"
 
 namespace orbitmc {
 

@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "ensemble/run_spec.hpp"
 #include "input_error.hpp"
 #include "models/model_registry.hpp"
 

@@ -19,7 +19,7 @@
 // GpuNoise compares device bits with the host's).
 #if defined(__CUDA_ARCH__)
 #if defined(_philox_dot_h_) || defined(R123_USE_64BIT)
-#error "Random123 was included before orbitmc/philox_noise.hpp: include this header instead"
+#error "Random123 was included before orbitmc/core/philox_noise.hpp: include this header instead"
 #endif
 #define R123_USE_64BIT 0
 #define R123_USE_MULHILO32_MULHI_INTRIN 1
@@ -29,7 +29,7 @@
 
 #include <Random123/uniform.hpp>
 
-#include "hd.hpp"
+#include "host_device.hpp"
 #include "vector_view.hpp"
 
 namespace orbitmc {
@@ -64,9 +64,9 @@ ORBITMC_HD ORBITMC_FORCEINLINE r123::Philox4x32::ctr_type philox_bits(NoiseKey k
 // Box–Muller on one pair of 32-bit words (see the file comment).
 template <class T>
 ORBITMC_HD ORBITMC_FORCEINLINE void box_muller(uint32_t x0, uint32_t x1, T& z0, T& z1) {
-  const T r = om::sqrt(T(-2) * om::log(r123::u01<T>(x1)));
+  const T r = lane::sqrt(T(-2) * lane::log(r123::u01<T>(x1)));
   T sn, cs;
-  om::sincospi(r123::uneg11<T>(x0), &sn, &cs);
+  lane::sincospi(r123::uneg11<T>(x0), &sn, &cs);
   z0 = r * sn;
   z1 = r * cs;
 }

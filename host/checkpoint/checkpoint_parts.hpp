@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "io/checkpoint.hpp"
-#include "validate/case_file.hpp"
+#include "cases/case_file.hpp"
+#include "checkpoint/checkpoint.hpp"
 
 namespace orbitmc {
 

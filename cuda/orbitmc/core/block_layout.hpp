@@ -6,7 +6,7 @@
 // both, so it is written once.
 #pragma once
 
-#include "hd.hpp"
+#include "host_device.hpp"
 
 namespace orbitmc {
 

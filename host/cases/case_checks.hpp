@@ -6,7 +6,7 @@
 // before any sampling, as bad input (exit 2) naming the case file, the field and the value.
 #pragma once
 
-#include "validate/case_file.hpp"
+#include "cases/case_file.hpp"
 
 namespace orbitmc {
 

@@ -8,7 +8,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "hd.hpp"
+#include "host_device.hpp"
 
 namespace orbitmc {
 

@@ -3,7 +3,7 @@
 // ESS). Shared by the CPU backend and the CUDA kernels so both observe the same steps.
 #pragma once
 
-#include "hd.hpp"
+#include "host_device.hpp"
 
 namespace orbitmc {
 

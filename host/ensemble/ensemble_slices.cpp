@@ -1,5 +1,5 @@
 // Slicing and joining ensemble states by ranges of chains.
-#include "run/ensemble_slices.hpp"
+#include "ensemble/ensemble_slices.hpp"
 
 #include <algorithm>
 #include <stdexcept>

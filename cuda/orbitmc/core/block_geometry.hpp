@@ -7,7 +7,7 @@
 #pragma once
 
 #include "block_layout.hpp"
-#include "hd.hpp"
+#include "host_device.hpp"
 #include "vector_view.hpp"
 
 namespace orbitmc {
@@ -53,7 +53,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> log_det_gram(const L& l, const V& th) {
   for (int b = 0; b < l.blocks(); ++b) {
     T uu, vv;
     norms2(l, th, b, uu, vv);
-    s += om::log(uu + vv);
+    s += lane::log(uu + vv);
   }
   return s;
 }
@@ -116,10 +116,10 @@ ORBITMC_HD ORBITMC_FORCEINLINE mask_t<elem_t<V>> project(const L& l, const V& th
     const T qa = uu - vv, qb = T(2.0f) * cross, qc = tuu - tvv;
     const T disc = qb * qb - T(4.0f) * qa * qc;
     const T zero(0.0f);
-    const T root = om::sqrt(om::select(disc > zero, disc, zero));
-    const T q = T(-0.5f) * (qb + om::select(qb >= zero, root, -root));
+    const T root = lane::sqrt(lane::select(disc > zero, disc, zero));
+    const T q = T(-0.5f) * (qb + lane::select(qb >= zero, root, -root));
     const auto good = (disc >= zero) & (q != zero);
-    const T lam = om::select(good, qc / q, zero);
+    const T lam = lane::select(good, qc / q, zero);
     ok = ok & good;
 #pragma unroll
     for (int i = 0; i < l.n(); ++i) out[l.u(b, i)] = xt[l.u(b, i)] + lam * th[l.u(b, i)];
@@ -149,7 +149,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void project_tangent(const L& l, const V& th, W w
       gg += th[l.v(b, j)] * th[l.v(b, j)];
       wg -= w[l.v(b, j)] * th[l.v(b, j)];
     }
-    const T f = om::select(gg > T(0.0f), wg / gg, T(0.0f));
+    const T f = lane::select(gg > T(0.0f), wg / gg, T(0.0f));
 #pragma unroll
     for (int i = 0; i < l.n(); ++i) w[l.u(b, i)] -= f * th[l.u(b, i)];
 #pragma unroll
@@ -162,7 +162,7 @@ template <class L, class V>
 ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> sigma(const L& l, const V& th, int b) {
   elem_t<V> uu, vv;
   norms2(l, th, b, uu, vv);
-  return om::sqrt(uu * vv);
+  return lane::sqrt(uu * vv);
 }
 
 // Along-orbit coordinate: balance log(|u_b| / |v_b|) (0 on the slice).
@@ -170,7 +170,7 @@ template <class L, class V>
 ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> balance(const L& l, const V& th, int b) {
   elem_t<V> uu, vv;
   norms2(l, th, b, uu, vv);
-  return elem_t<V>(0.5) * om::log(uu / vv);
+  return elem_t<V>(0.5) * lane::log(uu / vv);
 }
 
 // Invariant ridge (ρ/2) Σ_b σ_b² = (ρ/2) Σ_b |u_b|²|v_b|²: a prior on the orbit coordinates only
