@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   app.add_option("--h", spec.h, "step size")->check(CLI::PositiveNumber);
   app.add_option("--kappa", spec.kappa, "penalty of the ambient samplers");
   app.add_option("--beta", spec.beta, "inverse temperature")->check(CLI::PositiveNumber);
-  app.add_option("--c", spec.c, "correction scale of the constrained samplers");
+  app.add_option("--c", spec.correction_scale, "correction scale of the constrained samplers");
   app.add_option("--seed", spec.seed, "seed")->check(CLI::Range(uint64_t{1}, ~uint64_t{0}));
   app.add_option("--threads", spec.threads, "CPU threads (0: all)");
   app.add_option("--coord", coord, "orbit coordinate written to --coords")

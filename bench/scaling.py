@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Throughput and peak memory of orbitmc as the ensemble and the model grow (issue 12, item 4).
+"""Throughput and peak memory of orbitmc as the ensemble and the model grow.
 
 Runs build/orbitmc_compare_case (ambient Euler-Maruyama) in a fresh process per point and reads
 its peak resident memory from the kernel (os.wait4), so every point is measured alone:

@@ -1,4 +1,4 @@
-// The noise ceiling's core on the CPU, scalar against SIMD (issue 12): normals per second for
+// The noise ceiling's core on the CPU, scalar against SIMD: normals per second for
 // block (1, 3)'s four per chain-step, one thread, the scalar normals() of every backend against
 // each SIMD kernel this build and CPU offer (same numbers to float rounding). Each measurement
 // runs for at least --min-seconds.

@@ -74,7 +74,7 @@ phase validate 200 validate.txt build-gpu/orbitmc validate --backend cuda --gpu-
 # Every experiment's trainings per second at 1000 seeds, and the paper's run time at that rate.
 phase experiment-bench 60 summary.txt build-gpu/orbitmc_experiment_bench --backend cuda \
   --steps 2000
-# Issue 11's speed target: the relu ensemble of 1000 seeds x 40 000 steps (the paper's
+# The experiments' speed target: the relu ensemble of 1000 seeds x 40 000 steps (the paper's
 # settings) under sgd, in under 10 s on an H200.
 phase experiment-relu 60 summary.txt build-gpu/orbitmc experiment relu --backend cuda \
   --seeds 1000 --noise sgd --no-html --out /tmp/orbitmc-experiment-relu

@@ -1,4 +1,4 @@
-// The correction-scale scan over split samples (issue 13): its weighted histograms are
+// The correction-scale scan over split samples: its weighted histograms are
 // fixed-point sums, so the scan of samples split between processes (three threads standing for
 // MPI ranks, joined by the ScanReduce the ranks use) is the scan of all of them, bit for bit;
 // and it is the scan computed directly in doubles to rounding.

@@ -1,4 +1,4 @@
-// Exact sums (issue 13): the reductions over MPI ranks give the one-process numbers only if a
+// Exact sums: the reductions over MPI ranks give the one-process numbers only if a
 // sum does not depend on the order or grouping of its terms. Checked on terms that defeat
 // floating-point sums (cancelling magnitudes, subnormals, signs), on shuffles and on splits
 // joined through digits as MPI joins them; and the split-half diagnostics built on them.

@@ -1,4 +1,4 @@
-// Inputs that parse but cannot be analysed (issue 9, class 6) are refused up front as bad input
+// Inputs that parse but cannot be analysed are refused up front as bad input
 // naming the field, every shipped and test case passes that check, and a study whose runs
 // diverge is reported and fails its case instead of stopping the analysis.
 #include "cases/case_checks.hpp"

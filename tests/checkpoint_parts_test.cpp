@@ -1,4 +1,4 @@
-// Checkpoints split over ranks (issue 13), without MPI: a state cut into ranges and joined back
+// Checkpoints split over ranks, without MPI: a state cut into ranges and joined back
 // is the state, bit for bit, its pooled histograms counted once; the parts of R ranks read back
 // on R' ranks give each rank its range of the ensemble; a part that does not fit its manifest is
 // refused by name; and a one-process writer that resumed a checkpoint of parts writes one whole

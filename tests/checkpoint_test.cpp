@@ -1,4 +1,4 @@
-// Damaged and hand-made checkpoints (issue 9, class 11): every flipped bit of a checkpoint file
+// Damaged and hand-made checkpoints: every flipped bit of a checkpoint file
 // is caught by its checksum, a well-formed file whose fields or sizes do not fit the run is
 // refused before anything uses it, and the CLI answers both with exit code 2 naming --resume,
 // never with a crash or a resumed run that gives other numbers.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The gd trainings of every experiment against an independent NumPy implementation of the
-same update, for 100 steps (issue 11).
+same update, for 100 steps.
 
 For each experiment, `orbitmc experiment NAME --noise gd --steps 100 --save-states` writes the
 seeds' problems and each parametrisation's first and last states (states/*.npy). This script

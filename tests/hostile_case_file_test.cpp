@@ -1,4 +1,4 @@
-// Hostile and careless case files and flags (issue 9): each class exits 2 with one short,
+// Hostile and careless case files and flags: each class exits 2 with one short,
 // printable line naming the field, before anything is written, and never dies by a signal.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The CPU's vector path (one chain per SIMD lane) against its scalar path (issue 12): the same
+// The CPU's vector path (one chain per SIMD lane) against its scalar path: the same
 // per-chain functors on a batch type and on a float. For every instruction set this build and
 // CPU offer, every sampler over every model agrees with the scalar path on a few steps to float
 // rounding, counters included, through the backend (observations, padding lanes, thread split)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs over MPI ranks (issue 13). They fail as a whole: bad input makes every rank exit 2 with
+"""Runs over MPI ranks. They fail as a whole: bad input makes every rank exit 2 with
 the message, before any sampling; a rank killed mid-run ends the whole run within seconds with
 a non-zero exit (no rank waits forever in a collective). Ranks started with different arguments
 exit 2 naming the first that differs. Checkpoints are written per rank and

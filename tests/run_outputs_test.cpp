@@ -1,4 +1,4 @@
-// Where results go (issue 9): no shell ever sees a path, output locations are checked and
+// Where results go: no shell ever sees a path, output locations are checked and
 // claimed before sampling, writes are atomic and leave no temporaries, an interrupted run is
 // marked incomplete, and resource limits are refused, not crashed into.
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Two reports (validation report.json, or experiment.json) hold the same results (issue 13: a
+"""Two reports (validation report.json, or experiment.json) hold the same results (a
 run over MPI ranks against the one-process run). Every number and verdict must be equal exactly; only what describes the
 invocation may differ: when and how it ran (created_utc, command, ranks, threads) and how long
 it took (keys ending in "seconds" or "per_second"). Usage: same_report_test.py A/report.json B/report.json"""

@@ -1,4 +1,4 @@
-// The SIMD noise kernels against the scalar noise every backend uses (issue 12): for each
+// The SIMD noise kernels against the scalar noise every backend uses: for each
 // instruction set this build and CPU offer, the Philox words of every lane equal the scalar
 // path's bit for bit, and the normals of every lane equal the scalar normals
 // of that chain to float rounding (xsimd's log and sincos against the C library's), at several

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The per-instruction-set objects share no inline code with the rest of the library (issue 12).
+"""The per-instruction-set objects share no inline code with the rest of the library.
 
 Each file compiled for one instruction set (simd_noise_<arch>.cpp, lane_chains_<arch>.cpp) may
 define weak (inline, template) symbols only if their names carry that arch: a weak symbol defined

@@ -1,5 +1,5 @@
 // The exact sum of any number of doubles, independent of the order they are added in: the
-// reductions of a run over MPI ranks (issue 13) give the one-process numbers whatever the split.
+// reductions of a run over MPI ranks give the one-process numbers whatever the split.
 // A fixed-point accumulator of 32-bit limbs covering every double (2^-1074 to 2^1024; a
 // "superaccumulator", as in Neal 2015 or ExBLAS): adding is exact, and value() is a
 // deterministic rounding of the exact sum (within a few units in the last place).

@@ -174,8 +174,8 @@ void check_sampler(const SamplerRole& r, const std::string& w, const PrecisionLi
                   precision_note(lim));
   if (!(s.kappa <= lim.max_value))
     bad_input(ws + "kappa", s.kappa, "must be <= " + num(lim.max_value) + precision_note(lim));
-  if (!(std::fabs(s.c) <= lim.max_value))
-    bad_input(ws + "c", s.c,
+  if (!(std::fabs(s.correction_scale) <= lim.max_value))
+    bad_input(ws + "c", s.correction_scale,
               "must be in [-" + num(lim.max_value) + ", " + num(lim.max_value) + "]" +
                   precision_note(lim));
   if (!is_constrained(s.sampler)) {

@@ -351,7 +351,7 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
     r.spec.sampler = parse_sampler(get_string(s, "kind", ws, ""), ws + ".kind");
     r.spec.h = get_number(s, "h", ws, r.spec.h);
     r.spec.kappa = get_number(s, "kappa", ws, r.spec.kappa);
-    r.spec.c = get_number(s, "c", ws, r.spec.c);
+    r.spec.correction_scale = get_number(s, "c", ws, r.spec.correction_scale);
     r.spec.bound = get_number(s, "bound", ws, r.spec.bound);
     r.spec.schedule.steps = get_count(s, "steps", ws, 1000);
     r.spec.schedule.burn_in = get_count(s, "burn_in", ws, r.spec.schedule.steps / 2);
@@ -379,7 +379,7 @@ void apply_overrides(CaseSpec& c, const CaseOverrides& o) {
     r.spec.seed = derive_seed(c.seed, r.role);
     r.spec.threads = o.threads;
     if (o.has_correction_scale && is_constrained(r.spec.sampler) && r.expect == "match")
-      r.spec.c = o.correction_scale;
+      r.spec.correction_scale = o.correction_scale;
     refine(r.spec, o.refine);
     lengthen(r.spec, o.longer);
   }

@@ -1,4 +1,4 @@
-// Checkpoints of a run over MPI ranks (issue 13): each rank writes its own range of chains to a
+// Checkpoints of a run over MPI ranks: each rank writes its own range of chains to a
 // part file, and rank 0 commits the set by writing the manifest at the checkpoint path, so no
 // rank ever gathers the ensemble for a checkpoint. The protocol keeps a resumable checkpoint
 // on disk at every instant, whatever rank dies when:

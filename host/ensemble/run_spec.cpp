@@ -123,7 +123,8 @@ void check_run_spec(const RunSpec& s, const std::string& where, const std::strin
   if (!(s.h > 0) || !std::isfinite(s.h)) bad_input(ws + "h", s.h, "step must be finite and > 0");
   if (!(s.kappa >= 0) || !std::isfinite(s.kappa))
     bad_input(ws + "kappa", s.kappa, "must be finite and >= 0");
-  if (!std::isfinite(s.c)) bad_input(ws + "c", s.c, "correction scale must be finite");
+  if (!std::isfinite(s.correction_scale))
+    bad_input(ws + "c", s.correction_scale, "correction scale must be finite");
   const double max_bound = s.use_double ? 1e300 : 1e30;  // finite in the chains' precision
   if (!(s.bound > 0) || !(s.bound <= max_bound))
     bad_input(ws + "bound", s.bound, "must be in (0, " + num(max_bound) + "]");

@@ -27,7 +27,8 @@ struct HistogramSpec {
 struct RunSpec {
   ModelSpec model;
   SamplerKind sampler = SamplerKind::kAmbientEM;
-  double beta = 1.0, h = 1e-3, kappa = 0.0, c = 1.0, bound = 1e6;
+  double beta = 1.0, h = 1e-3, kappa = 0.0, bound = 1e6;
+  double correction_scale = 1.0;  // c: the constrained samplers' V = L + c/(2β) log det G
   bool use_double = false;
   uint64_t chains = 1000;
   uint64_t seed = 1;

@@ -22,7 +22,7 @@ S make_sampler(const RunSpec& spec, const decltype(S::model)& model) {
   s.p.beta = static_cast<T>(spec.beta);
   s.p.h = static_cast<T>(spec.h);
   s.p.kappa = static_cast<T>(spec.kappa);
-  s.p.c = static_cast<T>(spec.c);
+  s.p.correction_scale = static_cast<T>(spec.correction_scale);
   s.p.bound = static_cast<T>(spec.bound);
   return s;
 }

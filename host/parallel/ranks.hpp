@@ -1,4 +1,4 @@
-// The processes of a run (issue 13). Without MPI, or when orbitmc was not started by an MPI
+// The processes of a run. Without MPI, or when orbitmc was not started by an MPI
 // launcher (mpirun, srun), there is one rank and every function here is trivial. Under MPI each
 // rank runs a contiguous range of the chains, keeping their global indices (so every chain
 // draws the noise of a one-process run), and keeps them: what the analysis needs is reduced

@@ -100,7 +100,7 @@ void run_studies(const CaseSpec& c, Backend& backend, CaseResult& res) {
     // Each rank holds its chains' final values; the scan reduces over the ranks.
     for (const auto& s : res.samplers)
       if (is_constrained(s.role.spec.sampler) && s.diverged < s.role.spec.chains)
-        sources.push_back({s.role.spec.c, s.final_x, s.final_log_det_g});
+        sources.push_back({s.role.spec.correction_scale, s.final_x, s.final_log_det_g});
     if (!sources.empty()) {
       const auto& h = amb->coords[0].hist;
       const analysis::ScanReduce over_ranks{[](std::vector<double>& v) { parallel::max_all(v); },
@@ -279,7 +279,7 @@ nlohmann::json case_result_json(const CaseResult& r) {
         {"precision", p.use_double ? "double" : "float"},
         {"h", p.h},
         {"kappa", p.kappa},
-        {"c", p.c},
+        {"c", p.correction_scale},
         {"beta", p.beta},
         {"seed", p.seed},
         {"chains", p.chains},

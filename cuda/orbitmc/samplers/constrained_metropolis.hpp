@@ -30,7 +30,8 @@ struct ConstrainedMetropolis : SamplerBase<Model> {
   // log π(x) = −βL(x) − (c/2) log det G(x)  (G = K on the slice).
   template <class X, class W>
   ORBITMC_HD elem_t<X> log_target(const X& x, W ws) const {
-    return -p.beta * model.loss(x, ws) - T(0.5) * p.c * geometry::log_det_gram(model.layout, x);
+    return -p.beta * model.loss(x, ws) -
+           T(0.5) * p.correction_scale * geometry::log_det_gram(model.layout, x);
   }
 
   // Relative tolerance for the reverse projection to count as landing on x.

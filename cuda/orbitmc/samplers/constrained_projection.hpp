@@ -34,7 +34,7 @@ struct ConstrainedProjection : SamplerBase<Model> {
     auto r = w.vec(1);
     auto xt = w.vec(2);
     model.loss_grad(x, g, w.model_ws());
-    geometry::add_log_det_gram_grad(model.layout, x, p.c / (T(2) * p.beta), g);
+    geometry::add_log_det_gram_grad(model.layout, x, p.correction_scale / (T(2) * p.beta), g);
     normals(key, kStreamLangevin, chain, n, d, r);
     euler_maruyama_move(d, x, g, r, p.h, p.beta, xt);
     const auto projected = geometry::project(model.layout, x, xt, xt);

@@ -20,11 +20,11 @@ using model_of = decltype(S::model);
 
 template <class T>
 struct SamplerParams {
-  T beta = T(1);     // inverse temperature
-  T h = T(1e-3);     // step size (proposal scale for constrained Metropolis)
-  T kappa = T(0);    // stiff-penalty constant (ambient samplers)
-  T c = T(1);        // correction scale (constrained samplers)
-  T bound = T(1e6);  // |θ_k| beyond this counts as divergence
+  T beta = T(1);              // inverse temperature
+  T h = T(1e-3);              // step size (proposal scale for constrained Metropolis)
+  T kappa = T(0);             // stiff-penalty constant (ambient samplers)
+  T correction_scale = T(1);  // c of the corrected potential (constrained samplers)
+  T bound = T(1e6);           // |θ_k| beyond this counts as divergence
 };
 
 }  // namespace orbitmc

@@ -1,4 +1,4 @@
-// The interface between the CPU backend and its vector path (issue 12): a range of chains to
+// The interface between the CPU backend and its vector path: a range of chains to
 // advance in groups of one batch each, and the callbacks through which the vector code hands
 // observations back. Only plain types cross it: the per-instruction-set translation units that
 // run the lanes (lane_chains_<arch>.cpp) call no inline function of the baseline code, so

@@ -1,4 +1,4 @@
-// The chains' noise for a group of lanes at once (issue 12): Philox4x32-10 and the Box–Muller
+// The chains' noise for a group of lanes at once: Philox4x32-10 and the Box–Muller
 // transform of orbitmc/core/philox_noise.hpp evaluated on xsimd batches, one chain per lane. The
 // Philox words are bit-identical to the scalar path's (Random123); the normals agree with it to
 // float rounding (xsimd's vectorised log and sincos instead of the C library's). Included only by
