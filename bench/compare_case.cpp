@@ -18,7 +18,6 @@
 #include "ensemble/sampler_dispatch.hpp"
 #include "input_error.hpp"
 #include "io/npy_write.hpp"
-#include "models/model_presets.hpp"
 #include "models/model_registry.hpp"
 
 namespace {
@@ -63,7 +62,7 @@ int main(int argc, char** argv) {
   int repeats = 1, coord = 0;
   app.add_option("--backend", backend, "cpu, cuda or auto")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-  app.add_option("--model", preset, "a model preset (models/model_presets.hpp)");
+  app.add_option("--model", preset, "a model preset (each model's presets() in host/models/)");
   app.add_option("--sampler", sampler, "a sampler name");
   app.add_option("--chains", spec.chains, "chains")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));

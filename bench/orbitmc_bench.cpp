@@ -13,7 +13,7 @@
 #include "backend/simd/lane_dispatch.hpp"
 #include "ensemble/run_spec.hpp"
 #include "input_error.hpp"
-#include "models/model_presets.hpp"
+#include "models/model_registry.hpp"
 
 namespace {
 

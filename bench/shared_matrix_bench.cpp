@@ -14,7 +14,6 @@
 #include <thread>
 #include <vector>
 
-#include "models/model_presets.hpp"
 #include "models/model_registry.hpp"
 
 namespace {
@@ -81,8 +80,9 @@ int main(int argc, char** argv) {
     const orbitmc::ModelSpec spec = orbitmc::model_preset(name);
     const std::vector<double> words = orbitmc::model_data(spec);
     const std::vector<float> data(words.begin(), words.end());
-    Model m = orbitmc::ModelInfo<orbitmc::HadamardModel>::build<float>(
-        spec, orbitmc::ModelInfo<orbitmc::HadamardModel>::layout(spec));
+    using Info = orbitmc::ModelInfo<orbitmc::HadamardModel>;
+    const auto params = orbitmc::params_as<Info::Params>(spec);
+    Model m = Info::build<float>(params, Info::layout(params));
     m.data = data.data();
     const int d = m.layout.dim(), p = m.layout.blocks();
     std::vector<float> x(size_t(chains) * d), g1(x.size()), g2(x.size());

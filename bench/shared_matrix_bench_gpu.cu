@@ -13,7 +13,6 @@
 
 #include "kernels/cuda_check.cuh"
 #include "kernels/device_buffer.cuh"
-#include "models/model_presets.hpp"
 #include "models/model_registry.hpp"
 
 namespace {
@@ -69,7 +68,8 @@ int main(int argc, char** argv) {
   for (const char* name : {"hadamard_64_cosine", "hadamard_200_cumsum"}) {
     const orbitmc::ModelSpec spec = orbitmc::model_preset(name);
     using Info = orbitmc::ModelInfo<orbitmc::HadamardModel>;
-    Model m = Info::build<float>(spec, Info::layout(spec));
+    const auto params = orbitmc::params_as<Info::Params>(spec);
+    Model m = Info::build<float>(params, Info::layout(params));
     const std::vector<double> words = orbitmc::model_data(spec);
     const std::vector<float> data(words.begin(), words.end());
     const int d = m.layout.dim(), p = m.layout.blocks(), n = m.points;

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "backend_param.hpp"
+#include "models/model_registry.hpp"
 #include "run/run_engine.hpp"
 
 namespace orbitmc {
@@ -15,9 +16,7 @@ using testing::BackendKind;
 
 RunSpec small_spec(SamplerKind kind) {
   RunSpec s;
-  s.model.name = "block";
-  s.model.n = 1;
-  s.model.m = 3;
+  s.model = model_preset("block_1_3");
   s.sampler = kind;
   s.h = kind == SamplerKind::kConstrainedMetropolis ? 0.2 : 1e-3;
   s.kappa = 100;

@@ -10,7 +10,7 @@
 #include "analysis/goodness_of_fit.hpp"
 #include "backend_param.hpp"
 #include "input_error.hpp"
-#include "models/model_presets.hpp"
+#include "models/model_registry.hpp"
 #include "run/run_engine.hpp"
 
 namespace orbitmc {

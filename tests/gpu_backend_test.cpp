@@ -8,7 +8,7 @@
 
 #include "cases/case_file.hpp"
 #include "gpu_support.hpp"
-#include "models/model_presets.hpp"
+#include "models/model_registry.hpp"
 #include "run/run_engine.hpp"
 #include "validate/validate_case.hpp"
 

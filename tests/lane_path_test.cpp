@@ -19,7 +19,7 @@
 #include "backend/simd/lane_dispatch.hpp"
 #include "backend/simd/simd_noise_dispatch.hpp"
 #include "input_error.hpp"
-#include "models/model_presets.hpp"
+#include "models/model_registry.hpp"
 #include "orbitmc/catalog.hpp"
 #include "run/run_engine.hpp"
 

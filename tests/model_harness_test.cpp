@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "ensemble/sampler_dispatch.hpp"
-#include "models/model_presets.hpp"
 #include "models/model_registry.hpp"
 #include "orbitmc/core/philox_noise.hpp"
 
@@ -19,17 +18,13 @@ namespace orbitmc {
 namespace {
 
 struct HarnessCase {
-  const char* label;
+  std::string label;
   ModelSpec spec;
 };
 
 std::vector<HarnessCase> harness_cases() {
   std::vector<HarnessCase> c;
-  for (const char* name :
-       {"block_1_1", "block_1_3", "block_2_3", "block_2_4", "block_4_7", "scalar", "relu_3_3",
-        "relu_16_3", "relu_16_3_batch8", "matfac_3_3_2", "matfac_20_20_20", "hadamard_8_identity",
-        "hadamard_64_cosine", "hadamard_200_cumsum", "attention_small", "attention_16_8"})
-    c.push_back({name, model_preset(name)});
+  for (const std::string& name : model_preset_names()) c.push_back({name, model_preset(name)});
   return c;
 }
 
@@ -40,7 +35,8 @@ void with_model(const ModelSpec& s, F&& body) {
   const bool known = with_model_template(s.name, [&](auto tag) {
     using M = typename decltype(tag)::template type<double, RuntimeLayout>;
     using Info = typename info_of<M>::type;
-    M model = Info::template build<double>(s, Info::layout(s));
+    const auto params = params_as<typename Info::Params>(s);
+    M model = Info::template build<double>(params, Info::layout(params));
     model.data = data.data();
     body(model, model.layout);
   });
@@ -180,7 +176,7 @@ TEST_P(ModelHarness, ConstraintGramEqualsOrbitGram) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Models, ModelHarness, ::testing::ValuesIn(harness_cases()),
-                         [](const auto& info) { return std::string(info.param.label); });
+                         [](const auto& info) { return info.param.label; });
 
 // Every registered model has a harness case.
 TEST(ModelHarnessCoverage, EveryRegisteredModelIsTested) {
@@ -205,7 +201,8 @@ TEST(ReluMinibatch, FreshTeacherPointsEveryStepFromTheChainsNoise) {
   const ModelSpec s = model_preset("relu_16_3_batch8");
   const std::vector<double> teacher = model_data(s);
   ASSERT_EQ(teacher.size(), 16u * 4u);  // a (16), then w (16 × 3)
-  auto m = ModelInfo<ReluModel>::build<double>(s, ModelInfo<ReluModel>::layout(s));
+  const ReluParams p = params_as<ReluParams>(s);
+  auto m = ModelInfo<ReluModel>::build<double>(p, ModelInfo<ReluModel>::layout(p));
   m.data = teacher.data();
   const int P = 16, d = 3, b = 8;
   std::vector<double> ws(m.scratch_words()), again(ws.size()), other(ws.size());
@@ -259,7 +256,8 @@ TEST(ReluMinibatch, FreshTeacherPointsEveryStepFromTheChainsNoise) {
 // minibatch), and the gradient is the loss's, by finite differences.
 TEST(AttentionMinibatch, LossAndGradientOfTheStepsSequences) {
   ModelSpec s = model_preset("attention_small");
-  auto m = ModelInfo<AttentionModel>::build<double>(s, ModelInfo<AttentionModel>::layout(s));
+  const AttentionParams p = params_as<AttentionParams>(s);
+  auto m = ModelInfo<AttentionModel>::build<double>(p, ModelInfo<AttentionModel>::layout(p));
   const int d = m.layout.dim();
   const std::vector<double> teacher = point(3, d);  // the teacher's weights, laid out as θ
   m.data = teacher.data();

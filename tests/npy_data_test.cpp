@@ -238,19 +238,20 @@ namespace {
 TEST(ModelSizes, ProductsOfHugeSizesAreRefusedBeforeTheLayout) {
   ModelSpec s;
   s.name = "attention";
-  s.embed = 1 << 20;
-  s.head = 1 << 20;
+  AttentionParams& p = s.edit<AttentionParams>();
+  p.embed = 1 << 20;
+  p.head = 1 << 20;
   try {
     check_run_spec_model(s, "case.json.");
     ADD_FAILURE() << "accepted embed x head = 2^40";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("case.json.model.embed"), std::string::npos) << e.what();
   }
-  s.embed = 4;
-  s.head = 2;
-  s.sequence = 1 << 20;
+  p.embed = 4;
+  p.head = 2;
+  p.sequence = 1 << 20;
   EXPECT_THROW(check_run_spec_model(s, ""), InputError);
-  s.sequence = 8;
+  p.sequence = 8;
   EXPECT_NO_THROW(check_run_spec_model(s, ""));
 }
 

@@ -16,6 +16,7 @@
 #include "analysis/bin_probabilities.hpp"
 #include "analysis/reference_density.hpp"
 #include "input_error.hpp"
+#include "models/model_registry.hpp"
 #include "theory/theory_density.hpp"
 
 namespace orbitmc {
@@ -40,14 +41,6 @@ const SamplerRole* study_ambient(const CaseSpec& c) {
   return nullptr;
 }
 
-// Number of blocks whose σ is an orbit coordinate (coordinates 0..blocks-1 are the σ_b; relu and
-// matfac then expose one prediction, which is not a σ).
-int sigma_coordinates(const ModelSpec& m) {
-  if (m.name == "relu") return m.units;
-  if (m.name == "matfac") return m.rank;
-  return 1;  // block: σ; scalar: w = u·v, whose magnitude is the σ of its (1, 1) block
-}
-
 // The largest σ of a block the case names: where the chains start, the windows of observed σ
 // coordinates and, for the closed-form models, the minimum of the loss. On the slice the chains
 // concentrate around these, and the parts of a step scale with them.
@@ -55,9 +48,9 @@ double sigma_scale(const RunSpec& s) {
   const ModelSpec& m = s.model;
   double top = s.init_sigma_hi;
   for (const auto& o : s.observe)
-    if (o.coord < sigma_coordinates(m)) top = std::max({top, std::fabs(o.lo), std::fabs(o.hi)});
-  if (m.name == "block") top = std::max(top, std::fabs(m.sigma0));
-  if (m.name == "scalar") top = std::max(top, std::fabs(m.target));
+    if (o.coord < model_sigma_coordinates(m))
+      top = std::max({top, std::fabs(o.lo), std::fabs(o.hi)});
+  if (model_has_closed_form(m.name)) top = std::max(top, std::fabs(model_closed_form(m).centre));
   return top;
 }
 
@@ -77,19 +70,23 @@ void check_length(const std::string& field, double v, const PrecisionLimits& lim
 // reciprocals, in the chains' precision.
 void check_shared_fields(const RunSpec& s, const std::string& w, const PrecisionLimits& lim) {
   const ModelSpec& m = s.model;
+  const ModelScales scales = model_scales(m);
   if (!(s.beta >= lim.min_value && s.beta <= lim.max_value))
     bad_input(w + "beta", s.beta,
               "must be in [" + num(lim.min_value) + ", " + num(lim.max_value) + "]" +
                   precision_note(lim) + ": the chains form β·ΔV and sqrt(2h/β)");
-  if (!(m.width >= lim.min_length && m.width <= lim.max_length))
-    bad_input(w + "model.width", m.width,
+  if (!(scales.width >= lim.min_length && scales.width <= lim.max_length))
+    bad_input(w + "model.width", scales.width,
               "must be in [" + num(lim.min_length) + ", " + num(lim.max_length) + "]" +
                   precision_note(lim) +
                   ": the loss divides by width², which must neither underflow nor overflow");
-  if (m.name == "block") check_length(w + "model.sigma0", m.sigma0, lim, "σ0 (in (σ − σ0)²)");
-  if (m.name == "scalar") check_length(w + "model.target", m.target, lim, "target (in (w − y)²)");
-  if (!(m.ridge <= lim.max_value))
-    bad_input(w + "model.ridge", m.ridge, "must be <= " + num(lim.max_value) + precision_note(lim));
+  if (model_has_closed_form(m.name)) {
+    const ClosedFormLaw law = model_closed_form(m);
+    check_length(w + "model." + law.centre_key, law.centre, lim, law.centre_what);
+  }
+  if (!(scales.ridge <= lim.max_value))
+    bad_input(w + "model.ridge", scales.ridge,
+              "must be <= " + num(lim.max_value) + precision_note(lim));
   // A data set read from a file (npy_file.cpp refuses non-finite numbers) enters the loss
   // through (prediction − target)², so its numbers are lengths here: a float64 1e300 becomes
   // inf in a float run, and 1e20 squares past FLT_MAX; either way every chain diverges.
@@ -140,16 +137,17 @@ void check_shared_fields(const RunSpec& s, const std::string& w, const Precision
 // density is exp(−β·ℓ)) and the force |∇L| ≈ |σ − σ0|/width²·√σ must be representable.
 void check_loss_scale(const RunSpec& s, const std::string& w, const PrecisionLimits& lim) {
   const ModelSpec& m = s.model;
-  if (m.name != "block" && m.name != "scalar") return;  // data-driven losses: no closed form
+  if (!model_has_closed_form(m.name)) return;  // data-driven losses: no closed form
+  const ClosedFormLaw law = model_closed_form(m);
+  const double width = model_scales(m).width;
   const double sigma = sigma_scale(s);
-  const double centre = m.name == "block" ? m.sigma0 : m.target;
-  const double d = sigma + std::fabs(centre);  // bounds |σ − σ0| over the case's σ
-  const double energy = d * d / (2 * m.width * m.width);
-  const double force = d / (m.width * m.width) * std::sqrt(sigma);
-  const std::string span = "for σ up to " + num(sigma) + " (init, observed windows, " +
-                           (m.name == "block" ? "sigma0" : "target") + ")";
+  const double d = sigma + std::fabs(law.centre);  // bounds |σ − σ0| over the case's σ
+  const double energy = d * d / (2 * width * width);
+  const double force = d / (width * width) * std::sqrt(sigma);
+  const std::string span =
+      "for σ up to " + num(sigma) + " (init, observed windows, " + law.centre_key + ")";
   if (!(energy <= lim.max_value) || !(force <= lim.max_value))
-    bad_input(w + "model.width", m.width,
+    bad_input(w + "model.width", width,
               "the loss (x − centre)²/(2 width²) reaches " + num(energy) + " and its gradient " +
                   num(force) + " " + span + ", beyond " + num(lim.max_value) + precision_note(lim) +
                   ": widen model.width or narrow the windows");
@@ -218,8 +216,8 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
     bad_input(f + ".range", range,
               "theory cases compare σ (scalar: w) with the THEORY §4 density on σ >= 0: need "
               "lo >= 0");
-  const int n = m.name == "block" ? m.n : 1, mm = m.name == "block" ? m.m : 1;
-  const double a = analysis::sigma_exponent(n, mm, 1.0);
+  const ClosedFormLaw law = model_closed_form(m);
+  const double a = analysis::sigma_exponent(law.n, law.m, 1.0);
   if (a <= -1 && h.lo == 0)
     bad_input(f + ".range", range,
               "the reference density ∝ σ^" + num(a) +
@@ -243,12 +241,12 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
   // Which field to name: a peak outside the window by its centre (first: a far window would
   // also make any peak look narrow against its bins); a peak narrower than a bin by beta (or
   // by the width when beta <= 1); anything else by the window.
-  const bool block = m.name == "block";
-  const std::string centre_field = block ? "model.sigma0" : "model.target";
-  const double centre = block ? m.sigma0 : m.target;
-  const std::string params = "beta = " + num(s.beta) + ", model.width = " + num(m.width) + ", " +
+  const std::string centre_field = "model." + law.centre_key;
+  const double centre = law.centre;
+  const double width = model_scales(m).width;
+  const std::string params = "beta = " + num(s.beta) + ", model.width = " + num(width) + ", " +
                              centre_field + " = " + num(centre);
-  const double peak = m.width / std::sqrt(s.beta);  // standard deviation of exp(−β·ℓ) in σ
+  const double peak = width / std::sqrt(s.beta);  // standard deviation of exp(−β·ℓ) in σ
   const double bin = (h.hi - h.lo) / h.bins;
   const std::string fails = "cannot be integrated over the bins of observe[0] (" + why + ")";
   if (centre < h.lo || centre > h.hi)
@@ -262,7 +260,7 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
                              ", narrower than a bin (" + num(bin) + "), and " + fails +
                              ": lower beta or widen model.width";
     if (s.beta > 1) bad_input(w + "beta", s.beta, text);
-    bad_input(w + "model.width", m.width, text);
+    bad_input(w + "model.width", width, text);
   }
   bad_input(f + ".range", range + " in " + std::to_string(h.bins) + " bins",
             "the reference density (" + params + ") " + fails +

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "input_error.hpp"
+#include "io/json_fields.hpp"
 #include "io/json_file.hpp"
 #include "models/model_registry.hpp"
 #include "models/npy_file.hpp"
@@ -21,9 +22,8 @@ using nlohmann::json;
 
 namespace {
 
-// Integer limits checked in 64 bits before any narrowing to int: sizes of models and
-// histograms, and step counts that stay far from overflow after --refine and --longer (1000 each).
-constexpr int64_t kMaxSize = 1 << 20;
+// Step counts checked in 64 bits: they stay far from overflow after --refine and --longer (1000
+// each).
 constexpr uint64_t kMaxSteps = uint64_t{1} << 40;
 // Case files are a few kilobytes; a larger one is a mistake (or /dev/zero) to refuse unread.
 constexpr uint64_t kMaxCaseFileBytes = uint64_t{16} << 20;
@@ -31,94 +31,8 @@ constexpr uint64_t kMaxCaseFileBytes = uint64_t{16} << 20;
 // small enough that every number printed from them is short.
 constexpr double kMaxCorrection = 1e3;
 
-// A short description of a JSON value for a message: scalars as written (strings cut to a
-// line), containers by their size only. Never dumps a whole value.
-std::string brief(const json& v) {
-  switch (v.type()) {
-    case json::value_t::object:
-      return "(an object with " + std::to_string(v.size()) + " keys)";
-    case json::value_t::array: {
-      bool flat = v.size() <= 8;
-      for (const auto& e : v) flat = flat && e.is_primitive();
-      return flat ? v.dump() : "(an array of " + std::to_string(v.size()) + " values)";
-    }
-    case json::value_t::string:
-      return "\"" + printable(v.get_ref<const std::string&>(), 80) + "\"";
-    default:
-      return v.dump();
-  }
-}
-
-const char* type_name(const json& v) {
-  switch (v.type()) {
-    case json::value_t::object:
-      return "an object";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::null:
-      return "null";
-    default:
-      return "a number";
-  }
-}
-
-void check_keys(const json& j, const std::string& where, const std::set<std::string>& allowed) {
-  if (!j.is_object())
-    bad_input(where, brief(j), std::string("must be a JSON object, not ") + type_name(j));
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (!allowed.count(it.key())) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      bad_input(where + "." + it.key(), brief(it.value()), "unknown key; allowed: " + list);
-    }
-  }
-}
-
-double get_number(const json& j, const std::string& key, const std::string& where, double dflt) {
-  if (!j.contains(key)) return dflt;
-  const json& v = j.at(key);
-  if (!v.is_number()) bad_input(where + "." + key, brief(v), "must be a number");
-  return v.get<double>();
-}
-
-// An unsigned integer in [lo, hi], checked in 64 bits (a value >= 2^63 is held unsigned by
-// nlohmann, a negative one signed; a fraction or 1e3 is a float and refused).
-uint64_t get_uint(const json& j, const std::string& key, const std::string& where, uint64_t dflt,
-                  uint64_t lo, uint64_t hi) {
-  if (!j.contains(key)) return dflt;
-  const json& v = j.at(key);
-  bool ok = false;
-  uint64_t n = 0;
-  if (v.is_number_unsigned()) {
-    n = v.get<uint64_t>();
-    ok = true;
-  } else if (v.is_number_integer() && v.get<int64_t>() >= 0) {
-    n = static_cast<uint64_t>(v.get<int64_t>());
-    ok = true;
-  }
-  if (!ok || n < lo || n > hi)
-    bad_input(where + "." + key, brief(v),
-              "must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
-  return n;
-}
-
 uint64_t get_count(const json& j, const std::string& key, const std::string& where, uint64_t dflt) {
   return get_uint(j, key, where, dflt, 0, kMaxSteps);
-}
-
-uint64_t get_seed(const json& j, const std::string& key, const std::string& where, uint64_t dflt) {
-  return get_uint(j, key, where, dflt, 0, UINT64_MAX);
-}
-
-// A size (model dimension, coordinate index, bins, records) narrowed to int after the check.
-int get_size(const json& j, const std::string& key, const std::string& where, int dflt,
-             int64_t lo = 0) {
-  return static_cast<int>(
-      get_uint(j, key, where, static_cast<uint64_t>(dflt), static_cast<uint64_t>(lo), kMaxSize));
 }
 
 // A number of chains: chain indices are 32-bit, and every count must fit them (this also keeps
@@ -126,14 +40,6 @@ int get_size(const json& j, const std::string& key, const std::string& where, in
 uint64_t get_chain_count(const json& j, const std::string& key, const std::string& where,
                          uint64_t dflt) {
   return get_uint(j, key, where, dflt, 1, 0xffffffffull);
-}
-
-std::string get_string(const json& j, const std::string& key, const std::string& where,
-                       const std::string& dflt) {
-  if (!j.contains(key)) return dflt;
-  const json& v = j.at(key);
-  if (!v.is_string()) bad_input(where + "." + key, brief(v), "must be a string");
-  return v.get<std::string>();
 }
 
 void check_name(const std::string& name, const std::string& field) {
@@ -151,43 +57,6 @@ std::string get_name(const json& j, const std::string& key, const std::string& w
   const std::string name = get_string(j, key, where, "");
   check_name(name, where + "." + key);
   return name;
-}
-
-ModelSpec parse_model(const json& j, const std::string& w) {
-  check_keys(j, w, {"name",      "n",      "m",    "sigma0",   "width", "target",    "units",
-                    "input_dim", "points", "rows", "cols",     "rank",  "observed",  "coefficients",
-                    "basis",     "embed",  "head", "sequence", "ridge", "data_seed", "data_file",
-                    "batch"});
-  ModelSpec m;
-  m.name = get_string(j, "name", w, "");
-  if (!with_model_template(m.name, [](auto) {}))
-    bad_input(w + ".name", m.name, "allowed: " + model_names());
-  m.n = get_size(j, "n", w, m.n, 1);
-  m.m = get_size(j, "m", w, m.m, 1);
-  m.sigma0 = get_number(j, "sigma0", w, m.sigma0);
-  m.width = get_number(j, "width", w, m.width);
-  m.target = get_number(j, "target", w, m.target);
-  m.units = get_size(j, "units", w, m.units, 1);
-  m.input_dim = get_size(j, "input_dim", w, m.input_dim, 1);
-  m.points = get_size(j, "points", w, m.points, 1);
-  m.batch = get_size(j, "batch", w, m.batch, 0);
-  m.rows = get_size(j, "rows", w, m.rows, 1);
-  m.cols = get_size(j, "cols", w, m.cols, 1);
-  m.rank = get_size(j, "rank", w, m.rank, 1);
-  m.observed = get_number(j, "observed", w, m.observed);
-  m.coefficients = get_size(j, "coefficients", w, m.coefficients, 1);
-  m.basis = get_string(j, "basis", w, m.basis);
-  m.embed = get_size(j, "embed", w, m.embed, 1);
-  m.head = get_size(j, "head", w, m.head, 1);
-  m.sequence = get_size(j, "sequence", w, m.sequence, 1);
-  m.ridge = get_number(j, "ridge", w, m.ridge);
-  if (!(m.ridge >= 0)) bad_input(w + ".ridge", m.ridge, "must be >= 0");
-  m.data_seed = get_seed(j, "data_seed", w, m.data_seed);
-  m.data_file = get_string(j, "data_file", w, "");
-  // The file system reads a path up to its first NUL: "good.npy\u0000x" would open good.npy.
-  if (m.data_file.find('\0') != std::string::npos)
-    bad_input(w + ".data_file", brief(j.at("data_file")), "a path may not contain NUL (\\u0000)");
-  return m;
 }
 
 // Reads model.data_file (relative to the case file's folder) into model.data, checked against

@@ -87,14 +87,8 @@ constexpr int64_t kMaxDataWords = 1 << 24;
 
 void check_run_spec_model(const ModelSpec& m, const std::string& w) {
   // The model's own checks first: they bound the products of sizes that its layout forms.
-  int64_t data = 0;
-  const bool known = with_model_template(m.name, [&](auto tag) {
-    using Info =
-        typename info_of<typename decltype(tag)::template type<double, RuntimeLayout>>::type;
-    Info::check(m, w + "model.");
-    data = Info::data_words(m);
-  });
-  if (!known) bad_input(w + "model.name", m.name, "allowed: " + model_names());
+  check_model_params(m, w + "model.");
+  const int64_t data = model_data_words(m);
   const RuntimeLayout l = model_layout(m);
   const int64_t dim =
       static_cast<int64_t>(l.blocks()) * (static_cast<int64_t>(l.n()) + l.m()) + l.free_dim();
@@ -135,7 +129,8 @@ void check_run_spec(const RunSpec& s, const std::string& where, const std::strin
   if (s.schedule.burn_in >= s.schedule.steps)
     bad_input(ws + "burn_in", s.schedule.burn_in,
               "must be < steps (" + std::to_string(s.schedule.steps) + ")");
-  if (!(s.model.width > 0)) bad_input(w + "model.width", s.model.width, "must be > 0");
+  const double width = model_scales(s.model).width;
+  if (!(width > 0)) bad_input(w + "model.width", width, "must be > 0");
   if (!(s.init_sigma_lo > 0) || !(s.init_sigma_hi >= s.init_sigma_lo))
     bad_input(w + "init.sigma", num(s.init_sigma_lo) + ".." + num(s.init_sigma_hi),
               "need 0 < sigma_lo <= sigma_hi");

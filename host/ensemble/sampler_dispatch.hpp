@@ -45,7 +45,7 @@ bool fixed_size_matches(const ModelSpec& s) {
   using Info = typename info_of<Model>::type;
   using L = typename Model::Layout;
   if (s.name != Info::kName) return false;
-  const RuntimeLayout l = Info::layout(s);
+  const RuntimeLayout l = Info::layout(params_as<typename Info::Params>(s));
   return l.blocks() == L::blocks() && l.n() == L::n() && l.m() == L::m() &&
          l.free_dim() == L::free_dim();
 }
@@ -56,15 +56,16 @@ void visit_typed(const RunSpec& spec, Visitor&& visit) {
   const std::vector<T> data(words.begin(), words.end());
   bool found = false;
   if (spec.path != ExecutionPath::kGeneral) {
-#define ORBITMC_TRY_FIXED(...)                                                              \
-  if (!found && fixed_size_matches<__VA_ARGS__>(spec.model)) {                              \
-    using Info = typename info_of<__VA_ARGS__>::type;                                       \
-    const auto model = Info::template build<T>(spec.model, typename __VA_ARGS__::Layout{}); \
-    /* Run-time scratch (e.g. a minibatch) that the registers cannot hold: general path */  \
-    if (model.scratch_words() <= __VA_ARGS__::kScratch) {                                   \
-      found = true;                                                                         \
-      visit_sampler(spec, model, data, visit);                                              \
-    }                                                                                       \
+#define ORBITMC_TRY_FIXED(...)                                                               \
+  if (!found && fixed_size_matches<__VA_ARGS__>(spec.model)) {                               \
+    using Info = typename info_of<__VA_ARGS__>::type;                                        \
+    const auto model = Info::template build<T>(params_as<typename Info::Params>(spec.model), \
+                                               typename __VA_ARGS__::Layout{});              \
+    /* Run-time scratch (e.g. a minibatch) that the registers cannot hold: general path */   \
+    if (model.scratch_words() <= __VA_ARGS__::kScratch) {                                    \
+      found = true;                                                                          \
+      visit_sampler(spec, model, data, visit);                                               \
+    }                                                                                        \
   }
     ORBITMC_FOR_EACH_FIXED_MODEL(ORBITMC_TRY_FIXED, T)
 #undef ORBITMC_TRY_FIXED
@@ -77,7 +78,8 @@ void visit_typed(const RunSpec& spec, Visitor&& visit) {
   const bool known = with_model_template(spec.model.name, [&](auto tag) {
     using M = typename decltype(tag)::template type<T, RuntimeLayout>;
     using Info = typename info_of<M>::type;
-    visit_sampler(spec, Info::template build<T>(spec.model, Info::layout(spec.model)), data, visit);
+    const auto params = params_as<typename Info::Params>(spec.model);
+    visit_sampler(spec, Info::template build<T>(params, Info::layout(params)), data, visit);
   });
   if (!known) bad_input("model.name", spec.model.name, "allowed: " + model_names());
 }

@@ -9,7 +9,7 @@
 
 namespace orbitmc {
 
-void ModelInfo<AttentionModel>::check(const ModelSpec& s, const std::string& where) {
+void ModelInfo<AttentionModel>::check(const Params& s, const std::string& where) {
   const int64_t free = int64_t(s.embed) * s.head;
   if (free > (1 << 20))
     bad_input(where + "embed", s.embed,
@@ -21,17 +21,17 @@ void ModelInfo<AttentionModel>::check(const ModelSpec& s, const std::string& whe
                   " numbers) must be at most 16777216");
 }
 
-std::vector<double> ModelInfo<AttentionModel>::data(const ModelSpec& s) {
+std::vector<double> ModelInfo<AttentionModel>::data(const Params& s, uint64_t data_seed) {
   const RuntimeLayout l = layout(s);
   const size_t x_words = size_t(s.points) * s.sequence * s.embed;
   std::vector<double> out(x_words + size_t(s.points) * s.sequence * s.head, 0.0);
   uint32_t k = 0;
   std::vector<double> teacher(l.dim());
-  for (auto& w : teacher) w = 0.75 * data_normal(s.data_seed, k++);
-  const double boost = 4 + 4 * std::fabs(data_normal(s.data_seed, k++));
+  for (auto& w : teacher) w = 0.75 * data_normal(data_seed, k++);
+  const double boost = 4 + 4 * std::fabs(data_normal(data_seed, k++));
   for (int j = 0; j < l.blocks(); ++j)
     for (int i = 0; i < l.n(); ++i) teacher[l.u(j, i)] *= boost;
-  for (size_t w = 0; w < x_words; ++w) out[w] = data_normal(s.data_seed, k++);
+  for (size_t w = 0; w < x_words; ++w) out[w] = data_normal(data_seed, k++);
   // The teacher's outputs: residuals against Y = 0 with s = 1 are the outputs themselves.
   AttentionModel<double, RuntimeLayout> m = build<double>(s, l);
   m.width = 1;
@@ -43,8 +43,7 @@ std::vector<double> ModelInfo<AttentionModel>::data(const ModelSpec& s) {
     m.forward(teacher.data(), p, q, q, q + nt * H, q + 2 * nt * H, q + 4 * nt * H, q + 3 * nt * H,
               1.0);
     double* y = out.data() + x_words + size_t(p) * nt * H;
-    for (int w = 0; w < nt * H; ++w)
-      y[w] = q[3 * nt * H + w] + 0.02 * data_normal(s.data_seed, k++);
+    for (int w = 0; w < nt * H; ++w) y[w] = q[3 * nt * H + w] + 0.02 * data_normal(data_seed, k++);
   }
   return out;
 }

@@ -26,12 +26,12 @@ std::vector<double> sparse_truth(uint64_t seed, int p, uint32_t& k) {
 
 }  // namespace
 
-void ModelInfo<HadamardModel>::check(const ModelSpec& s, const std::string& where) {
+void ModelInfo<HadamardModel>::check(const Params& s, const std::string& where) {
   if (s.basis != "identity" && s.basis != "cumsum" && s.basis != "cosine")
     bad_input(where + "basis", s.basis, "allowed: identity, cumsum, cosine");
 }
 
-std::vector<double> ModelInfo<HadamardModel>::data(const ModelSpec& s) {
+std::vector<double> ModelInfo<HadamardModel>::data(const Params& s, uint64_t data_seed) {
   const int p = s.coefficients, n = s.points;
   std::vector<double> out(static_cast<size_t>(n) * p + n, 0.0);
   double* design = out.data();
@@ -41,21 +41,21 @@ std::vector<double> ModelInfo<HadamardModel>::data(const ModelSpec& s) {
   if (s.basis == "cosine") {
     const double two_pi = 2 * std::acos(-1.0);
     for (int i = 0; i < n; ++i) {
-      const double t = data_uniform(s.data_seed, k++);
+      const double t = data_uniform(data_seed, k++);
       for (int j = 0; j < p; ++j) design[static_cast<size_t>(i) * p + j] = std::cos(two_pi * j * t);
     }
-    signal = sparse_truth(s.data_seed, p, k);
+    signal = sparse_truth(data_seed, p, k);
   } else {
     const double scale = 1 / std::sqrt(static_cast<double>(n));
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < p; ++j)
-        design[static_cast<size_t>(i) * p + j] = scale * data_normal(s.data_seed, k++);
-    signal = s.basis == "cumsum" ? piecewise_signal(p) : sparse_truth(s.data_seed, p, k);
+        design[static_cast<size_t>(i) * p + j] = scale * data_normal(data_seed, k++);
+    signal = s.basis == "cumsum" ? piecewise_signal(p) : sparse_truth(data_seed, p, k);
   }
   for (int i = 0; i < n; ++i) {
     double f = 0;
     for (int j = 0; j < p; ++j) f += design[static_cast<size_t>(i) * p + j] * signal[j];
-    y[i] = f + 0.1 * data_normal(s.data_seed, k++);
+    y[i] = f + 0.1 * data_normal(data_seed, k++);
   }
   // Fold the cumulative sum into the design: (A·B)_ij = Σ_{l ≥ j} A_il.
   if (s.basis == "cumsum")

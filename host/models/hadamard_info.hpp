@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "models/model_info.hpp"
@@ -10,31 +11,55 @@
 
 namespace orbitmc {
 
+struct HadamardParams {
+  int coefficients = 8, points = 8;
+  std::string basis = "identity";   // identity | cumsum | cosine
+  double width = 0.3, ridge = 0.1;  // noise scale s of the loss; ridge (ρ/2)|c|²
+};
+
 template <>
 struct ModelInfo<HadamardModel> {
+  using Params = HadamardParams;
   static constexpr const char* kName = "hadamard";
   static constexpr const char* kHelp =
       "coefficients c = u (.) v, signal w = B c with B = identity, cumsum or cosine synthesis, "
       "least squares on `points` observations plus the ridge (ridge/2)|c|^2. Keys: "
       "coefficients, points, basis, width, ridge, data_seed";
   static constexpr bool kClosedForm = false;
-  // basis must be identity, cumsum or cosine (field `where`.basis).
-  static void check(const ModelSpec& s, const std::string& where);
-  // Numbers in the data set, known before it is generated (for the size limit).
-  static int64_t data_words(const ModelSpec& s) {
-    return int64_t(s.points) * (int64_t(s.coefficients) + 1);
+  static void fields(JsonFields& f, Params& p) {
+    p.width = f.number("width", p.width);
+    p.points = f.size("points", p.points, 1);
+    p.coefficients = f.size("coefficients", p.coefficients, 1);
+    p.basis = f.string("basis", p.basis);
+    p.ridge = read_ridge(f, p.ridge);
   }
-  static RuntimeLayout layout(const ModelSpec& s) { return {s.coefficients, 1, 1, 0}; }
+  // hadamard_8_identity; hadamard_64_cosine (experiment 4); hadamard_200_cumsum (experiment 5).
+  // The cumulative-sum design is stiff: |DᵀD|/s² stays ~10³ at 200 with width 3.
+  static Presets<Params> presets() {
+    return {{"hadamard_8_identity", {8, 12, "identity", 3.0, 1.0}},
+            {"hadamard_64_cosine", {64, 32, "cosine", 3.0, 1.0}},
+            {"hadamard_200_cumsum", {200, 60, "cumsum", 3.0, 1.0}}};
+  }
+  static ModelScales scales(const Params& p) { return {p.width, p.ridge}; }
+  // The coefficients c_b = u_b v_b (|c_b| = σ_b), then the data term.
+  static int sigma_coordinates(const Params& p) { return p.coefficients; }
+  // basis must be identity, cumsum or cosine (field `where`.basis).
+  static void check(const Params& p, const std::string& where);
+  // Numbers in the data set, known before it is generated (for the size limit).
+  static int64_t data_words(const Params& p) {
+    return int64_t(p.points) * (int64_t(p.coefficients) + 1);
+  }
+  static RuntimeLayout layout(const Params& p) { return {p.coefficients, 1, 1, 0}; }
   // The design D = A·B (points × coefficients) and the targets y = D c* + 0.1·N(0, 1):
   // cosine: A_ik = cos(2π k t_i), t_i ~ U(0, 1), c* with 3 non-zero entries at k ≥ 1 of
   //         magnitude U(1, 2) and random sign (experiment 4);
   // cumsum: A = N(0, 1)/sqrt(points), B the cumulative sum, B c* piecewise constant with the
   //         segments of experiment 5 stretched to the length;
   // identity: A = N(0, 1)/sqrt(points), c* sparse as for cosine.
-  static std::vector<double> data(const ModelSpec& s);
+  static std::vector<double> data(const Params& p, uint64_t data_seed);
   template <class T, class L>
-  static HadamardModel<T, L> build(const ModelSpec& s, const L& l) {
-    return {l, s.points, static_cast<T>(s.width), static_cast<T>(s.ridge)};
+  static HadamardModel<T, L> build(const Params& p, const L& l) {
+    return {l, p.points, static_cast<T>(p.width), static_cast<T>(p.ridge)};
   }
 };
 

@@ -1,7 +1,9 @@
-// The parameters of a model as a case file or the CLI gives them: one struct for every
-// registered model, each model reading its own fields (host/models/<model>_info.*).
+// A model as a case file, a preset or the CLI names it: the registered model's name, its own
+// parameters (the ModelInfo<M>::Params of that model, held by value), and the data set's seed or
+// file. Only the model's own registration (host/models/<model>_info.*) reads its parameters.
 #pragma once
 
+#include <any>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -9,33 +11,30 @@
 
 namespace orbitmc {
 
-// The parameters of every registered model (host/models/); each model reads its own.
 struct ModelSpec {
   std::string name = "block";  // a registered model (host/models/model_registry.hpp)
-  // block: one rank-one block (n, m) with ℓ(σ) = (σ − sigma0)² / (2 width²)
-  int n = 1, m = 3;
-  double sigma0 = 1.0;
-  double width = 0.3;  // block: s of ℓ(σ); scalar, relu, matfac: noise scale s of the loss
-  // scalar: ℓ(w) = (w − target)² / (2 width²)
-  double target = 1.0;
-  // relu: units, input dimension, data points (teacher-generated, data_seed)
-  int units = 3, input_dim = 3, points = 8;
-  // relu: 0, the fixed data set of `points`; > 0, a fresh minibatch of this many points per step
-  int batch = 0;
-  // matfac: rows × cols target of the given rank, entries observed with probability `observed`
-  int rows = 3, cols = 3, rank = 2;
-  double observed = 0.7;
-  // hadamard: p coefficients c = u ⊙ v, `points` observations, basis identity | cumsum | cosine
-  int coefficients = 8;
-  std::string basis = "identity";
-  // attention: W_Q, W_K, W_V of embed × head on `points` sequences of `sequence` tokens
-  int embed = 4, head = 2, sequence = 4;
-  double ridge = 0.1;  // relu, matfac, hadamard: (ρ/2) Σ_b σ_b², an invariant prior
+  // The model's parameters; empty: the model's defaults.
+  std::any params;
   uint64_t data_seed = 1;
   // The data set read from a .npy file (case-file key data_file, resolved next to the case file)
   // instead of generated from data_seed; empty: generated.
   std::string data_file;
   std::shared_ptr<const std::vector<double>> data;
+
+  // The parameters as P, the named model's Params (std::bad_any_cast for another model's),
+  // made at their defaults first when none are set: for code that edits a preset.
+  template <class P>
+  P& edit() {
+    if (!params.has_value()) params = P{};
+    return std::any_cast<P&>(params);
+  }
 };
+
+// The parameters of `s` as P (the defaults when none are set); std::bad_any_cast when they are
+// another model's.
+template <class P>
+P params_as(const ModelSpec& s) {
+  return s.params.has_value() ? std::any_cast<const P&>(s.params) : P{};
+}
 
 }  // namespace orbitmc

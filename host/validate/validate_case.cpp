@@ -11,6 +11,7 @@
 #include "analysis/goodness_of_fit.hpp"
 #include "analysis/reference_density.hpp"
 #include "input_error.hpp"
+#include "models/model_registry.hpp"
 #include "parallel/ranks.hpp"
 #include "profile_range.hpp"
 #include "theory/theory_density.hpp"
@@ -237,27 +238,7 @@ nlohmann::json case_result_json(const CaseResult& r) {
   j["reasons"] = r.reasons;
   j["wall_seconds"] = r.seconds;
   const ModelSpec& m = r.spec.samplers.front().spec.model;
-  j["model"] = {{"name", m.name},
-                {"n", m.n},
-                {"m", m.m},
-                {"sigma0", m.sigma0},
-                {"width", m.width},
-                {"target", m.target},
-                {"units", m.units},
-                {"input_dim", m.input_dim},
-                {"points", m.points},
-                {"batch", m.batch},
-                {"rows", m.rows},
-                {"cols", m.cols},
-                {"rank", m.rank},
-                {"observed", m.observed},
-                {"coefficients", m.coefficients},
-                {"basis", m.basis},
-                {"embed", m.embed},
-                {"head", m.head},
-                {"sequence", m.sequence},
-                {"ridge", m.ridge},
-                {"data_seed", m.data_seed}};
+  j["model"] = model_json(m);
   j["beta"] = r.spec.samplers.front().spec.beta;
   if (!r.reference_probs.empty()) j["reference_probs"] = r.reference_probs;
   if (r.has_fit)

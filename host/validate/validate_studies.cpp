@@ -8,6 +8,7 @@
 #include "analysis/exponent_fit.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "input_error.hpp"
+#include "models/model_registry.hpp"
 #include "run/run_engine.hpp"
 #include "theory/theory_density.hpp"
 
@@ -165,12 +166,9 @@ BalanceTrace balance_trace(const CaseSpec& c, RunSpec spec, double kappa, Backen
 
 BalanceStudy run_balance_study(const CaseSpec& c, const SamplerRole& ambient, Backend& backend) {
   BalanceStudy b;
-  const ModelSpec& m = ambient.spec.model;
-  int n = 1, mm = 1;
-  if (m.name == "block") n = m.n, mm = m.m;
-  if (m.name == "relu") n = 1, mm = m.input_dim;
-  if (m.name == "matfac") n = m.rows, mm = m.cols;
-  b.predicted_slope = 2.0 * (n - mm) / ambient.spec.beta;
+  // THEORY §7: the imbalance |u|² − |v|² of a block (n, m) drifts at 2(n − m)/β.
+  const RuntimeLayout l = model_layout(ambient.spec.model);
+  b.predicted_slope = 2.0 * (l.n() - l.m()) / ambient.spec.beta;
   b.free_run = balance_trace(c, ambient.spec, 0.0, backend);
   b.stiff_run = balance_trace(c, ambient.spec, ambient.spec.kappa, backend);
   b.initial = b.free_run.mean.front() - b.predicted_slope * b.free_run.t.front();
