@@ -112,12 +112,11 @@ int main(int argc, char** argv) {
     const bool gpu = b->name() == "cuda";
     if (!chains) chains = gpu ? (1u << 22) : (1u << 14);
     using K = orbitmc::SamplerKind;
-    const K kinds[] = {K::kNoiseCeiling,
-                       K::kAmbientEM,
-                       K::kAmbientLM,
-                       K::kAmbientMALA,
-                       K::kConstrainedProjection,
-                       K::kConstrainedMetropolis};
+    // Every registered sampler, the noise ceiling (which samples no law) first: the others'
+    // rates are read against it.
+    std::vector<K> kinds = orbitmc::sampler_kinds();
+    std::stable_partition(kinds.begin(), kinds.end(),
+                          [](K k) { return !orbitmc::samples_a_law(k); });
     nlohmann::json out = {{"backend", b->name()},
                           {"precision", precision},
                           {"chains", chains},

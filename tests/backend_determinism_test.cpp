@@ -67,9 +67,7 @@ TEST_P(Determinism, SameResultsForAnyThreadCountAndSegmentation) {
   }
 }
 
-const auto kSamplers =
-    ::testing::Values(SamplerKind::kAmbientEM, SamplerKind::kAmbientLM, SamplerKind::kAmbientMALA,
-                      SamplerKind::kConstrainedProjection, SamplerKind::kConstrainedMetropolis);
+const auto kSamplers = ::testing::ValuesIn(law_sampler_kinds());
 std::string sampler_param_name(
     const ::testing::TestParamInfo<std::tuple<BackendKind, SamplerKind>>& i) {
   return sampler_name(std::get<1>(i.param));

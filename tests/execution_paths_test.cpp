@@ -44,8 +44,7 @@ class PathsAgree : public ::testing::TestWithParam<BackendKind> {};
 TEST_P(PathsAgree, OneStepOfEverySamplerToFloatRounding) {
   ORBITMC_SKIP_UNLESS_BACKEND_USABLE(GetParam());
   for (const char* preset : {"block_1_3", "relu_3_3", "matfac_3_3_2", "scalar"})
-    for (auto kind : {SamplerKind::kAmbientEM, SamplerKind::kAmbientLM, SamplerKind::kAmbientMALA,
-                      SamplerKind::kConstrainedProjection, SamplerKind::kConstrainedMetropolis}) {
+    for (SamplerKind kind : law_sampler_kinds()) {
       const RunSpec reg = spec_for(preset, kind, ExecutionPath::kRegister);
       const RunSpec gen = spec_for(preset, kind, ExecutionPath::kGeneral);
       const EnsembleState a = advance(GetParam(), reg, 3);

@@ -74,12 +74,7 @@ double worst_difference(const std::vector<double>& a, const std::vector<double>&
 
 constexpr double kStepsTolerance = 64 * std::numeric_limits<float>::epsilon();
 
-const SamplerKind kAllSamplers[] = {SamplerKind::kAmbientEM,
-                                    SamplerKind::kAmbientLM,
-                                    SamplerKind::kAmbientMALA,
-                                    SamplerKind::kConstrainedProjection,
-                                    SamplerKind::kConstrainedMetropolis,
-                                    SamplerKind::kNoiseCeiling};
+const std::vector<SamplerKind> kAllSamplers = sampler_kinds();
 
 TEST(LanePath, EveryModelAndSamplerMatchesTheScalarPathThroughTheBackend) {
 #if ORBITMC_TEST_EXPECT_SIMD && (defined(__x86_64__) || defined(_M_X64))

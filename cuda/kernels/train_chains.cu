@@ -10,10 +10,7 @@
 #include "device_buffer.cuh"
 #include "kernel_timer.cuh"
 #include "nvtx_range.cuh"
-#include "orbitmc/models/attention.hpp"
-#include "orbitmc/models/hadamard.hpp"
-#include "orbitmc/models/matfac.hpp"
-#include "orbitmc/models/relu.hpp"
+#include "orbitmc/catalog.hpp"
 #include "orbitmc/training/train_step.hpp"
 #include "train_chains.cuh"
 
@@ -112,14 +109,13 @@ void train(const Model& model, const TrainRule<float>& rule, const std::vector<f
   d->counters.download(a.counters);
 }
 
-template void train(const ReluModel<float>&, const TrainRule<float>&, const std::vector<float>&,
-                    uint64_t, const TrainArgs&, std::shared_ptr<void>&);
-template void train(const AttentionModel<float>&, const TrainRule<float>&,
-                    const std::vector<float>&, uint64_t, const TrainArgs&, std::shared_ptr<void>&);
-template void train(const MatfacModel<float>&, const TrainRule<float>&, const std::vector<float>&,
-                    uint64_t, const TrainArgs&, std::shared_ptr<void>&);
-template void train(const HadamardModel<float>&, const TrainRule<float>&, const std::vector<float>&,
-                    uint64_t, const TrainArgs&, std::shared_ptr<void>&);
+// Every registered model, at run-time sizes in float (the paper trains in float32).
+#define ORBITMC_INSTANTIATE_TRAIN(...)                                                   \
+  template void train(const __VA_ARGS__<float, RuntimeLayout>&, const TrainRule<float>&, \
+                      const std::vector<float>&, uint64_t, const TrainArgs&,             \
+                      std::shared_ptr<void>&);
+ORBITMC_FOR_EACH_MODEL_TEMPLATE(ORBITMC_INSTANTIATE_TRAIN)
+#undef ORBITMC_INSTANTIATE_TRAIN
 
 }  // namespace cuda
 }  // namespace orbitmc

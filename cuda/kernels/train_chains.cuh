@@ -29,9 +29,8 @@ struct TrainArgs {
   double* kernel_seconds = nullptr;   // out (optional)
 };
 
-// Instantiated in train_chains.cu for the experiments' models (ReluModel, AttentionModel,
-// MatfacModel, HadamardModel; float, run-time layouts). Seed i's model reads
-// data[i·stride, (i+1)·stride).
+// Instantiated in train_chains.cu for every registered model (float, run-time layouts). Seed i's
+// model reads data[i·stride, (i+1)·stride).
 template <class Model>
 void train(const Model& model, const TrainRule<float>& rule, const std::vector<float>& data,
            uint64_t stride, const TrainArgs& args, std::shared_ptr<void>& device);

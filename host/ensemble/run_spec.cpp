@@ -41,6 +41,26 @@ bool is_exact(SamplerKind k) {
   return e;
 }
 
+std::vector<SamplerKind> sampler_kinds() {
+  std::vector<SamplerKind> out;
+  for_each_sampler([&](auto s) { out.push_back(decltype(s)::kKind); });
+  return out;
+}
+
+bool samples_a_law(SamplerKind k) {
+  bool law = false;
+  for_each_sampler(
+      [&](auto s) { law = law || (decltype(s)::kKind == k && decltype(s)::kSamplesALaw); });
+  return law;
+}
+
+std::vector<SamplerKind> law_sampler_kinds() {
+  std::vector<SamplerKind> out;
+  for (SamplerKind k : sampler_kinds())
+    if (samples_a_law(k)) out.push_back(k);
+  return out;
+}
+
 std::string sampler_names() {
   std::string out;
   for_each_sampler(

@@ -46,6 +46,13 @@ const char* sampler_name(SamplerKind k);
 bool is_constrained(SamplerKind k);
 // True for the samplers that are unbiased for any step (MALA, constrained Metropolis).
 bool is_exact(SamplerKind k);
+// Every registered sampler, in registration order (ORBITMC_FOR_EACH_SAMPLER).
+std::vector<SamplerKind> sampler_kinds();
+// False only for the benchmark's noise ceiling.
+bool samples_a_law(SamplerKind k);
+// The samplers that sample a law (every one but the benchmark's noise ceiling): the lists the
+// statistical and determinism suites walk.
+std::vector<SamplerKind> law_sampler_kinds();
 // Every sampler name, comma-separated; one help line per sampler.
 std::string sampler_names();
 std::string sampler_catalogue();

@@ -22,13 +22,17 @@ const std::vector<ExperimentEntry>& experiment_registry() {
   return entries;
 }
 
+std::string experiment_names() {
+  std::string out;
+  for (const auto& e : experiment_registry())
+    out += (out.empty() ? "" : ", ") + std::string(e.name);
+  return out;
+}
+
 const ExperimentEntry& find_experiment(const std::string& name, const std::string& where) {
-  std::string known;
-  for (const auto& e : experiment_registry()) {
+  for (const auto& e : experiment_registry())
     if (name == e.name) return e;
-    known += (known.empty() ? "" : ", ") + std::string(e.name);
-  }
-  bad_input(where, name, "allowed: " + known + ", or an experiment file FILE.json");
+  bad_input(where, name, "allowed: " + experiment_names() + ", or an experiment file FILE.json");
 }
 
 std::string experiment_catalogue() {

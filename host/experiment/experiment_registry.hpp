@@ -22,6 +22,8 @@ struct ExperimentEntry {
 const std::vector<ExperimentEntry>& experiment_registry();
 // The entry called `name`, or an InputError naming `where` and the known names.
 const ExperimentEntry& find_experiment(const std::string& name, const std::string& where);
+// Every experiment's name, comma-separated.
+std::string experiment_names();
 // "name: help" lines for --help.
 std::string experiment_catalogue();
 

@@ -60,7 +60,7 @@ void parse_experiment_text(const std::string& text, const std::string& path, Exp
                 "allowed: experiment, settings, seeds, seed, seed_offset, noise, beta");
   if (!j.contains("experiment") || !j["experiment"].is_string())
     bad_input(path + ".experiment", "(missing)",
-              "name the experiment (relu, attention, matcomp, spectral, tv)");
+              "name the experiment (" + experiment_names() + ")");
   const ExperimentEntry& e =
       find_experiment(j["experiment"].get<std::string>(), path + ".experiment");
   spec.name = e.name;

@@ -1,158 +1,36 @@
-""
-    "The HTML page: tables, the status banner, the summary and one section per case."
-    ""
+"""The HTML page: tables, the status banner, the summary and one section per case."""
 
-    import urllib
-        .parse
+import urllib.parse
 
-            from.load import coords_of,
-    reference_role, samplers_of from.text import esc, fmt, fmt_p, fmt_range, fmt_seconds, is_number,
-    slug
+from .load import coords_of, reference_role, samplers_of
+from .text import esc, fmt, fmt_p, fmt_range, fmt_seconds, is_number, slug
 
-        CSS =
-            ""
-            "
-    body {
-  font - family : system - ui, -apple - system, 'Segoe UI', Roboto, sans - serif;
-margin:
-  1.5em auto;
-  max - width : 1200px;
-padding:
-  0 1em;
-color:
-# 1b1b1b;
-  line - height : 1.45;
-}
-h1 {
-  font - size : 1.6em;
-  margin - bottom : 0.2em;
-}
-h2 {
-  font - size : 1.3em;
-  border - bottom : 2px solid #ccc;
-  padding - bottom : 0.2em;
-  margin - top : 2em;
-}
-h3 {
-  font - size : 1.08em;
-  margin - top : 1.4em;
-}
-table {
-  border - collapse : collapse;
-margin:
-  0.6em 0;
-  font - size : 0.9em;
-}
-th, td {
-border:
-  1px solid #d0d0d0;
-padding:
-  0.25em 0.55em;
-  text - align : right;
-  white - space : nowrap;
-}
-th {
-background:
-#f2f2f2;
-}
-table.kv th { text - align : left; }
-table.kv td {
-  text - align : left;
-  white - space : normal;
-}
-td.text {
-  text - align : left;
-  white - space : normal;
-}
-.scroll { overflow - x : auto; }
-p.small {
-  font - size : 0.85em;
-color:
-# 444;
-}
-.pass {
-background:
-#d7f0dd;
-color:
-# 0b5d1e;
-  font - weight : 600;
-}
-.fail {
-background:
-#f9d6d5;
-color:
-# 8a1712;
-  font - weight : 600;
-}
-.incomplete {
-background:
-#ffe8b3;
-color:
-# 6b4100;
-  font - weight : 700;
-}
-.incomplete - banner {
-background:
-#ffe8b3;
-border:
-  3px solid #b26b00;
-color:
-# 4a2d00;
-padding:
-  0.7em 1em;
-  font - size : 1.1em;
-margin:
-  1em 0;
-}
-.note {
-background:
-#fff7d6;
-  border - left : 4px solid #e6b800;
-padding:
-  0.5em 0.8em;
-}
-.warn {
-background:
-#f9d6d5;
-  border - left : 4px solid #b42318;
-padding:
-  0.5em 0.8em;
-}
-code {
-background:
-#f4f4f4;
-padding:
-  0 0.2em;
-  white - space : pre - wrap;
-  word - break : break - all;
-}
-figure {
-margin:
-  1.2em 0;
-border:
-  1px solid #e0e0e0;
-padding:
-  0.6em;
-display:
-  inline - block;
-  max - width : 100 % ;
-  box - sizing : border - box;
-  vertical - align : top;
-}
-figure img {
-  max - width : 100 % ;
-height:
-  auto;
-display:
-  block;
-}
-figcaption {
-  font - size : 0.9em;
-color:
-# 333;
-  max - width : 860px;
-  margin - top : 0.4em;
-}
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 1.5em auto;
+       max-width: 1200px; padding: 0 1em; color: #1b1b1b; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.3em; border-bottom: 2px solid #ccc; padding-bottom: 0.2em; margin-top: 2em; }
+h3 { font-size: 1.08em; margin-top: 1.4em; }
+table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.9em; }
+th, td { border: 1px solid #d0d0d0; padding: 0.25em 0.55em; text-align: right; white-space: nowrap; }
+th { background: #f2f2f2; }
+table.kv th { text-align: left; }
+table.kv td { text-align: left; white-space: normal; }
+td.text { text-align: left; white-space: normal; }
+.scroll { overflow-x: auto; }
+p.small { font-size: 0.85em; color: #444; }
+.pass { background: #d7f0dd; color: #0b5d1e; font-weight: 600; }
+.fail { background: #f9d6d5; color: #8a1712; font-weight: 600; }
+.incomplete { background: #ffe8b3; color: #6b4100; font-weight: 700; }
+.incomplete-banner { background: #ffe8b3; border: 3px solid #b26b00; color: #4a2d00;
+                     padding: 0.7em 1em; font-size: 1.1em; margin: 1em 0; }
+.note { background: #fff7d6; border-left: 4px solid #e6b800; padding: 0.5em 0.8em; }
+.warn { background: #f9d6d5; border-left: 4px solid #b42318; padding: 0.5em 0.8em; }
+code { background: #f4f4f4; padding: 0 0.2em; white-space: pre-wrap; word-break: break-all; }
+figure { margin: 1.2em 0; border: 1px solid #e0e0e0; padding: 0.6em; display: inline-block;
+         max-width: 100%; box-sizing: border-box; vertical-align: top; }
+figure img { max-width: 100%; height: auto; display: block; }
+figcaption { font-size: 0.9em; color: #333; max-width: 860px; margin-top: 0.4em; }
 """
 SAMPLER_HEADERS = ["role", "kind", "expect", "h", "κ", "c", "chains", "steps", "burn_in", "thin",
                    "rejected", "failed_projections", "diverged", "coord", "p_chi2", "p_ks", "tv",
@@ -193,12 +71,12 @@ def key_value_table(pairs):
 
 
 def seed_cell(seed):
-#Seeds are copied into commands : no thousands separators.
+    # Seeds are copied into commands: no thousands separators.
     return Cell("—" if seed is None else str(seed))
 
 
 def verdict_cell(ok):
-#Only a JSON true is a pass; anything other than true or false is shown as unknown.
+    # Only a JSON true is a pass; anything other than true or false is shown as unknown.
     if ok is True:
         return Cell("PASS", "pass")
     if ok is False:
@@ -310,8 +188,8 @@ def level_text(level):
 def exponent_fit_text(fit, short=False):
     if not isinstance(fit, dict):
         return "—"
-#The interval is at level 1 − alpha of the case, recorded as "level".Reports written before
-#the field existed used a fixed 95 % interval.
+    # The interval is at level 1 − alpha of the case, recorded as "level". Reports written before
+    # the field existed used a fixed 95 % interval.
     level = level_text(fit.get("level", 0.95))
     text = "%s [%s, %s] (%s)" % (fmt(fit.get("c_hat")), fmt(fit.get("ci_lo")),
                                  fmt(fit.get("ci_hi")), level)
@@ -324,9 +202,8 @@ def exponent_fit_text(fit, short=False):
 
 
 def case_meta_table(case):
-    model = case.get("model") or {
-}
-#The model's own parameters, as its registration wrote them (the name first).
+    model = case.get("model") or {}
+    # The model's own parameters, as its registration wrote them (the name first).
     model_text = ", ".join("%s = %s" % (k, fmt(v)) for k, v in
                            sorted(model.items(), key=lambda kv: kv[0] != "name"))
     pairs = [("kind", case.get("kind", "—")), ("case file", Cell(case.get("file", "—"), code=True)),

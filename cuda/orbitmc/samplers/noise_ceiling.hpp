@@ -17,6 +17,7 @@ struct NoiseCeiling : SamplerBase<Model> {
       "benchmark ceiling: the noise of an EM step with a trivial update; samples no law";
   static constexpr bool kConstrained = false;
   static constexpr bool kExact = false;
+  static constexpr bool kSamplesALaw = false;
   using typename SamplerBase<Model>::T;
   using SamplerBase<Model>::model;
   using SamplerBase<Model>::p;

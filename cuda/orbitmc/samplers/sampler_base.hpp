@@ -4,7 +4,8 @@
 //
 // A sampler's registration is its own: kKind, kName, kHelp, and the traits kConstrained (moves
 // on the slice, reads c rather than kappa) and kExact (unbiased for any step, so --refine does
-// not apply). Derived templates name the base's members with using-declarations, since members
+// not apply), and kSamplesALaw (false only for the benchmark's noise ceiling, which the
+// statistical suites leave out). Derived templates name the base's members with using-declarations, since members
 // of a dependent base are not found by unqualified lookup.
 #pragma once
 
@@ -19,6 +20,7 @@ namespace orbitmc {
 template <class Model>
 struct SamplerBase {
   using T = typename Model::Scalar;
+  static constexpr bool kSamplesALaw = true;
   Model model;
   SamplerParams<T> p;
 
