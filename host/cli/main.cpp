@@ -124,12 +124,20 @@ std::vector<std::string> argument_names(CLI::App& app, const std::vector<std::st
 
 namespace {
 
+// Test hook: the suite simulates a kill right after this many checkpoints (0: never). Read here,
+// once, so that the suite's loop sees an option rather than the environment.
+long abort_after_checkpoints() {
+  const char* value = std::getenv("ORBITMC_ABORT_AFTER_CHECKPOINTS");
+  return value ? std::atol(value) : 0;
+}
+
 int run_cli(int argc, char** argv) {
   CLI::App app{"orbitmc: Langevin ensembles on orbit slices, checked against the coarea theorem"};
   app.require_subcommand(1);
 
   orbitmc::SuiteOptions opt;
   opt.cases_dir = orbitmc::shipped_data_folder();  // empty: validate then needs --cases
+  opt.abort_after_checkpoints = abort_after_checkpoints();
   std::string run_case_path;
   double correction_scale = 1.0;
   bool quiet = false;
