@@ -15,6 +15,7 @@
 #include "kernel_timer.cuh"
 #include "nvtx_range.cuh"
 #include "orbitmc/chain_runner.hpp"
+#include "orbitmc/core/transpose.hpp"
 #include "orbitmc/samplers/sampler_params.hpp"
 #include "run_chains.cuh"
 
@@ -95,11 +96,8 @@ std::shared_ptr<void> upload(const ObservationSpec<T>& obs, const AdvanceArgs& a
   }
   dev->hist_layout.slots = slots;
   std::vector<T> hx(n * D), hm(n * nobs * kMomentWords);
-  for (uint64_t i = 0; i < n; ++i)
-    for (int k = 0; k < D; ++k) hx[k * n + i] = static_cast<T>(a.x[i * D + k]);
-  for (uint64_t i = 0; i < n; ++i)
-    for (int w = 0; w < nobs * kMomentWords; ++w)
-      hm[w * n + i] = static_cast<T>(a.moments[i * nobs * kMomentWords + w]);
+  transpose(a.x, n, D, hx.data());
+  transpose(a.moments, n, nobs * kMomentWords, hm.data());
   dev->x.reset(hx.size() * sizeof(T));
   dev->moments.reset(hm.size() * sizeof(T));
   dev->data.reset(data.size() * sizeof(T));

@@ -4,6 +4,7 @@
 
 #include "device_ensemble.cuh"
 #include "nvtx_range.cuh"
+#include "orbitmc/core/transpose.hpp"
 #include "run_chains.cuh"
 
 namespace orbitmc {
@@ -21,11 +22,8 @@ void download_typed(DeviceEnsemble& dev, const AdvanceArgs& a) {
   std::vector<unsigned long long> hh(dev.hist.size());
   dev.hist.download(hh.data());
   dev.hist.zero();  // counts move to the host: the next download adds only newer ones
-  for (uint64_t i = 0; i < n; ++i)
-    for (int k = 0; k < D; ++k) a.x[i * D + k] = static_cast<double>(hx[k * n + i]);
-  for (uint64_t i = 0; i < n; ++i)
-    for (int w = 0; w < nobs * kMomentWords; ++w)
-      a.moments[i * nobs * kMomentWords + w] = static_cast<double>(hm[w * n + i]);
+  transpose(hx.data(), D, n, a.x);
+  transpose(hm.data(), nobs * kMomentWords, n, a.moments);
   for (int k = 0; k < nobs; ++k)
     for (int b = 0; b < dev.bins[k] + 2; ++b) a.pooled[k][b] += hh[dev.hist_layout.offset[k] + b];
 }

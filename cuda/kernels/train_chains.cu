@@ -3,7 +3,6 @@
 // memory with component k of seed i at k·seeds + i (a warp's accesses coalesce); each seed's
 // data (teacher, truth, design, mask) is its own slice. Blocks of one warp spread an ensemble of
 // a few thousand seeds over every SM.
-#include <algorithm>
 #include <stdexcept>
 
 #include "cuda_check.cuh"
@@ -11,6 +10,7 @@
 #include "kernel_timer.cuh"
 #include "nvtx_range.cuh"
 #include "orbitmc/catalog.hpp"
+#include "orbitmc/core/transpose.hpp"
 #include "orbitmc/training/train_step.hpp"
 #include "train_chains.cuh"
 
@@ -45,26 +45,16 @@ __global__ void __launch_bounds__(kTrainThreads)
   counters[i] = c;
 }
 
-// Host (seed-major) ↔ device (component-major) layouts, in tiles of kTile seeds so that both
-// sides stay in cache (a million seeds' states come back at every log point).
-constexpr uint64_t kTile = 64;
+// Host (seed-major) ↔ device (component-major) layouts.
 template <class T>
 std::vector<T> to_columns(const T* rows, uint64_t seeds, int width) {
   std::vector<T> out(seeds * width);
-  for (uint64_t i0 = 0; i0 < seeds; i0 += kTile) {
-    const uint64_t i1 = std::min(seeds, i0 + kTile);
-    for (int k = 0; k < width; ++k)
-      for (uint64_t i = i0; i < i1; ++i) out[k * seeds + i] = rows[i * width + k];
-  }
+  transpose(rows, seeds, width, out.data());
   return out;
 }
 template <class T>
 void to_rows(const std::vector<T>& cols, uint64_t seeds, int width, T* rows) {
-  for (uint64_t i0 = 0; i0 < seeds; i0 += kTile) {
-    const uint64_t i1 = std::min(seeds, i0 + kTile);
-    for (int k = 0; k < width; ++k)
-      for (uint64_t i = i0; i < i1; ++i) rows[i * width + k] = cols[k * seeds + i];
-  }
+  transpose(cols.data(), width, seeds, rows);
 }
 
 }  // namespace

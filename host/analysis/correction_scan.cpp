@@ -61,113 +61,150 @@ double from_digits(const int64_t* summed) {
   return v;
 }
 
-}  // namespace
-
-CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo, double hi,
-                               const std::vector<ScanSource>& sources, double c_from, double c_to,
-                               double c_step, const ScanReduce& reduce) {
+// Arguments that leave nothing to scan are a caller's mistake: thrown, not reported.
+void check_scan_arguments(const std::vector<ScanSource>& sources, double lo, double hi,
+                          double c_from, double c_to, double c_step) {
   if (sources.empty()) throw std::invalid_argument("scan_correction: no constrained samples");
   if (!(lo < hi)) throw std::invalid_argument("scan_correction: need lo < hi");
   if (!(c_step > 0) || !(c_from < c_to))
     throw std::invalid_argument("scan_correction: need c_from < c_to and c_step > 0, got step " +
                                 std::to_string(c_step));
-  const int bins = static_cast<int>(reference.size());
-  CorrectionScan scan;
-  const int points = static_cast<int>(std::floor((c_to - c_from) / c_step + 1e-9)) + 1;
-  std::vector<const ScanSource*> src(points);
-  std::vector<double> f(points);
-  for (int p = 0; p < points; ++p) {
-    const double c = c_from + p * c_step;
-    src[p] = &sources[0];
-    for (const auto& s : sources)
-      if (std::fabs(s.c - c) < std::fabs(src[p]->c - c)) src[p] = &s;
-    f[p] = -0.5 * (c - src[p]->c);
-  }
-  // The bin of x, or -1 outside [lo, hi).
-  const auto bin_of = [&](double v) {
+}
+
+// The histogram's window [lo, hi) in `bins` bins.
+struct Window {
+  double lo, hi;
+  int bins;
+  // The bin of v, or -1 outside [lo, hi).
+  int bin_of(double v) const {
     if (!(v >= lo && v < hi)) return -1;
     return std::min(bins - 1, static_cast<int>((v - lo) / (hi - lo) * bins));
-  };
-  // Per point: Σ w and Σ w² of every bin as digits, then the count of bad log weights.
-  const size_t per_point = static_cast<size_t>(bins) * 2 * kDigits + 1;
-  const size_t bad = per_point - 1;
-  // The grid in chunks, so that the reduced vectors stay bounded (4 Mi words) for any grid.
-  const int chunk = std::max(1, static_cast<int>((size_t{1} << 22) / per_point));
-  std::vector<double> w(bins), w2(bins);
-  for (int p0 = 0; p0 < points; p0 += chunk) {
-    const int np = std::min(chunk, points - p0);
-    // Per point and bin the largest log weight f·g (over every process's samples): weights
-    // relative to it are at most 1, and no bin's weights vanish beside another bin's. A NaN or
-    // +inf log weight makes the point's χ² NaN (counted in `bad`); -inf is a weight of 0.
-    std::vector<double> top(static_cast<size_t>(np) * bins,
-                            -std::numeric_limits<double>::infinity());
-    std::vector<int64_t> sums(static_cast<size_t>(np) * per_point, 0);
-    for (int q = 0; q < np; ++q) {
-      const ScanSource& s = *src[p0 + q];
-      for (size_t i = 0; i < s.x.size(); ++i) {
-        const int b = bin_of(s.x[i]);
-        if (b < 0) continue;
-        const double lw = f[p0 + q] * s.log_det_g[i];
-        if (std::isnan(lw) || lw == std::numeric_limits<double>::infinity())
-          ++sums[static_cast<size_t>(q) * per_point + bad];
-        else
-          top[static_cast<size_t>(q) * bins + b] =
-              std::max(top[static_cast<size_t>(q) * bins + b], lw);
-      }
-    }
-    if (reduce.max) reduce.max(top);
-    for (int q = 0; q < np; ++q) {
-      const ScanSource& s = *src[p0 + q];
-      std::vector<Fixed> fw(bins, 0), fw2(bins, 0);
-      for (size_t i = 0; i < s.x.size(); ++i) {
-        const int b = bin_of(s.x[i]);
-        if (b < 0) continue;
-        const double lw = f[p0 + q] * s.log_det_g[i];
-        if (!(std::isfinite(lw))) continue;  // -inf: weight 0; NaN, +inf: counted above
-        const double wi = std::exp(lw - top[static_cast<size_t>(q) * bins + b]);  // in (0, 1]
-        fw[b] += to_fixed(wi);
-        fw2[b] += to_fixed(wi * wi);
-      }
-      int64_t* out = &sums[static_cast<size_t>(q) * per_point];
-      for (int b = 0; b < bins; ++b)
-        for (int k = 0; k < kDigits; ++k) {
-          out[(2 * b) * kDigits + k] =
-              static_cast<int64_t>(static_cast<uint64_t>(fw[b] >> (32 * k)) & 0xffffffffu);
-          out[(2 * b + 1) * kDigits + k] =
-              static_cast<int64_t>(static_cast<uint64_t>(fw2[b] >> (32 * k)) & 0xffffffffu);
-        }
-    }
-    if (reduce.sum) reduce.sum(sums);
-    for (int q = 0; q < np; ++q) {
-      const int64_t* in = &sums[static_cast<size_t>(q) * per_point];
-      const double* t = &top[static_cast<size_t>(q) * bins];
-      const double peak = *std::max_element(t, t + bins);
-      for (int b = 0; b < bins; ++b) {
-        // Back to one scale for every bin: the weights relative to the point's largest.
-        const double scale = std::isfinite(t[b]) ? std::exp(t[b] - peak) : 0.0;
-        w[b] = from_digits(in + (2 * b) * kDigits) * scale;
-        w2[b] = from_digits(in + (2 * b + 1) * kDigits) * scale * scale;
-      }
-      double dof = 0, n_eff = 0;
-      double chi2 = weighted_chi2(reference, w, w2, &dof, &n_eff);
-      if (in[bad] > 0 || !std::isfinite(peak)) chi2 = NAN;  // a NaN or +inf log weight
-      scan.c.push_back(c_from + (p0 + q) * c_step);
-      scan.chi2.push_back(chi2);
-      scan.distance.push_back((chi2 - dof) / n_eff);
-      scan.distance_err.push_back(std::sqrt(2 * dof) / n_eff);
-      scan.dof = dof;
+  }
+};
+
+// A point c of the grid: the source drawn nearest it, reweighted by exp(f · log det G) with
+// f = −(c − c_src)/2.
+struct GridPoint {
+  const ScanSource* src;
+  double f;
+};
+
+// Every point of the grid, c_from + p·c_step, with its source and factor.
+std::vector<GridPoint> grid_points(const std::vector<ScanSource>& sources, double c_from,
+                                   double c_step, int points) {
+  std::vector<GridPoint> grid(points);
+  for (int p = 0; p < points; ++p) {
+    const double c = c_from + p * c_step;
+    const ScanSource* src = &sources[0];
+    for (const auto& s : sources)
+      if (std::fabs(s.c - c) < std::fabs(src->c - c)) src = &s;
+    grid[p] = {src, -0.5 * (c - src->c)};
+  }
+  return grid;
+}
+
+// One chunk of the grid, its points [p0, p0 + np), as the processes reduce it: per point and bin
+// the largest log weight (top); per point Σ w and Σ w² of every bin as digits, then the count of
+// bad log weights (sums, per_point words a point).
+struct Chunk {
+  int p0, np;
+  size_t per_point;
+  std::vector<double> top;
+  std::vector<int64_t> sums;
+  size_t bad() const { return per_point - 1; }  // the word of a point's bad log weights
+};
+
+// Per point and bin the largest log weight f·g (over every process's samples): weights
+// relative to it are at most 1, and no bin's weights vanish beside another bin's. A NaN or
+// +inf log weight makes the point's χ² NaN (counted in `bad`); -inf is a weight of 0.
+void find_largest_log_weights(const std::vector<GridPoint>& grid, const Window& win, Chunk& ch) {
+  for (int q = 0; q < ch.np; ++q) {
+    const GridPoint& g = grid[ch.p0 + q];
+    for (size_t i = 0; i < g.src->x.size(); ++i) {
+      const int b = win.bin_of(g.src->x[i]);
+      if (b < 0) continue;
+      const double lw = g.f * g.src->log_det_g[i];
+      double& top = ch.top[static_cast<size_t>(q) * win.bins + b];
+      if (std::isnan(lw) || lw == std::numeric_limits<double>::infinity())
+        ++ch.sums[static_cast<size_t>(q) * ch.per_point + ch.bad()];
+      else
+        top = std::max(top, lw);
     }
   }
-  // The smallest χ² (a NaN, from non-finite log det G, is never the minimum).
+}
+
+// Per point and bin Σ w and Σ w² of this process's samples, each weight relative to the bin's
+// largest, as the 32-bit digits of fixed-point sums.
+void sum_weights(const std::vector<GridPoint>& grid, const Window& win, Chunk& ch) {
+  for (int q = 0; q < ch.np; ++q) {
+    const GridPoint& g = grid[ch.p0 + q];
+    std::vector<Fixed> fw(win.bins, 0), fw2(win.bins, 0);
+    for (size_t i = 0; i < g.src->x.size(); ++i) {
+      const int b = win.bin_of(g.src->x[i]);
+      if (b < 0) continue;
+      const double lw = g.f * g.src->log_det_g[i];
+      if (!(std::isfinite(lw))) continue;  // -inf: weight 0; NaN, +inf: counted above
+      const double wi = std::exp(lw - ch.top[static_cast<size_t>(q) * win.bins + b]);  // in (0, 1]
+      fw[b] += to_fixed(wi);
+      fw2[b] += to_fixed(wi * wi);
+    }
+    int64_t* out = &ch.sums[static_cast<size_t>(q) * ch.per_point];
+    for (int b = 0; b < win.bins; ++b)
+      for (int k = 0; k < kDigits; ++k) {
+        out[(2 * b) * kDigits + k] =
+            static_cast<int64_t>(static_cast<uint64_t>(fw[b] >> (32 * k)) & 0xffffffffu);
+        out[(2 * b + 1) * kDigits + k] =
+            static_cast<int64_t>(static_cast<uint64_t>(fw2[b] >> (32 * k)) & 0xffffffffu);
+      }
+  }
+}
+
+// The χ² of each point of the reduced chunk against the reference, appended to the scan.
+void append_chi2(const std::vector<uint64_t>& reference, const Window& win, const Chunk& ch,
+                 double c_from, double c_step, CorrectionScan& scan) {
+  std::vector<double> w(win.bins), w2(win.bins);
+  for (int q = 0; q < ch.np; ++q) {
+    const int64_t* in = &ch.sums[static_cast<size_t>(q) * ch.per_point];
+    const double* t = &ch.top[static_cast<size_t>(q) * win.bins];
+    const double peak = *std::max_element(t, t + win.bins);
+    for (int b = 0; b < win.bins; ++b) {
+      // Back to one scale for every bin: the weights relative to the point's largest.
+      const double scale = std::isfinite(t[b]) ? std::exp(t[b] - peak) : 0.0;
+      w[b] = from_digits(in + (2 * b) * kDigits) * scale;
+      w2[b] = from_digits(in + (2 * b + 1) * kDigits) * scale * scale;
+    }
+    double dof = 0, n_eff = 0;
+    double chi2 = weighted_chi2(reference, w, w2, &dof, &n_eff);
+    if (in[ch.bad()] > 0 || !std::isfinite(peak)) chi2 = NAN;  // a NaN or +inf log weight
+    scan.c.push_back(c_from + (ch.p0 + q) * c_step);
+    scan.chi2.push_back(chi2);
+    scan.distance.push_back((chi2 - dof) / n_eff);
+    scan.distance_err.push_back(std::sqrt(2 * dof) / n_eff);
+    scan.dof = dof;
+  }
+}
+
+// The index of the smallest χ² (a NaN, from non-finite log det G, is never the minimum).
+size_t smallest_chi2(const CorrectionScan& scan) {
   size_t m = 0;
   for (size_t i = 1; i < scan.chi2.size(); ++i)
     if (std::isnan(scan.chi2[m]) || scan.chi2[i] < scan.chi2[m]) m = i;
+  return m;
+}
+
+// c_min: grid point m, refined to the vertex of the parabola through it and its neighbours.
+void locate_minimum(CorrectionScan& scan, size_t m, double c_step) {
   scan.c_min = scan.c[m];
-  if (m > 0 && m + 1 < scan.c.size()) {  // vertex of the parabola through the three points
+  if (m > 0 && m + 1 < scan.c.size()) {
     const double y0 = scan.chi2[m - 1], y1 = scan.chi2[m], y2 = scan.chi2[m + 1];
     const double den = y0 - 2 * y1 + y2;
     if (den > 0) scan.c_min = scan.c[m] + 0.5 * c_step * (y0 - y2) / den;
   }
+}
+
+// The interval where χ² stays within 3.84 (95 %) of its minimum at m, interpolated between grid
+// points; the ends of the grid where it does not rise that far.
+void confidence_interval(CorrectionScan& scan, size_t m, double c_step) {
   const double level = scan.chi2[m] + 3.84;
   scan.ci_lo = scan.c.front();
   scan.ci_hi = scan.c.back();
@@ -187,6 +224,36 @@ CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo
       break;
     }
   scan.bracketed = found_lo && found_hi;
+}
+
+}  // namespace
+
+CorrectionScan scan_correction(const std::vector<uint64_t>& reference, double lo, double hi,
+                               const std::vector<ScanSource>& sources, double c_from, double c_to,
+                               double c_step, const ScanReduce& reduce) {
+  check_scan_arguments(sources, lo, hi, c_from, c_to, c_step);
+  const Window win{lo, hi, static_cast<int>(reference.size())};
+  const int points = static_cast<int>(std::floor((c_to - c_from) / c_step + 1e-9)) + 1;
+  const std::vector<GridPoint> grid = grid_points(sources, c_from, c_step, points);
+  const size_t per_point = static_cast<size_t>(win.bins) * 2 * kDigits + 1;
+  // The grid in chunks, so that the reduced vectors stay bounded (4 Mi words) for any grid.
+  const int chunk = std::max(1, static_cast<int>((size_t{1} << 22) / per_point));
+  CorrectionScan scan;
+  for (int p0 = 0; p0 < points; p0 += chunk) {
+    const int np = std::min(chunk, points - p0);
+    Chunk ch{p0, np, per_point,
+             std::vector<double>(static_cast<size_t>(np) * win.bins,
+                                 -std::numeric_limits<double>::infinity()),
+             std::vector<int64_t>(static_cast<size_t>(np) * per_point, 0)};
+    find_largest_log_weights(grid, win, ch);
+    if (reduce.max) reduce.max(ch.top);
+    sum_weights(grid, win, ch);
+    if (reduce.sum) reduce.sum(ch.sums);
+    append_chi2(reference, win, ch, c_from, c_step, scan);
+  }
+  const size_t m = smallest_chi2(scan);
+  locate_minimum(scan, m, c_step);
+  confidence_interval(scan, m, c_step);
   return scan;
 }
 

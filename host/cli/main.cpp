@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -124,54 +125,15 @@ std::vector<std::string> argument_names(CLI::App& app, const std::vector<std::st
 
 namespace {
 
-int run_cli(int argc, char** argv) {
-  CLI::App app{"orbitmc: Langevin ensembles on orbit slices, checked against the coarea theorem"};
-  app.require_subcommand(1);
-
+// Everything the command line sets. The suite's and the experiment's options are filled in place;
+// the other values are staged here until the subcommand is known (merged with an experiment
+// file, or checked against the other flags).
+struct CliValues {
   orbitmc::SuiteOptions opt;
-  opt.cases_dir = orbitmc::shipped_data_folder();  // empty: validate then needs --cases
   std::string run_case_path;
   double correction_scale = 1.0;
   bool quiet = false;
   bool no_html = false;
-
-  auto add_common = [&](CLI::App* sub) {
-    sub->add_option("--backend", opt.backend, "cpu, cuda or auto (GPU when present)")
-        ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-    sub->add_option("--out", opt.out_dir, "output folder for report.json");
-    sub->add_flag("--quick", opt.overrides.quick, "fewer chains (for CI)");
-    sub->add_option("--correction-scale", correction_scale,
-                    "override c of the constrained samplers expected to match")
-        ->check(kFiniteNumber);
-    sub->add_option("--chains", opt.overrides.chains, "override the number of chains")
-        ->check(decimal_in(1, 0xffffffff));  // 32-bit indices
-    sub->add_option("--seed", opt.overrides.seed, "override the case seeds (1..2^64-1)")
-        ->check(decimal_in(1, UINT64_MAX));
-    sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all hardware threads)")
-        ->check(decimal_in(0, kMaxThreads));
-    sub->add_flag("--quiet", quiet, "no progress output");
-    sub->add_flag("--no-html", no_html, "write report.json only (no figures, no HTML)");
-    sub->add_option("--checkpoint", opt.checkpoint, "write checkpoints to FILE (atomically)");
-    sub->add_option("--checkpoint-every", opt.checkpoint_every, "steps between checkpoints")
-        ->check(decimal_in(1, UINT64_MAX));
-    sub->add_option("--resume", opt.resume, "continue the run saved in FILE");
-    sub->add_option("--refine", opt.overrides.refine,
-                    "Langevin steps h/K, K times as many, penalty kappa*K (large ensembles)")
-        ->check(decimal_in(1, 1000));
-    sub->add_option("--longer", opt.overrides.longer,
-                    "take L times the steps at the same step size (slow relaxation)")
-        ->check(decimal_in(1, 1000));
-    sub->add_flag(
-        "--gpu-scale", opt.gpu_scale,
-        "on the GPU: 10^6 chains per case, --refine 8 --longer 4 (on the CPU: no effect)");
-  };
-  auto* validate = app.add_subcommand("validate", "run every case in the validation folder");
-  add_common(validate);
-  validate->add_option("--cases", opt.cases_dir, "folder of case files");
-  auto* run = app.add_subcommand("run", "run one case file");
-  add_common(run);
-  run->add_option("case", run_case_path, "case file (JSON)")->required();
-  app.add_subcommand("models", "list models, parameters and samplers");
 
   orbitmc::ExperimentOptions xo;
   std::string x_target, x_noise;
@@ -179,62 +141,133 @@ int run_cli(int argc, char** argv) {
   uint64_t x_steps = 0, x_log_every = 0, x_batch = 0;
   double x_eta = 0;
   bool x_quiet = false, x_no_html = false;
-  auto* experiment =
+};
+
+// The subcommands that take options, to ask after the parse which one ran and what it was given.
+struct Commands {
+  CLI::App* validate = nullptr;
+  CLI::App* run = nullptr;
+  CLI::App* experiment = nullptr;
+};
+
+// Test hook: the suite simulates a kill right after this many checkpoints (0: never). Read here,
+// once, so that the suite's loop sees an option rather than the environment.
+long abort_after_checkpoints() {
+  const char* value = std::getenv("ORBITMC_ABORT_AFTER_CHECKPOINTS");
+  return value ? std::atol(value) : 0;
+}
+
+// The options validate and run share.
+void add_suite_options(CLI::App* sub, CliValues& v) {
+  orbitmc::SuiteOptions& opt = v.opt;
+  sub->add_option("--backend", opt.backend, "cpu, cuda or auto (GPU when present)")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  sub->add_option("--out", opt.out_dir, "output folder for report.json");
+  sub->add_flag("--quick", opt.overrides.quick, "fewer chains (for CI)");
+  sub->add_option("--correction-scale", v.correction_scale,
+                  "override c of the constrained samplers expected to match")
+      ->check(kFiniteNumber);
+  sub->add_option("--chains", opt.overrides.chains, "override the number of chains")
+      ->check(decimal_in(1, 0xffffffff));  // 32-bit indices
+  sub->add_option("--seed", opt.overrides.seed, "override the case seeds (1..2^64-1)")
+      ->check(decimal_in(1, UINT64_MAX));
+  sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all hardware threads)")
+      ->check(decimal_in(0, kMaxThreads));
+  sub->add_flag("--quiet", v.quiet, "no progress output");
+  sub->add_flag("--no-html", v.no_html, "write report.json only (no figures, no HTML)");
+  sub->add_option("--checkpoint", opt.checkpoint, "write checkpoints to FILE (atomically)");
+  sub->add_option("--checkpoint-every", opt.checkpoint_every, "steps between checkpoints")
+      ->check(decimal_in(1, UINT64_MAX));
+  sub->add_option("--resume", opt.resume, "continue the run saved in FILE");
+  sub->add_option("--refine", opt.overrides.refine,
+                  "Langevin steps h/K, K times as many, penalty kappa*K (large ensembles)")
+      ->check(decimal_in(1, 1000));
+  sub->add_option("--longer", opt.overrides.longer,
+                  "take L times the steps at the same step size (slow relaxation)")
+      ->check(decimal_in(1, 1000));
+  sub->add_flag("--gpu-scale", opt.gpu_scale,
+                "on the GPU: 10^6 chains per case, --refine 8 --longer 4 (on the CPU: no effect)");
+}
+
+// The options of the experiment subcommand.
+void add_experiment_options(CLI::App* experiment, CliValues& v) {
+  orbitmc::ExperimentSpec& spec = v.xo.spec;
+  experiment
+      ->add_option("experiment", v.x_target, "relu, attention, matcomp, spectral, tv, or FILE.json")
+      ->required();
+  experiment
+      ->add_option("--seeds", spec.seeds,
+                   "independent trainings (default 1000 on a GPU, 16 on the CPU)")
+      ->check(decimal_in(1, uint64_t{1} << 24));
+  experiment->add_option("--noise", v.x_noise, "noise models side by side: sgd,gd,langevin");
+  experiment->add_option("--beta", spec.beta, "inverse temperature of langevin (default 1e4)")
+      ->check(kPositiveNumber);
+  experiment->add_option("--steps", v.x_steps, "training steps (setting steps)")
+      ->check(decimal_in(1, uint64_t{1} << 40));
+  experiment
+      ->add_option("--log-every", v.x_log_every, "steps between log points (setting log_every)")
+      ->check(decimal_in(1, uint64_t{1} << 40));
+  experiment->add_option("--batch", v.x_batch, "sgd batch (setting batch)")
+      ->check(decimal_in(1, uint64_t{1} << 16));
+  experiment->add_option("--eta", v.x_eta, "learning rate (setting eta)")->check(kPositiveNumber);
+  experiment->add_option("--set", v.x_set, "KEY=VALUE: any setting of the experiment (repeatable)");
+  experiment->add_option("--seed", spec.seed, "key of every draw (1..2^64-1)")
+      ->check(decimal_in(1, UINT64_MAX));
+  experiment
+      ->add_option("--seed-offset", spec.seed_offset,
+                   "global index of the first seed (continues an ensemble)")
+      ->check(decimal_in(0, 0xffffffff));
+  experiment
+      ->add_option("--max-log-points", spec.max_log_points,
+                   "at most this many log points, step 0 and the last step included (the "
+                   "interval grows in multiples of log_every; default 401)")
+      ->check(decimal_in(2, 100000));
+  experiment->add_option("--backend", spec.backend, "cpu, cuda or auto (GPU when present)")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  experiment->add_option("--threads", spec.threads, "CPU threads (0: all hardware threads)")
+      ->check(decimal_in(0, kMaxThreads));
+  experiment->add_option("--out", spec.out_dir, "output folder (experiment.json, page/)");
+  experiment->add_flag("--save-states", v.xo.save_states,
+                       "also write states/*.npy: problems, first and last states of every run");
+  experiment->add_flag("--quiet", v.x_quiet, "no progress output");
+  experiment->add_flag("--no-html", v.x_no_html, "write experiment.json only");
+}
+
+// Every subcommand with its options, in the order --help lists them.
+Commands define_commands(CLI::App& app, CliValues& v) {
+  Commands cmd;
+  cmd.validate = app.add_subcommand("validate", "run every case in the validation folder");
+  add_suite_options(cmd.validate, v);
+  cmd.validate->add_option("--cases", v.opt.cases_dir, "folder of case files");
+  cmd.run = app.add_subcommand("run", "run one case file");
+  add_suite_options(cmd.run, v);
+  cmd.run->add_option("case", v.run_case_path, "case file (JSON)")->required();
+  app.add_subcommand("models", "list models, parameters and samplers");
+  cmd.experiment =
       app.add_subcommand("experiment",
                          "train an ensemble of one of the paper's experiments under several noise "
                          "models:\n" +
                              orbitmc::experiment_catalogue() + "  or FILE.json");
-  experiment
-      ->add_option("experiment", x_target, "relu, attention, matcomp, spectral, tv, or FILE.json")
-      ->required();
-  experiment
-      ->add_option("--seeds", xo.spec.seeds,
-                   "independent trainings (default 1000 on a GPU, 16 on the CPU)")
-      ->check(decimal_in(1, uint64_t{1} << 24));
-  experiment->add_option("--noise", x_noise, "noise models side by side: sgd,gd,langevin");
-  experiment->add_option("--beta", xo.spec.beta, "inverse temperature of langevin (default 1e4)")
-      ->check(kPositiveNumber);
-  experiment->add_option("--steps", x_steps, "training steps (setting steps)")
-      ->check(decimal_in(1, uint64_t{1} << 40));
-  experiment->add_option("--log-every", x_log_every, "steps between log points (setting log_every)")
-      ->check(decimal_in(1, uint64_t{1} << 40));
-  experiment->add_option("--batch", x_batch, "sgd batch (setting batch)")
-      ->check(decimal_in(1, uint64_t{1} << 16));
-  experiment->add_option("--eta", x_eta, "learning rate (setting eta)")->check(kPositiveNumber);
-  experiment->add_option("--set", x_set, "KEY=VALUE: any setting of the experiment (repeatable)");
-  experiment->add_option("--seed", xo.spec.seed, "key of every draw (1..2^64-1)")
-      ->check(decimal_in(1, UINT64_MAX));
-  experiment
-      ->add_option("--seed-offset", xo.spec.seed_offset,
-                   "global index of the first seed (continues an ensemble)")
-      ->check(decimal_in(0, 0xffffffff));
-  experiment
-      ->add_option("--max-log-points", xo.spec.max_log_points,
-                   "at most this many log points, step 0 and the last step included (the "
-                   "interval grows in multiples of log_every; default 401)")
-      ->check(decimal_in(2, 100000));
-  experiment->add_option("--backend", xo.spec.backend, "cpu, cuda or auto (GPU when present)")
-      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-  experiment->add_option("--threads", xo.spec.threads, "CPU threads (0: all hardware threads)")
-      ->check(decimal_in(0, kMaxThreads));
-  experiment->add_option("--out", xo.spec.out_dir, "output folder (experiment.json, page/)");
-  experiment->add_flag("--save-states", xo.save_states,
-                       "also write states/*.npy: problems, first and last states of every run");
-  experiment->add_flag("--quiet", x_quiet, "no progress output");
-  experiment->add_flag("--no-html", x_no_html, "write experiment.json only");
+  add_experiment_options(cmd.experiment, v);
+  return cmd;
+}
 
-  // Every rank must run the same command; compared before the parse, which every rank reaches
-  // (a rank whose parse failed, or that printed --help, would leave the others waiting in this
-  // collective). Rank 0 prints the one line; the barrier keeps the others' exit (which ends
-  // every rank: main) from cutting it off.
+// Every rank must run the same command; compared before the parse, which every rank reaches
+// (a rank whose parse failed, or that printed --help, would leave the others waiting in this
+// collective). Rank 0 prints the one line; the barrier keeps the others' exit (which ends
+// every rank: main) from cutting it off.
+bool same_command_on_every_rank(CLI::App& app, int argc, char** argv) {
   const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
   const std::string differs = orbitmc::parallel::differing_command(args, argument_names(app, args));
-  if (!differs.empty()) {
-    if (orbitmc::parallel::root()) std::cerr << "orbitmc: error: " << differs << std::endl;
-    orbitmc::parallel::barrier();
-    return 2;
-  }
+  if (differs.empty()) return true;
+  if (orbitmc::parallel::root()) std::cerr << "orbitmc: error: " << differs << std::endl;
+  orbitmc::parallel::barrier();
+  return false;
+}
 
+// The parse. Returns the exit code where it ends the command (--help, or a bad argument, told in
+// one line), nothing where the command goes on.
+std::optional<int> parse_arguments(CLI::App& app, int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -254,82 +287,108 @@ int run_cli(int argc, char** argv) {
     std::cerr << "orbitmc: error: " << message << "\nRun with --help for more information.\n";
     return 2;
   }
-  for (int i = 0; i < argc; ++i) opt.command_line += (i ? " " : "") + std::string(argv[i]);
+  return std::nullopt;
+}
+
+// The experiment named, or the one FILE.json describes, into xo.
+void read_experiment_target(const std::string& target, orbitmc::ExperimentOptions& xo) {
+  orbitmc::ExperimentSpec& xs = xo.spec;
+  const bool is_file = target.size() > 5 && target.substr(target.size() - 5) == ".json";
+  if (is_file) {
+    orbitmc::read_experiment_file(target, xs);
+    xo.source_file = target;  // an input: no output may replace it
+  } else {
+    const auto& e = orbitmc::find_experiment(target, "experiment");
+    xs.name = e.name;
+    xs.settings = orbitmc::Settings(e.defaults());
+  }
+}
+
+// Flags override the file: each flag given replaces what the file (or the experiment's defaults)
+// set. `flags` is the spec as the parse left it, before the file was read over it.
+void merge_experiment_flags(const orbitmc::ExperimentSpec& flags, const CliValues& v,
+                            const CLI::App& experiment, orbitmc::ExperimentSpec& xs) {
+  if (experiment.count("--seeds")) xs.seeds = flags.seeds;
+  if (experiment.count("--seed")) xs.seed = flags.seed;
+  if (experiment.count("--seed-offset")) xs.seed_offset = flags.seed_offset;
+  if (experiment.count("--beta")) xs.beta = flags.beta;
+  if (experiment.count("--noise")) xs.noises = orbitmc::parse_noise_list(v.x_noise, "--noise");
+  if (experiment.count("--steps")) xs.settings.set("steps", v.x_steps, "--steps");
+  if (experiment.count("--log-every")) xs.settings.set("log_every", v.x_log_every, "--log-every");
+  if (experiment.count("--batch")) xs.settings.set("batch", v.x_batch, "--batch");
+  if (experiment.count("--eta")) xs.settings.set("eta", v.x_eta, "--eta");
+  for (const auto& a : v.x_set) {
+    // A flag and --set naming the same setting: refused rather than one silently winning.
+    const std::string key = a.substr(0, a.find('='));
+    const std::pair<const char*, const char*> setting_flags[] = {
+        {"steps", "--steps"}, {"log_every", "--log-every"}, {"batch", "--batch"}, {"eta", "--eta"}};
+    for (const auto& [setting, flag] : setting_flags)
+      if (key == setting && experiment.count(flag))
+        orbitmc::bad_input("--set", a,
+                           std::string(flag) + " sets " + key + " too; give one of them");
+    xs.settings.set_text(a, "--set");
+  }
+}
+
+// `orbitmc experiment`: the spec from the experiment (or its file) and the flags, then the run.
+int run_experiment_cli(CliValues& v, const CLI::App& experiment) {
+  const orbitmc::ExperimentSpec flags = v.xo.spec;  // before a file replaces the flags' values
+  read_experiment_target(v.x_target, v.xo);
+  orbitmc::ExperimentSpec& xs = v.xo.spec;
+  merge_experiment_flags(flags, v, experiment, xs);
+  if (xs.out_dir.empty()) orbitmc::bad_input("--out", "\"\"", "name a folder");
+  xs.command_line = v.opt.command_line;
+  v.xo.progress = !v.x_quiet;
+  v.xo.html = !v.x_no_html;
+  return orbitmc::run_experiment_command(v.xo);
+}
+
+// Flags of validate and run that contradict each other or name nothing: refused before any work.
+void check_suite_flags(const orbitmc::SuiteOptions& opt, const CLI::App& sub) {
+  if (opt.gpu_scale)
+    for (const char* flag : {"--chains", "--refine", "--longer", "--quick"})
+      if (sub.count(flag))
+        orbitmc::bad_input("--gpu-scale", flag,
+                           "--gpu-scale sets --chains, --refine and --longer itself; give "
+                           "either it or them (and not --quick)");
+  if (sub.count("--checkpoint") && opt.checkpoint.empty())
+    orbitmc::bad_input("--checkpoint", "\"\"", "name a file");
+  if (sub.count("--resume") && opt.resume.empty())
+    orbitmc::bad_input("--resume", "\"\"", "name a file");
+  if (sub.count("--checkpoint-every") && opt.checkpoint.empty() && opt.resume.empty())
+    orbitmc::bad_input("--checkpoint-every", opt.checkpoint_every,
+                       "needs --checkpoint FILE (or --resume FILE) to write to");
+}
+
+// `orbitmc validate` and `orbitmc run`: the suite's options completed and checked, then the suite.
+int run_suite_cli(CliValues& v, const CLI::App& sub, bool one_case) {
+  orbitmc::SuiteOptions& opt = v.opt;
+  if (sub.count("--correction-scale")) {
+    opt.overrides.has_correction_scale = true;
+    opt.overrides.correction_scale = v.correction_scale;
+  }
+  check_suite_flags(opt, sub);
+  opt.progress = !v.quiet;
+  opt.html = !v.no_html;
+  if (one_case) {
+    // One case: run it through the same suite driver on a one-file folder view.
+    opt.cases_dir.clear();
+    opt.single_case = v.run_case_path;
+  }
+  return orbitmc::run_validation_suite(opt);
+}
+
+// The subcommand the parse chose, with every error it raises made one line and an exit code:
+// 2 for bad input, 3 for a failure.
+int run_command(CLI::App& app, const Commands& cmd, CliValues& v) {
   try {
     if (app.got_subcommand("models")) {
       print_models();
       return 0;
     }
-    if (app.got_subcommand("experiment")) {
-      orbitmc::ExperimentSpec& xs = xo.spec;
-      const uint64_t seeds = xs.seeds, seed = xs.seed;
-      const uint32_t offset = xs.seed_offset;
-      const double beta = xs.beta;
-      const bool is_file = x_target.size() > 5 && x_target.substr(x_target.size() - 5) == ".json";
-      if (is_file) {
-        orbitmc::read_experiment_file(x_target, xs);
-        xo.source_file = x_target;  // an input: no output may replace it
-      } else {
-        const auto& e = orbitmc::find_experiment(x_target, "experiment");
-        xs.name = e.name;
-        xs.settings = orbitmc::Settings(e.defaults());
-      }
-      // Flags override the file.
-      if (experiment->count("--seeds")) xs.seeds = seeds;
-      if (experiment->count("--seed")) xs.seed = seed;
-      if (experiment->count("--seed-offset")) xs.seed_offset = offset;
-      if (experiment->count("--beta")) xs.beta = beta;
-      if (experiment->count("--noise")) xs.noises = orbitmc::parse_noise_list(x_noise, "--noise");
-      if (experiment->count("--steps")) xs.settings.set("steps", x_steps, "--steps");
-      if (experiment->count("--log-every"))
-        xs.settings.set("log_every", x_log_every, "--log-every");
-      if (experiment->count("--batch")) xs.settings.set("batch", x_batch, "--batch");
-      if (experiment->count("--eta")) xs.settings.set("eta", x_eta, "--eta");
-      for (const auto& a : x_set) {
-        // A flag and --set naming the same setting: refused rather than one silently winning.
-        const std::string key = a.substr(0, a.find('='));
-        const std::pair<const char*, const char*> flags[] = {{"steps", "--steps"},
-                                                             {"log_every", "--log-every"},
-                                                             {"batch", "--batch"},
-                                                             {"eta", "--eta"}};
-        for (const auto& [setting, flag] : flags)
-          if (key == setting && experiment->count(flag))
-            orbitmc::bad_input("--set", a,
-                               std::string(flag) + " sets " + key + " too; give one of them");
-        xs.settings.set_text(a, "--set");
-      }
-      if (xs.out_dir.empty()) orbitmc::bad_input("--out", "\"\"", "name a folder");
-      xs.command_line = opt.command_line;
-      xo.progress = !x_quiet;
-      xo.html = !x_no_html;
-      return orbitmc::run_experiment_command(xo);
-    }
-    auto* sub = app.got_subcommand("validate") ? validate : run;
-    if (sub->count("--correction-scale")) {
-      opt.overrides.has_correction_scale = true;
-      opt.overrides.correction_scale = correction_scale;
-    }
-    if (opt.gpu_scale)
-      for (const char* flag : {"--chains", "--refine", "--longer", "--quick"})
-        if (sub->count(flag))
-          orbitmc::bad_input("--gpu-scale", flag,
-                             "--gpu-scale sets --chains, --refine and --longer itself; give "
-                             "either it or them (and not --quick)");
-    if (sub->count("--checkpoint") && opt.checkpoint.empty())
-      orbitmc::bad_input("--checkpoint", "\"\"", "name a file");
-    if (sub->count("--resume") && opt.resume.empty())
-      orbitmc::bad_input("--resume", "\"\"", "name a file");
-    if (sub->count("--checkpoint-every") && opt.checkpoint.empty() && opt.resume.empty())
-      orbitmc::bad_input("--checkpoint-every", opt.checkpoint_every,
-                         "needs --checkpoint FILE (or --resume FILE) to write to");
-    opt.progress = !quiet;
-    opt.html = !no_html;
-    if (sub == run) {
-      // One case: run it through the same suite driver on a one-file folder view.
-      opt.cases_dir.clear();
-      opt.single_case = run_case_path;
-    }
-    return orbitmc::run_validation_suite(opt);
+    if (app.got_subcommand("experiment")) return run_experiment_cli(v, *cmd.experiment);
+    const bool one_case = !app.got_subcommand("validate");
+    return run_suite_cli(v, one_case ? *cmd.run : *cmd.validate, one_case);
   } catch (const orbitmc::InputError& e) {
     // bad_input() made its parts printable; an InputError built otherwise may not have.
     std::cerr << "orbitmc: error: " << orbitmc::printable(e.what(), 2000) << "\n";
@@ -339,6 +398,20 @@ int run_cli(int argc, char** argv) {
     std::cerr << "orbitmc: failed: " << orbitmc::printable(e.what(), 1000) << "\n";
     return 3;
   }
+}
+
+// Defines the command line, checks every rank was given the same one, parses it and runs it.
+int run_cli(int argc, char** argv) {
+  CLI::App app{"orbitmc: Langevin ensembles on orbit slices, checked against the coarea theorem"};
+  app.require_subcommand(1);
+  CliValues v;
+  v.opt.cases_dir = orbitmc::shipped_data_folder();  // empty: validate then needs --cases
+  v.opt.abort_after_checkpoints = abort_after_checkpoints();
+  const Commands cmd = define_commands(app, v);
+  if (!same_command_on_every_rank(app, argc, argv)) return 2;
+  if (const std::optional<int> code = parse_arguments(app, argc, argv)) return *code;
+  for (int i = 0; i < argc; ++i) v.opt.command_line += (i ? " " : "") + std::string(argv[i]);
+  return run_command(app, cmd, v);
 }
 
 }  // namespace

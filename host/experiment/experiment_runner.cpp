@@ -14,6 +14,7 @@
 #include "experiment/experiment_data.hpp"
 #include "input_error.hpp"
 #include "io/npy_write.hpp"
+#include "orbitmc/core/transpose.hpp"
 #include "parallel/ranks.hpp"
 
 namespace orbitmc {
@@ -117,7 +118,7 @@ std::vector<double> record(const Experiment& ex, const Variant& v, const Trainin
   run_on_ranges(threads, width, [&](uint64_t first, uint64_t last) {
     std::vector<double> column(seeds);
     for (uint64_t col = first; col < last; ++col) {
-      for (uint64_t i = 0; i < seeds; ++i) column[i] = values[i * width + col];
+      transpose(values.data() + col, seeds, 1, width, column.data());
       bands[col] = analysis::band(column);
     }
   });
@@ -214,6 +215,190 @@ std::string states_file(const std::string& dir, const RunResult& r, const char* 
   return dir + "/" + r.variant + "_" + r.noise + "_" + when + ".npy";
 }
 
+// Every seed's problem, seed-major, drawn on the threads: each seed's draws are keyed by its
+// index, so the thread count changes nothing.
+std::vector<double> make_problems(const Experiment& ex, const ExperimentSpec& spec) {
+  const size_t pw = ex.problem_words();
+  std::vector<double> problems(spec.seeds * pw);
+  run_on_ranges(spec.threads, spec.seeds, [&](uint64_t first, uint64_t last) {
+    for (uint64_t i = first; i < last; ++i) {
+      SeedDraws d(spec.seed, spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kProblem);
+      ex.make_problem(d, problems.data() + i * pw);
+    }
+  });
+  return problems;
+}
+
+// What every run of an experiment shares: its definition, every seed's problem, the log points,
+// and the range of seeds this rank trains.
+struct RunnerContext {
+  const Experiment& ex;
+  const ExperimentSpec& spec;
+  const Backend& backend;
+  const RunnerHooks& hooks;
+  std::vector<double> problems;  // every seed's, seed-major
+  std::vector<uint64_t> logs;
+  parallel::Range mine;
+  // This rank's seeds' problems: a view, not a copy.
+  const double* my_problems() const { return problems.data() + mine.first * ex.problem_words(); }
+};
+
+// What every run of one variant shares: the starts of every seed (in float: the trainings begin
+// there), D_b of this rank's seeds at them, and the count of a seed's values that are the
+// experiment's own series.
+struct VariantStart {
+  std::vector<float> x;
+  std::vector<double> imbalance;
+  size_t own = 0;
+};
+
+// The starts of variant v's seeds, shared by its runs under every noise model.
+VariantStart variant_start(const RunnerContext& rc, const Variant& v) {
+  const uint64_t seeds = rc.spec.seeds;
+  const int dim = v.layout.dim();
+  VariantStart vs;
+  vs.own = width_of(rc.ex.series(v));
+  vs.x.resize(seeds * dim);
+  run_on_ranges(rc.spec.threads, seeds, [&](uint64_t first, uint64_t last) {
+    std::vector<double> th(dim);
+    for (uint64_t i = first; i < last; ++i) {
+      SeedDraws d(rc.spec.seed, rc.spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kInit);
+      rc.ex.init(v, d, th.data());
+      for (int k = 0; k < dim; ++k) vs.x[i * dim + k] = static_cast<float>(th[k]);
+    }
+  });
+  // D_b at the start, once for every noise model (the base of THEORY §7's prediction), from the
+  // float starts the trainings begin at.
+  const int blocks = v.layout.blocks();
+  vs.imbalance.resize(rc.mine.count * blocks);
+  for (uint64_t i = 0; i < rc.mine.count; ++i)
+    for (int k = 0; k < blocks; ++k) {
+      double uu, vv;
+      block_norms2(v.layout, vs.x.data() + (rc.mine.first + i) * dim, k, uu, vv);
+      vs.imbalance[i * blocks + k] = uu - vv;
+    }
+  return vs;
+}
+
+// A run before its training: what it is, and its series with no log point yet.
+RunResult new_run(const RunnerContext& rc, const Variant& v, NoiseModel noise) {
+  RunResult r;
+  r.variant = v.name;
+  r.role = v.role;
+  r.noise = noise_name(noise);
+  r.eta = v.eta;
+  r.seeds = rc.spec.seeds;
+  r.steps = rc.ex.steps();
+  r.log_steps = rc.logs;
+  for (const SeriesSpec& s : all_series(rc.ex, v))
+    r.series.push_back({s.name, s.caption, s.labels, s.reference, {}});
+  return r;
+}
+
+// The balance summaries of every seed at the first and the last log point (variants with blocks).
+struct BalanceEnds {
+  BalanceColumns start, end;
+};
+
+// Trains to each log point in turn and records every series there, telling the progress hook.
+BalanceEnds train_and_record(const RunnerContext& rc, const Variant& v, const VariantStart& vs,
+                             const PredictionInputs& prediction, TrainingJob& job,
+                             TrainingEnsemble& local, std::chrono::steady_clock::time_point t0,
+                             RunResult& r) {
+  BalanceEnds ends;
+  for (uint64_t n : rc.logs) {
+    if (n > local.step) job.advance(local, n);
+    const std::vector<double> rows =
+        record(rc.ex, v, local, rc.my_problems(), rc.ex.problem_words(), vs.own, prediction,
+               rc.spec.threads, rc.spec.seeds, r.series);
+    if (v.layout.blocks() > 0) {
+      if (n == rc.logs.front()) ends.start = balance_columns(rows, rc.spec.seeds);
+      if (n == rc.logs.back()) ends.end = balance_columns(rows, rc.spec.seeds);
+    }
+    if (rc.hooks.on_progress)
+      rc.hooks.on_progress(
+          r.variant + " / " + r.noise, n, rc.ex.steps(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return ends;
+}
+
+// The final metrics of every seed (gathered from every rank), and their bands.
+void add_metrics(const RunnerContext& rc, const Variant& v, const TrainingEnsemble& local,
+                 RunResult& r) {
+  const uint64_t seeds = rc.spec.seeds;
+  const std::vector<std::string> names = rc.ex.metrics(v);
+  const std::vector<double> metrics =
+      parallel::allgather(seed_metrics(rc.ex, v, local, rc.my_problems(), rc.ex.problem_words(),
+                                       names.size(), rc.spec.threads),
+                          seeds, names.size());
+  for (size_t m = 0; m < names.size(); ++m) {
+    r.metrics.push_back({names[m], std::vector<double>(seeds), {}});
+    transpose(metrics.data() + m, seeds, 1, names.size(), r.metrics[m].per_seed.data());
+    r.metrics[m].band = analysis::band(r.metrics[m].per_seed);
+  }
+}
+
+// Every rank's counters and balance tallies (and states, when saved) gathered into one ensemble
+// of every seed.
+TrainingEnsemble gather_ensemble(const TrainingEnsemble& local, uint64_t seeds,
+                                 uint32_t seed_offset, bool with_states) {
+  TrainingEnsemble all(local.dim, local.blocks, 0, seed_offset);
+  all.seeds = seeds;
+  all.step = local.step;
+  if (with_states) all.x = parallel::allgather(local.x, seeds, local.dim);
+  all.tally = parallel::allgather(local.tally, seeds,
+                                  static_cast<uint64_t>(local.blocks) * BalanceTally::kWords);
+  all.counters = parallel::allgather(local.counters, seeds);
+  return all;
+}
+
+// What the whole ensemble ended with: its diverged seeds, its balance check, and (when saved) its
+// final states.
+void finish_run(const RunnerContext& rc, const Variant& v, NoiseModel noise,
+                const TrainingEnsemble& local, BalanceEnds ends, RunResult& r) {
+  const uint64_t seeds = rc.spec.seeds;
+  const int dim = v.layout.dim();
+  // The whole ensemble's counters and tallies: the local ones, or under MPI every rank's
+  // gathered (a copy only then; the states only when they are saved).
+  TrainingEnsemble all(dim, v.layout.blocks(), 0, rc.spec.seed_offset);
+  if (parallel::size() > 1)
+    all = gather_ensemble(local, seeds, rc.spec.seed_offset, rc.hooks.gather_states);
+  const TrainingEnsemble& e = parallel::size() > 1 ? all : local;
+  for (uint64_t i = 0; i < seeds; ++i) r.diverged += e.counters[i].diverged ? 1 : 0;
+  r.balance = balance_check(v, noise, rc.spec.beta, e, std::move(ends.start), ends.end);
+  if (!rc.hooks.states_dir.empty()) {
+    if (e.x.size() != seeds * dim)  // under MPI every rank must have joined the gather
+      throw std::logic_error("run_experiment: states_dir without gather_states over ranks");
+    write_npy(states_file(rc.hooks.states_dir, r, "final"), e.x, {seeds, uint64_t(dim)});
+  }
+}
+
+// One training of variant v under one noise model, from its starts to its result.
+RunResult train_run(const RunnerContext& rc, const Variant& v, const VariantStart& vs,
+                    NoiseModel noise) {
+  const auto t0 = std::chrono::steady_clock::now();
+  RunResult r = new_run(rc, v, noise);
+  const uint64_t seeds = rc.spec.seeds;
+  const int dim = v.layout.dim();
+  const parallel::Range& mine = rc.mine;
+  TrainingEnsemble local(dim, v.layout.blocks(), mine.count,
+                         rc.spec.seed_offset + static_cast<uint32_t>(mine.first));
+  local.x.assign(vs.x.begin() + mine.first * dim, vs.x.begin() + (mine.first + mine.count) * dim);
+  const JobContext ctx{noise,           rc.spec.beta, rc.spec.seed,
+                       rc.spec.threads, mine.count,   rc.backend.on_device()};
+  const std::unique_ptr<TrainingJob> job = rc.ex.job(v, ctx, rc.my_problems());
+  if (!rc.hooks.states_dir.empty())
+    write_npy(states_file(rc.hooks.states_dir, r, "initial"), vs.x, {seeds, uint64_t(dim)});
+  const PredictionInputs prediction{
+      vs.imbalance.data(), noise == NoiseModel::kLangevin ? langevin_drift(v, rc.spec.beta) : 0.0};
+  BalanceEnds ends = train_and_record(rc, v, vs, prediction, *job, local, t0, r);
+  add_metrics(rc, v, local, r);
+  finish_run(rc, v, noise, local, std::move(ends), r);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
 }  // namespace
 
 std::vector<uint64_t> log_schedule(uint64_t steps, uint64_t log_every, uint64_t max_points) {
@@ -264,122 +449,22 @@ void check_experiment_memory(const Experiment& ex, const ExperimentSpec& spec, u
 
 std::vector<RunResult> run_experiment(const Experiment& ex, const ExperimentSpec& spec,
                                       const Backend& backend, const RunnerHooks& hooks) {
-  const uint64_t seeds = spec.seeds;
-  const size_t pw = ex.problem_words();
   // Host work per seed (problems, starts, observations, metrics) runs on the CPU threads on
-  // either backend; each seed's draws are keyed by its index, so the thread count changes nothing.
-  std::vector<double> problems(seeds * pw);
-  run_on_ranges(spec.threads, seeds, [&](uint64_t first, uint64_t last) {
-    for (uint64_t i = first; i < last; ++i) {
-      SeedDraws d(spec.seed, spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kProblem);
-      ex.make_problem(d, problems.data() + i * pw);
-    }
-  });
+  // either backend.
+  RunnerContext rc{ex, spec, backend, hooks, make_problems(ex, spec), {}, {}};
   if (!hooks.states_dir.empty())
-    write_npy(hooks.states_dir + "/problems.npy", problems, {seeds, pw});
-  const std::vector<uint64_t> logs = log_schedule(ex.steps(), ex.log_every(), spec.max_log_points);
-
+    write_npy(hooks.states_dir + "/problems.npy", rc.problems, {spec.seeds, ex.problem_words()});
+  rc.logs = log_schedule(ex.steps(), ex.log_every(), spec.max_log_points);
   // Under MPI this rank trains and observes its range of the seeds (their global indices, so
   // their noise and problems are a one-process run's); what is observed of them is gathered at
   // every log point, and their counters and balance tallies (and states, when saved) at the end.
-  const parallel::Range mine = parallel::range_of(seeds);
-  const double* my_problems = problems.data() + mine.first * pw;  // a view, not a copy
-  auto gathered = [&](const TrainingEnsemble& local, bool with_states) {
-    TrainingEnsemble all(local.dim, local.blocks, 0, spec.seed_offset);
-    all.seeds = seeds;
-    all.step = local.step;
-    if (with_states) all.x = parallel::allgather(local.x, seeds, local.dim);
-    all.tally = parallel::allgather(local.tally, seeds,
-                                    static_cast<uint64_t>(local.blocks) * BalanceTally::kWords);
-    all.counters = parallel::allgather(local.counters, seeds);
-    return all;
-  };
+  rc.mine = parallel::range_of(spec.seeds);
 
   std::vector<RunResult> runs;
   for (const Variant& v : ex.variants()) {
-    const int dim = v.layout.dim();
-    const size_t own = width_of(ex.series(v));  // the experiment's own values per seed
-    std::vector<float> start(seeds * dim);
-    run_on_ranges(spec.threads, seeds, [&](uint64_t first, uint64_t last) {
-      std::vector<double> th(dim);
-      for (uint64_t i = first; i < last; ++i) {
-        SeedDraws d(spec.seed, spec.seed_offset + static_cast<uint32_t>(i), DrawPurpose::kInit);
-        ex.init(v, d, th.data());
-        for (int k = 0; k < dim; ++k) start[i * dim + k] = static_cast<float>(th[k]);
-      }
-    });
-    // D_b at the start of this rank's seeds, once for every noise model (the base of THEORY
-    // §7's prediction), from the float starts the trainings begin at.
-    const int blocks = v.layout.blocks();
-    std::vector<double> start_imbalance(mine.count * blocks);
-    for (uint64_t i = 0; i < mine.count; ++i)
-      for (int k = 0; k < blocks; ++k) {
-        double uu, vv;
-        block_norms2(v.layout, start.data() + (mine.first + i) * dim, k, uu, vv);
-        start_imbalance[i * blocks + k] = uu - vv;
-      }
+    const VariantStart vs = variant_start(rc, v);
     for (NoiseModel noise : spec.noises) {
-      const auto t0 = std::chrono::steady_clock::now();
-      RunResult r;
-      r.variant = v.name;
-      r.role = v.role;
-      r.noise = noise_name(noise);
-      r.eta = v.eta;
-      r.seeds = seeds;
-      r.steps = ex.steps();
-      r.log_steps = logs;
-      for (const SeriesSpec& s : all_series(ex, v))
-        r.series.push_back({s.name, s.caption, s.labels, s.reference, {}});
-      TrainingEnsemble local(dim, v.layout.blocks(), mine.count,
-                             spec.seed_offset + static_cast<uint32_t>(mine.first));
-      local.x.assign(start.begin() + mine.first * dim,
-                     start.begin() + (mine.first + mine.count) * dim);
-      const JobContext ctx{noise,        spec.beta,  spec.seed,
-                           spec.threads, mine.count, backend.on_device()};
-      const std::unique_ptr<TrainingJob> job = ex.job(v, ctx, my_problems);
-      if (!hooks.states_dir.empty())
-        write_npy(states_file(hooks.states_dir, r, "initial"), start, {seeds, uint64_t(dim)});
-      const PredictionInputs prediction{start_imbalance.data(), noise == NoiseModel::kLangevin
-                                                                    ? langevin_drift(v, spec.beta)
-                                                                    : 0.0};
-      BalanceColumns balance_start, balance_end;
-      for (uint64_t n : logs) {
-        if (n > local.step) job->advance(local, n);
-        const std::vector<double> rows =
-            record(ex, v, local, my_problems, pw, own, prediction, spec.threads, seeds, r.series);
-        if (v.layout.blocks() > 0) {
-          if (n == logs.front()) balance_start = balance_columns(rows, seeds);
-          if (n == logs.back()) balance_end = balance_columns(rows, seeds);
-        }
-        if (hooks.on_progress)
-          hooks.on_progress(
-              r.variant + " / " + r.noise, n, ex.steps(),
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-      }
-      const std::vector<std::string> names = ex.metrics(v);
-      const std::vector<double> metrics = parallel::allgather(
-          seed_metrics(ex, v, local, my_problems, pw, names.size(), spec.threads), seeds,
-          names.size());
-      for (size_t m = 0; m < names.size(); ++m) {
-        r.metrics.push_back({names[m], std::vector<double>(seeds), {}});
-        for (uint64_t i = 0; i < seeds; ++i)
-          r.metrics[m].per_seed[i] = metrics[i * names.size() + m];
-        r.metrics[m].band = analysis::band(r.metrics[m].per_seed);
-      }
-      // The whole ensemble's counters and tallies: the local ones, or under MPI every rank's
-      // gathered (a copy only then; the states only when they are saved).
-      TrainingEnsemble all(dim, v.layout.blocks(), 0, spec.seed_offset);
-      if (parallel::size() > 1) all = gathered(local, hooks.gather_states);
-      const TrainingEnsemble& e = parallel::size() > 1 ? all : local;
-      for (uint64_t i = 0; i < seeds; ++i) r.diverged += e.counters[i].diverged ? 1 : 0;
-      r.balance = balance_check(v, noise, spec.beta, e, std::move(balance_start), balance_end);
-      if (!hooks.states_dir.empty()) {
-        if (e.x.size() != seeds * dim)  // under MPI every rank must have joined the gather
-          throw std::logic_error("run_experiment: states_dir without gather_states over ranks");
-        write_npy(states_file(hooks.states_dir, r, "final"), e.x, {seeds, uint64_t(dim)});
-      }
-      r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      runs.push_back(std::move(r));
+      runs.push_back(train_run(rc, v, vs, noise));
       if (hooks.on_run) hooks.on_run(runs);
     }
   }

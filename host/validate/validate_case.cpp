@@ -10,6 +10,7 @@
 #include "analysis/convergence.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "analysis/reference_density.hpp"
+#include "analysis/test_result.hpp"
 #include "input_error.hpp"
 #include "models/model_registry.hpp"
 #include "parallel/ranks.hpp"
@@ -180,7 +181,7 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
               analysis::total_variation_two_sample(cr.final_counts, ref->coords[k].final_counts);
         }
         cr.tested = true;
-        min_p = std::min({min_p, cr.chi2.p_value, cr.ks.p_value});
+        min_p = std::min(min_p, analysis::combined_p_value(cr.chi2, cr.ks));
       }
       const double frac = static_cast<double>(s.diverged) / static_cast<double>(s.role.spec.chains);
       if (frac > c.max_diverged_fraction) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <sstream>
 
+#include "analysis/test_result.hpp"
 #include "backend/backend.hpp"
 #include "backend/cpu_threads.hpp"
 #include "cases/case_checks.hpp"
@@ -39,7 +40,7 @@ std::string p_cell(const SamplerResult* s) {
   if (!s || s->coords.empty() || !s->coords[0].tested) return "-";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2g",
-                std::min(s->coords[0].chi2.p_value, s->coords[0].ks.p_value));
+                analysis::combined_p_value(s->coords[0].chi2, s->coords[0].ks));
   return buf;
 }
 
@@ -148,38 +149,48 @@ OutputPlan output_plan(const SuiteOptions& opt, const std::vector<std::string>& 
   return plan;
 }
 
-}  // namespace
-
-int run_validation_suite(const SuiteOptions& given) {
-  SuiteOptions opt = given;  // with --gpu-scale resolved once the backend is known
-  // Parse and check everything first: bad input stops the run before anything is written.
+// The cases of a run, as loaded, overridden and checked, and the backend that runs them.
+struct SuitePlan {
+  std::vector<std::string> files;
   std::vector<CaseSpec> cases;
-  const std::vector<std::string> files = opt.single_case.empty()
-                                             ? list_case_files(opt.cases_dir)
-                                             : std::vector<std::string>{opt.single_case};
   std::unique_ptr<Backend> backend;
-  {
-    ProfileRange range("set-up");
-    for (const auto& f : files) cases.push_back(load_case_file(f));
-    backend = make_backend(opt.backend);
-    if (opt.gpu_scale && backend->name() == "cuda") apply_gpu_scale(opt.overrides);
-    for (auto& c : cases) apply_overrides(c, opt.overrides);
-    for (const auto& c : cases) check_case_analysable(c);  // exit 2 before any sampling
-    const bool checkpointing = !opt.checkpoint.empty() || !opt.resume.empty();
-    const uint64_t memory = physical_memory_bytes();
-    // Under MPI each rank holds its share of the chains, in the memory of its node.
-    uint64_t most_chains = 1;
-    for (const auto& c : cases) {
-      check_case_fits(c, checkpointing, memory, *backend, static_cast<uint64_t>(parallel::size()),
-                      static_cast<uint64_t>(parallel::local_size()));
-      for (const RunSpec& r : case_runs(c)) most_chains = std::max(most_chains, r.chains);
-    }
-    check_threads_start(opt.overrides.threads, most_chains);
+};
+
+// Every case fits in memory (under MPI each rank holds its share of the chains, in the memory of
+// its node), and the threads its largest run asks for can start.
+void check_cases_fit(const SuiteOptions& opt, const SuitePlan& plan) {
+  const bool checkpointing = !opt.checkpoint.empty() || !opt.resume.empty();
+  const uint64_t memory = physical_memory_bytes();
+  uint64_t most_chains = 1;
+  for (const auto& c : plan.cases) {
+    check_case_fits(c, checkpointing, memory, *plan.backend,
+                    static_cast<uint64_t>(parallel::size()),
+                    static_cast<uint64_t>(parallel::local_size()));
+    for (const RunSpec& r : case_runs(c)) most_chains = std::max(most_chains, r.chains);
   }
-  // Under MPI every rank runs every case on its range of chains; rank 0 alone writes.
-  const bool writer = parallel::root();
+  check_threads_start(opt.overrides.threads, most_chains);
+}
+
+// Parse and check everything first: bad input stops the run before anything is written. Resolves
+// --gpu-scale in opt once the backend is known.
+SuitePlan plan_suite(SuiteOptions& opt) {
+  SuitePlan plan;
+  plan.files = opt.single_case.empty() ? list_case_files(opt.cases_dir)
+                                       : std::vector<std::string>{opt.single_case};
+  ProfileRange range("set-up");
+  for (const auto& f : plan.files) plan.cases.push_back(load_case_file(f));
+  plan.backend = make_backend(opt.backend);
+  if (opt.gpu_scale && plan.backend->name() == "cuda") apply_gpu_scale(opt.overrides);
+  for (auto& c : plan.cases) apply_overrides(c, opt.overrides);
+  for (const auto& c : plan.cases) check_case_analysable(c);  // exit 2 before any sampling
+  check_cases_fit(opt, plan);
+  return plan;
+}
+
+// Under MPI every rank runs every case on its range of chains: every run of a case (its samplers
+// and studies) must give every rank at least one chain.
+void check_chains_per_rank(const std::vector<CaseSpec>& cases) {
   const uint64_t ranks = static_cast<uint64_t>(parallel::size());
-  // Every run of a case (its samplers and studies) gives every rank at least one chain.
   const auto enough = [&](uint64_t chains, const CaseSpec& c, const std::string& run) {
     if (chains < ranks)
       bad_input("mpirun", ranks,
@@ -191,55 +202,60 @@ int run_validation_suite(const SuiteOptions& given) {
     if (!c.stiffness.kappa.empty()) enough(c.stiffness.chains, c, "stiffness study");
     if (c.balance.enabled) enough(c.balance.chains, c, "balance study");
   }
-  const std::string fingerprint = run_fingerprint(files, cases, opt, backend->name());
+}
+
+// Where the run starts: the checkpoint --resume names, checked against this run and cut to this
+// rank's chains, or (no --resume) one with no case done.
+Checkpoint resume_point(const SuiteOptions& opt, const std::vector<CaseSpec>& cases,
+                        const std::string& fingerprint) {
   Checkpoint ck;
   ck.completed_cases = nlohmann::json::array();
-  if (!opt.resume.empty()) {
-    ck = load_checkpoint(opt.resume);
-    if (ck.fingerprint != fingerprint)
-      bad_input("--resume", opt.resume,
-                "was written by a different run (other case files, options, backend or "
-                "version)");
-    check_checkpoint_matches(ck, cases, opt.resume);  // every size, before any use
-    // Each rank resumes its own range of chains: from the parts that hold it (a checkpoint of
-    // R ranks, whatever the number now), or cut from a whole checkpoint.
-    const auto rank = static_cast<uint64_t>(parallel::rank());
-    if (ck.parts.is_manifest())
-      ck = load_checkpoint_share(ck, opt.resume, cases[ck.case_index], rank, ranks);
-    else {
-      for (auto& st : ck.finished) parallel::keep_own_range(st);
-      if (ck.current.initialised()) parallel::keep_own_range(ck.current);
-    }
+  if (opt.resume.empty()) return ck;
+  ck = load_checkpoint(opt.resume);
+  if (ck.fingerprint != fingerprint)
+    bad_input("--resume", opt.resume,
+              "was written by a different run (other case files, options, backend or "
+              "version)");
+  check_checkpoint_matches(ck, cases, opt.resume);  // every size, before any use
+  // Each rank resumes its own range of chains: from the parts that hold it (a checkpoint of
+  // R ranks, whatever the number now), or cut from a whole checkpoint.
+  const auto rank = static_cast<uint64_t>(parallel::rank());
+  const auto ranks = static_cast<uint64_t>(parallel::size());
+  if (ck.parts.is_manifest())
+    ck = load_checkpoint_share(ck, opt.resume, cases[ck.case_index], rank, ranks);
+  else {
+    for (auto& st : ck.finished) parallel::keep_own_range(st);
+    if (ck.current.initialised()) parallel::keep_own_range(ck.current);
   }
-  const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
-  // Every rank: the generations of this run's part files come after those on disk.
-  CheckpointWriter ck_writer(ck_path);
-  // Last, the places results go: checked, then created, probed and claimed before sampling.
-  const std::string ck_flag = !opt.checkpoint.empty() ? "--checkpoint" : "--resume";
-  std::optional<OutputFolder> out;
-  if (writer) {
-    check_output_plan(output_plan(opt, files, cases, ck_flag, ck_path));
-    if (!ck_path.empty()) prepare_checkpoint_location(ck_flag, ck_path);
-    out.emplace(opt.out_dir);
-  }
-  // The other ranks write checkpoint parts into the folder rank 0 has just made, and sample only
-  // once rank 0's checks of the output passed (a failed one ends every rank, parallel/ranks).
-  parallel::barrier();
-  const auto t0 = std::chrono::steady_clock::now();
+  return ck;
+}
 
+// Last before sampling (rank 0), the places results go: checked, then created, probed and
+// claimed.
+void claim_outputs(const SuiteOptions& opt, const SuitePlan& plan, const std::string& ck_path,
+                   std::optional<OutputFolder>& out) {
+  const std::string ck_flag = !opt.checkpoint.empty() ? "--checkpoint" : "--resume";
+  check_output_plan(output_plan(opt, plan.files, plan.cases, ck_flag, ck_path));
+  if (!ck_path.empty()) prepare_checkpoint_location(ck_flag, ck_path);
+  out.emplace(opt.out_dir);
+}
+
+// report.json as it starts: the run's settings and the cases a resumed run had already done.
+nlohmann::json report_head(const SuiteOptions& opt, const std::string& backend, size_t planned,
+                           const nlohmann::json& done) {
   nlohmann::json head;
   head["schema"] = "orbitmc.report/1";
   head["orbitmc_version"] = ORBITMC_VERSION;
   head["compiler"] = __VERSION__;
   head["created_utc"] = utc_now();
   head["command"] = printable(opt.command_line, 4096);
-  head["backend"] = backend->name();
+  head["backend"] = backend;
   head["threads"] = opt.overrides.threads;
   head["ranks"] = parallel::size();
   head["quick"] = opt.overrides.quick;
   head["refine"] = opt.overrides.refine;
   head["longer"] = opt.overrides.longer;
-  head["gpu_scale"] = opt.gpu_scale && backend->name() == "cuda";
+  head["gpu_scale"] = opt.gpu_scale && backend == "cuda";
   head["correction_scale_override"] = opt.overrides.has_correction_scale
                                           ? nlohmann::json(opt.overrides.correction_scale)
                                           : nlohmann::json(nullptr);
@@ -248,88 +264,164 @@ int run_validation_suite(const SuiteOptions& given) {
   // Incomplete until the last case is in: a killed run's report never reads as a pass.
   head["complete"] = false;
   head["interrupted"] = nullptr;
-  head["cases_planned"] = cases.size();
+  head["cases_planned"] = planned;
   head["all_pass"] = false;
-  head["cases"] = ck.completed_cases;
-  ReportWriter report(head, writer ? opt.out_dir + "/report.json" : std::string());
+  head["cases"] = done;
+  return head;
+}
+
+// Wall-clock seconds since t0.
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// What the loop over the cases shares: the run, where its checkpoints go, and its report.
+struct CaseLoop {
+  const SuiteOptions& opt;
+  const SuitePlan& plan;
+  const std::string& fingerprint;
+  const std::string& ck_path;  // empty: no checkpoints
+  CheckpointWriter& ck_writer;
+  ReportWriter& report;
+  bool writer;  // rank 0: prints the table and writes the report
+  bool tty;     // progress lines on stderr
+  std::chrono::steady_clock::time_point t0;
+  long checkpoints_written = 0;  // for the test hook SuiteOptions::abort_after_checkpoints
+};
+
+// How case c runs: in segments between checkpoints, with a progress line per segment on a
+// terminal.
+RunControl case_control(const CaseLoop& loop, const CaseSpec& c) {
+  RunControl control;
+  if (!loop.ck_path.empty())
+    control.segment_steps = loop.opt.checkpoint_every ? loop.opt.checkpoint_every : 1000;
+  if (loop.tty) {
+    control.segments = 20;
+    control.on_segment = [&c](const std::string& label, uint64_t done, uint64_t total, double sec) {
+      show_progress(label, c.samplers[0].spec.chains, done, total, sec);
+    };
+  }
+  return control;
+}
+
+// Saves the progress of case ci (none without a checkpoint file): each rank writes its own
+// chains; rank 0 commits them with the completed cases.
+CheckpointFn checkpoint_saver(CaseLoop& loop, size_t ci) {
+  if (loop.ck_path.empty()) return {};
+  return [&loop, ci](const CaseProgress& p) {
+    Checkpoint top =
+        loop.ck_writer.write_part(loop.fingerprint, ci, loop.plan.cases[ci], p.finished, p.current);
+    if (loop.writer)
+      loop.report.exclusive([&](const nlohmann::json& done) {
+        top.completed_cases = done["cases"];
+        loop.ck_writer.commit(top);
+      });
+    loop.ck_writer.finish();
+    // Test hook: simulate a kill right after the N-th checkpoint.
+    const long after = loop.opt.abort_after_checkpoints;
+    if (after > 0 && ++loop.checkpoints_written >= after) std::_Exit(137);
+  };
+}
+
+// Runs case ci, from where the checkpoint left it when it is the one a resumed run was in, and
+// prints its row.
+CaseResult run_one_case(CaseLoop& loop, size_t ci, Checkpoint& ck) {
+  const CaseSpec& c = loop.plan.cases[ci];
+  const RunControl control = case_control(loop, c);
+  CaseProgress progress;
+  if (ci == ck.case_index && !loop.opt.resume.empty()) {
+    progress.finished = std::move(ck.finished);
+    progress.current = std::move(ck.current);
+  }
+  CaseResult r = run_case(c, *loop.plan.backend, control, &progress, checkpoint_saver(loop, ci));
+  if (loop.writer) print_row(r);
+  return r;
+}
+
+// Adds a finished case to report.json, rewritten after every case: a killed run keeps the cases
+// already done.
+void add_to_report(CaseLoop& loop, const CaseResult& r, bool last, bool all) {
+  ProfileRange range("report");
+  loop.report.update([&](nlohmann::json& j) {
+    j["cases"].push_back(case_result_json(r));
+    j["complete"] = last;
+    j["all_pass"] = last && all;
+    j["wall_seconds"] = seconds_since(loop.t0);
+  });
+}
+
+// Runs the cases not yet done. Returns whether every case passed, those a resumed run had done
+// included.
+bool run_cases(CaseLoop& loop, Checkpoint& ck) {
+  const size_t planned = loop.plan.cases.size();
+  bool all = true;
+  for (const auto& done : ck.completed_cases) all = all && done.value("pass", false);
+  size_t done_cases = ck.completed_cases.size();
+  for (size_t ci = done_cases; ci < planned; ++ci) {
+    const CaseResult r = run_one_case(loop, ci, ck);
+    all = all && r.pass;
+    ++done_cases;
+    add_to_report(loop, r, done_cases == planned, all);
+  }
+  return all;
+}
+
+// The end of the run: the page (when asked for), then the count of passes and the verdict line.
+void finish_suite(const CaseLoop& loop, bool all) {
+  if (loop.opt.html && loop.writer) {
+    ProfileRange range("report");
+    render_report(loop.opt.out_dir);
+  }
+  const nlohmann::json final_report = loop.report.snapshot();
+  const double wall = seconds_since(loop.t0);
+  const auto& done = final_report["cases"];
+  const auto passed = static_cast<size_t>(std::count_if(
+      done.begin(), done.end(), [](const nlohmann::json& j) { return j.value("pass", false); }));
+  if (!loop.writer) return;
+  std::printf("%zu passed, %zu failed\n", passed, done.size() - passed);
+  std::printf(
+      "%s: %zu cases, %s%s, wall time %.1f s, report %s/report.json\n", all ? "PASS" : "FAIL",
+      loop.plan.cases.size(), loop.plan.backend->name().c_str(),
+      parallel::size() > 1 ? (" × " + std::to_string(parallel::size()) + " ranks").c_str() : "",
+      wall, printable(loop.opt.out_dir, 4096).c_str());
+}
+
+}  // namespace
+
+// Plan, resume, claim the outputs, run the cases, report.
+int run_validation_suite(const SuiteOptions& given) {
+  SuiteOptions opt = given;  // with --gpu-scale resolved once the backend is known
+  const SuitePlan plan = plan_suite(opt);
+  check_chains_per_rank(plan.cases);
+  // Under MPI every rank runs every case on its range of chains; rank 0 alone writes.
+  const bool writer = parallel::root();
+  const std::string fingerprint =
+      run_fingerprint(plan.files, plan.cases, opt, plan.backend->name());
+  Checkpoint ck = resume_point(opt, plan.cases, fingerprint);
+  const std::string ck_path = !opt.checkpoint.empty() ? opt.checkpoint : opt.resume;
+  // Every rank: the generations of this run's part files come after those on disk.
+  CheckpointWriter ck_writer(ck_path);
+  std::optional<OutputFolder> out;
+  if (writer) claim_outputs(opt, plan, ck_path, out);
+  // The other ranks write checkpoint parts into the folder rank 0 has just made, and sample only
+  // once rank 0's checks of the output passed (a failed one ends every rank, parallel/ranks).
+  parallel::barrier();
+  const auto t0 = std::chrono::steady_clock::now();
+
+  ReportWriter report(report_head(opt, plan.backend->name(), plan.cases.size(), ck.completed_cases),
+                      writer ? opt.out_dir + "/report.json" : std::string());
   // At once: a previous run's report in this folder must not stand for this run if it dies.
   report.update([](nlohmann::json&) {});
   const IncompleteOnInterrupt marker(report, opt.out_dir + "/report.json", "cases", "cases_planned",
                                      parallel::size() > 1,
                                      [](nlohmann::json& r) { r["all_pass"] = false; });
 
-  const bool tty = writer && opt.progress && ::isatty(2);
-  // Test hook: simulate a kill right after the N-th checkpoint.
-  const char* abort_env = std::getenv("ORBITMC_ABORT_AFTER_CHECKPOINTS");
-  const long abort_after = abort_env ? std::atol(abort_env) : 0;
-  long written = 0;
-
+  CaseLoop loop{opt,       plan,   fingerprint, ck_path,
+                ck_writer, report, writer,      writer && opt.progress && ::isatty(2),
+                t0};
   if (writer) print_header();
-  bool all = true;
-  for (const auto& done : ck.completed_cases) all = all && done.value("pass", false);
-  size_t done_cases = ck.completed_cases.size();
-  for (size_t ci = done_cases; ci < cases.size(); ++ci) {
-    const CaseSpec& c = cases[ci];
-    RunControl control;
-    if (!ck_path.empty())
-      control.segment_steps = opt.checkpoint_every ? opt.checkpoint_every : 1000;
-    if (tty) {
-      control.segments = 20;
-      control.on_segment = [&](const std::string& label, uint64_t done, uint64_t total,
-                               double sec) {
-        show_progress(label, c.samplers[0].spec.chains, done, total, sec);
-      };
-    }
-    CaseProgress progress;
-    if (ci == ck.case_index && !opt.resume.empty()) {
-      progress.finished = std::move(ck.finished);
-      progress.current = std::move(ck.current);
-    }
-    CheckpointFn save;
-    if (!ck_path.empty())
-      save = [&](const CaseProgress& p) {
-        // Each rank writes its own chains; rank 0 commits them with the completed cases.
-        Checkpoint top = ck_writer.write_part(fingerprint, ci, c, p.finished, p.current);
-        if (writer)
-          report.exclusive([&](const nlohmann::json& done) {
-            top.completed_cases = done["cases"];
-            ck_writer.commit(top);
-          });
-        ck_writer.finish();
-        if (abort_after > 0 && ++written >= abort_after) std::_Exit(137);
-      };
-    const CaseResult r = run_case(c, *backend, control, &progress, save);
-    if (writer) print_row(r);
-    all = all && r.pass;
-    ++done_cases;
-    // Rewritten after every case: a killed run keeps the cases already done.
-    ProfileRange range("report");
-    const bool last = done_cases == cases.size();
-    report.update([&](nlohmann::json& j) {
-      j["cases"].push_back(case_result_json(r));
-      j["complete"] = last;
-      j["all_pass"] = last && all;
-      j["wall_seconds"] =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    });
-  }
-  if (opt.html && writer) {
-    ProfileRange range("report");
-    render_report(opt.out_dir);
-  }
-  const nlohmann::json final_report = report.snapshot();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const auto& done = final_report["cases"];
-  const auto passed = static_cast<size_t>(std::count_if(
-      done.begin(), done.end(), [](const nlohmann::json& j) { return j.value("pass", false); }));
-  if (writer) {
-    std::printf("%zu passed, %zu failed\n", passed, done.size() - passed);
-    std::printf(
-        "%s: %zu cases, %s%s, wall time %.1f s, report %s/report.json\n", all ? "PASS" : "FAIL",
-        cases.size(), backend->name().c_str(),
-        parallel::size() > 1 ? (" × " + std::to_string(parallel::size()) + " ranks").c_str() : "",
-        wall, printable(opt.out_dir, 4096).c_str());
-  }
+  const bool all = run_cases(loop, ck);
+  finish_suite(loop, all);
   return all ? 0 : 1;
 }
 

@@ -21,6 +21,9 @@ struct SuiteOptions {
   std::string checkpoint;         // write checkpoints here (atomically)
   uint64_t checkpoint_every = 0;  // steps between checkpoints (0: 1000 when checkpointing)
   std::string resume;             // continue from this checkpoint
+  // Test hook: end the process (status 137, as a kill) right after this many checkpoints were
+  // written, to test resuming; 0: never.
+  long abort_after_checkpoints = 0;
 };
 
 // Returns the process exit code: 0 all cases pass, 1 some case fails.
