@@ -192,8 +192,7 @@ void add_suite_options(CLI::App* sub, CliValues& v) {
 // The options of the experiment subcommand.
 void add_experiment_options(CLI::App* experiment, CliValues& v) {
   orbitmc::ExperimentSpec& spec = v.xo.spec;
-  experiment
-      ->add_option("experiment", v.x_target, "relu, attention, matcomp, spectral, tv, or FILE.json")
+  experiment->add_option("experiment", v.x_target, orbitmc::experiment_names() + ", or FILE.json")
       ->required();
   experiment
       ->add_option("--seeds", spec.seeds,
