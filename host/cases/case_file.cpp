@@ -91,30 +91,30 @@ std::vector<HistogramSpec> parse_observe(const json& j, const std::string& w) {
 
 }  // namespace
 
-CaseSpec parse_case_text(const std::string& text, const std::string& file) {
-  const json j = parse_strict(text, file);
-  const std::string w = file;
-  check_keys(j, w, {"name",         "title",         "kind",
-                    "reference",    "model",         "beta",
-                    "precision",    "seed",          "chains",
-                    "quick_chains", "init",          "observe",
-                    "samplers",     "fit_exponent",  "c_range",
-                    "alpha",        "control_alpha", "max_diverged_fraction",
-                    "stiffness",    "balance",       "c_scan"});
-  CaseSpec c;
-  c.file = file;
+namespace {
+
+// The case's identity: name, title, kind (theory or comparison) and reference role.
+void parse_case_head(const json& j, const std::string& w, CaseSpec& c) {
   c.name = get_name(j, "name", w);
   c.title = printable(get_string(j, "title", w, c.name), 400);
   c.kind = get_string(j, "kind", w, "theory");
   if (c.kind != "theory" && c.kind != "comparison")
     bad_input(w + ".kind", c.kind, "allowed: theory, comparison");
   c.reference = get_string(j, "reference", w, c.reference);
+}
+
+// What every sampler of the case shares: the model (and its data file), β, the precision, the
+// chains and their seed, the initial σ range and the observed coordinates.
+RunSpec parse_shared_run(const json& j, const std::string& w, const std::string& file,
+                         CaseSpec& c) {
   if (!j.contains("model")) bad_input(w + ".model", "(missing)", "every case needs a model");
   RunSpec base;
   base.model = parse_model(j.at("model"), w + ".model");
   read_data_file(base.model, file, w);
   if (c.kind == "theory" && !model_has_closed_form(base.model.name))
-    bad_input(w + ".kind", c.kind, "theory cases need model block or scalar (closed-form density)");
+    bad_input(w + ".kind", c.kind,
+              "theory cases need a model with a closed-form law of σ (" +
+                  closed_form_model_names() + ")");
   base.beta = get_number(j, "beta", w, base.beta);
   const std::string prec = get_string(j, "precision", w, "float");
   if (prec != "float" && prec != "double")
@@ -132,6 +132,12 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   if (!j.contains("observe"))
     bad_input(w + ".observe", "(missing)", "list the coordinates to histogram");
   base.observe = parse_observe(j.at("observe"), w + ".observe");
+  return base;
+}
+
+// How the case decides: the exponent fit and its range, the significance levels and the
+// fraction of diverged chains it tolerates.
+void parse_verdict_settings(const json& j, const std::string& w, CaseSpec& c) {
   if (j.contains("fit_exponent") && !j.at("fit_exponent").is_boolean())
     bad_input(w + ".fit_exponent", brief(j.at("fit_exponent")), "must be true or false");
   c.fit_exponent = j.value("fit_exponent", false);
@@ -157,82 +163,107 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
   if (!(c.max_diverged_fraction >= 0 && c.max_diverged_fraction <= 1))
     bad_input(w + ".max_diverged_fraction", c.max_diverged_fraction,
               "a fraction of the chains: must be in [0, 1]");
+}
 
-  if (j.contains("stiffness")) {
-    const json& st = j.at("stiffness");
-    const std::string ws = w + ".stiffness";
-    check_keys(st, ws, {"kappa", "chains", "quick_chains"});
-    if (!st.contains("kappa") || !st.at("kappa").is_array() || st.at("kappa").size() < 2 ||
-        st.at("kappa").size() > 64)
-      bad_input(ws + ".kappa", st.contains("kappa") ? brief(st.at("kappa")) : "(missing)",
-                "a list of 2 to 64 values κ > 0");
-    for (const auto& k : st.at("kappa")) {
-      if (!k.is_number() || !(k.get<double>() > 0))
-        bad_input(ws + ".kappa", brief(k), "each κ must be > 0");
-      c.stiffness.kappa.push_back(k.get<double>());
-    }
-    c.stiffness.chains = get_chain_count(st, "chains", ws, c.chains);
-    c.stiffness.quick_chains = get_chain_count(st, "quick_chains", ws, c.quick_chains);
+void parse_stiffness_study(const json& st, const std::string& ws, CaseSpec& c) {
+  check_keys(st, ws, {"kappa", "chains", "quick_chains"});
+  if (!st.contains("kappa") || !st.at("kappa").is_array() || st.at("kappa").size() < 2 ||
+      st.at("kappa").size() > 64)
+    bad_input(ws + ".kappa", st.contains("kappa") ? brief(st.at("kappa")) : "(missing)",
+              "a list of 2 to 64 values κ > 0");
+  for (const auto& k : st.at("kappa")) {
+    if (!k.is_number() || !(k.get<double>() > 0))
+      bad_input(ws + ".kappa", brief(k), "each κ must be > 0");
+    c.stiffness.kappa.push_back(k.get<double>());
   }
-  if (j.contains("balance")) {
-    const json& b = j.at("balance");
-    const std::string wb = w + ".balance";
-    check_keys(b, wb, {"chains", "quick_chains", "steps", "records"});
-    c.balance.enabled = true;
-    c.balance.chains = get_chain_count(b, "chains", wb, 20000);
-    c.balance.quick_chains = get_chain_count(b, "quick_chains", wb, c.balance.chains);
-    c.balance.steps = get_count(b, "steps", wb, 2000);
-    c.balance.records = get_size(b, "records", wb, 20);
-    if (c.balance.records < 2 || c.balance.steps < static_cast<uint64_t>(c.balance.records))
-      bad_input(wb + ".records", c.balance.records, "need 2 <= records <= steps");
-  }
-  if (j.contains("c_scan")) {
-    const json& cs = j.at("c_scan");
-    const std::string wc = w + ".c_scan";
-    check_keys(cs, wc, {"from", "to", "step"});
-    c.c_scan.enabled = true;
-    c.c_scan.from = get_number(cs, "from", wc, c.c_scan.from);
-    c.c_scan.to = get_number(cs, "to", wc, c.c_scan.to);
-    c.c_scan.step = get_number(cs, "step", wc, c.c_scan.step);
-    if (!(c.c_scan.from < c.c_scan.to) || !(c.c_scan.step > 0) ||
-        !(std::fabs(c.c_scan.from) <= kMaxCorrection) ||
-        !(std::fabs(c.c_scan.to) <= kMaxCorrection) ||
-        (c.c_scan.to - c.c_scan.from) / c.c_scan.step > 10000)
-      bad_input(wc, brief(cs),
-                "need from < to in [-1000, 1000] and 0 < step, at most 10000 points");
-  }
+  c.stiffness.chains = get_chain_count(st, "chains", ws, c.chains);
+  c.stiffness.quick_chains = get_chain_count(st, "quick_chains", ws, c.quick_chains);
+}
+
+void parse_balance_study(const json& b, const std::string& wb, CaseSpec& c) {
+  check_keys(b, wb, {"chains", "quick_chains", "steps", "records"});
+  c.balance.enabled = true;
+  c.balance.chains = get_chain_count(b, "chains", wb, 20000);
+  c.balance.quick_chains = get_chain_count(b, "quick_chains", wb, c.balance.chains);
+  c.balance.steps = get_count(b, "steps", wb, 2000);
+  c.balance.records = get_size(b, "records", wb, 20);
+  if (c.balance.records < 2 || c.balance.steps < static_cast<uint64_t>(c.balance.records))
+    bad_input(wb + ".records", c.balance.records, "need 2 <= records <= steps");
+}
+
+void parse_correction_scan(const json& cs, const std::string& wc, CaseSpec& c) {
+  check_keys(cs, wc, {"from", "to", "step"});
+  c.c_scan.enabled = true;
+  c.c_scan.from = get_number(cs, "from", wc, c.c_scan.from);
+  c.c_scan.to = get_number(cs, "to", wc, c.c_scan.to);
+  c.c_scan.step = get_number(cs, "step", wc, c.c_scan.step);
+  if (!(c.c_scan.from < c.c_scan.to) || !(c.c_scan.step > 0) ||
+      !(std::fabs(c.c_scan.from) <= kMaxCorrection) ||
+      !(std::fabs(c.c_scan.to) <= kMaxCorrection) ||
+      (c.c_scan.to - c.c_scan.from) / c.c_scan.step > 10000)
+    bad_input(wc, brief(cs), "need from < to in [-1000, 1000] and 0 < step, at most 10000 points");
+}
+
+// One sampler role: the shared run with this sampler's own settings and seed, checked whole.
+SamplerRole parse_sampler_role(const std::string& role, const json& s, const std::string& w,
+                               const RunSpec& base, const CaseSpec& c) {
+  check_name(role, w + ".samplers key");
+  const std::string ws = w + ".samplers." + role;
+  check_keys(s, ws, {"kind", "h", "kappa", "c", "steps", "burn_in", "thin", "expect", "bound"});
+  SamplerRole r;
+  r.role = role;
+  r.expect = get_string(s, "expect", ws, "match");
+  if (r.expect != "match" && r.expect != "reject")
+    bad_input(ws + ".expect", r.expect, "allowed: match, reject");
+  r.spec = base;
+  r.spec.seed = derive_seed(c.seed, r.role);
+  r.spec.sampler = parse_sampler(get_string(s, "kind", ws, ""), ws + ".kind");
+  r.spec.h = get_number(s, "h", ws, r.spec.h);
+  r.spec.kappa = get_number(s, "kappa", ws, r.spec.kappa);
+  r.spec.correction_scale = get_number(s, "c", ws, r.spec.correction_scale);
+  r.spec.bound = get_number(s, "bound", ws, r.spec.bound);
+  r.spec.schedule.steps = get_count(s, "steps", ws, 1000);
+  r.spec.schedule.burn_in = get_count(s, "burn_in", ws, r.spec.schedule.steps / 2);
+  r.spec.schedule.thin = get_count(s, "thin", ws, 1);
+  check_run_spec(r.spec, w, ws);
+  return r;
+}
+
+void parse_samplers(const json& j, const std::string& w, const RunSpec& base, CaseSpec& c) {
   if (!j.contains("samplers")) bad_input(w + ".samplers", "(missing)", "every case needs samplers");
   if (!j.at("samplers").is_object() || j.at("samplers").empty())
     bad_input(w + ".samplers", brief(j.at("samplers")),
               "must be a non-empty object of role → sampler settings");
-  for (auto it = j.at("samplers").begin(); it != j.at("samplers").end(); ++it) {
-    check_name(it.key(), w + ".samplers key");
-    const std::string ws = w + ".samplers." + it.key();
-    const json& s = it.value();
-    check_keys(s, ws, {"kind", "h", "kappa", "c", "steps", "burn_in", "thin", "expect", "bound"});
-    SamplerRole r;
-    r.role = it.key();
-    r.expect = get_string(s, "expect", ws, "match");
-    if (r.expect != "match" && r.expect != "reject")
-      bad_input(ws + ".expect", r.expect, "allowed: match, reject");
-    r.spec = base;
-    r.spec.seed = derive_seed(c.seed, r.role);
-    r.spec.sampler = parse_sampler(get_string(s, "kind", ws, ""), ws + ".kind");
-    r.spec.h = get_number(s, "h", ws, r.spec.h);
-    r.spec.kappa = get_number(s, "kappa", ws, r.spec.kappa);
-    r.spec.correction_scale = get_number(s, "c", ws, r.spec.correction_scale);
-    r.spec.bound = get_number(s, "bound", ws, r.spec.bound);
-    r.spec.schedule.steps = get_count(s, "steps", ws, 1000);
-    r.spec.schedule.burn_in = get_count(s, "burn_in", ws, r.spec.schedule.steps / 2);
-    r.spec.schedule.thin = get_count(s, "thin", ws, 1);
-    check_run_spec(r.spec, w, ws);
-    c.samplers.push_back(r);
-  }
+  for (auto it = j.at("samplers").begin(); it != j.at("samplers").end(); ++it)
+    c.samplers.push_back(parse_sampler_role(it.key(), it.value(), w, base, c));
   if (c.kind == "comparison") {
     const bool has_ref = std::any_of(c.samplers.begin(), c.samplers.end(),
                                      [&](const SamplerRole& r) { return r.role == c.reference; });
     if (!has_ref) bad_input(w + ".reference", c.reference, "must name one of the samplers' roles");
   }
+}
+
+}  // namespace
+
+CaseSpec parse_case_text(const std::string& text, const std::string& file) {
+  const json j = parse_strict(text, file);
+  const std::string w = file;
+  check_keys(j, w, {"name",         "title",         "kind",
+                    "reference",    "model",         "beta",
+                    "precision",    "seed",          "chains",
+                    "quick_chains", "init",          "observe",
+                    "samplers",     "fit_exponent",  "c_range",
+                    "alpha",        "control_alpha", "max_diverged_fraction",
+                    "stiffness",    "balance",       "c_scan"});
+  CaseSpec c;
+  c.file = file;
+  parse_case_head(j, w, c);
+  const RunSpec base = parse_shared_run(j, w, file, c);
+  parse_verdict_settings(j, w, c);
+  if (j.contains("stiffness")) parse_stiffness_study(j.at("stiffness"), w + ".stiffness", c);
+  if (j.contains("balance")) parse_balance_study(j.at("balance"), w + ".balance", c);
+  if (j.contains("c_scan")) parse_correction_scan(j.at("c_scan"), w + ".c_scan", c);
+  parse_samplers(j, w, base, c);
   return c;
 }
 

@@ -55,6 +55,16 @@ bool model_has_closed_form(const std::string& name) {
   return closed;
 }
 
+std::string closed_form_model_names() {
+  std::string out;
+#define ORBITMC_CLOSED_NAME(...)           \
+  if (ModelInfo<__VA_ARGS__>::kClosedForm) \
+    out += std::string(out.empty() ? "" : ", ") + ModelInfo<__VA_ARGS__>::kName;
+  ORBITMC_FOR_EACH_MODEL_TEMPLATE(ORBITMC_CLOSED_NAME)
+#undef ORBITMC_CLOSED_NAME
+  return out;
+}
+
 ModelSpec parse_model(const nlohmann::json& j, const std::string& w) {
   if (!j.is_object())
     bad_input(w, brief(j), std::string("must be a JSON object, not ") + type_name(j));

@@ -57,6 +57,8 @@ std::string model_catalogue();
 std::string compiled_sizes();
 // True when the named model's orbit-coordinate law has a closed form (theory cases).
 bool model_has_closed_form(const std::string& name);
+// The names of the models with a closed form, comma-separated.
+std::string closed_form_model_names();
 
 // The model object of a case file (at `where`, e.g. "cases/a.json.model"): its name, then its
 // own keys as its registration reads them (an unknown key is refused before any value), then
