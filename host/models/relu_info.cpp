@@ -36,12 +36,9 @@ std::vector<double> ModelInfo<ReluModel>::data(const Params& s, uint64_t data_se
   std::vector<double> out(static_cast<size_t>(N) * D + N);
   for (int i = 0; i < N; ++i) {
     for (int d = 0; d < D; ++d) xi[d] = data_normal(data_seed, k++);
-    double f = 0;
-    for (int j = 0; j < P; ++j) {
-      double z = 0;
-      for (int d = 0; d < D; ++d) z += w[j * D + d] * xi[d];
-      f += a[j] * (z > 0 ? z : 0);
-    }
+    const double f = ReluModel<double>::network<double>(
+        P, D, [&](int j) { return a[j]; }, [&](int j, int d) { return w[j * D + d]; },
+        [&](int d) { return xi[d]; });
     for (int d = 0; d < D; ++d) out[static_cast<size_t>(i) * D + d] = xi[d];
     out[static_cast<size_t>(N) * D + i] = f + 0.1 * data_normal(data_seed, k++);
   }

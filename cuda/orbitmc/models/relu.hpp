@@ -50,14 +50,34 @@ struct ReluModel {
     W xb = ws + P;
     normals(key, kStreamBatch, chain, step, batch * (d + 1), xb);
     for (int i = 0; i < batch; ++i) {
-      E f = E(T(0));
-      for (int j = 0; j < P; ++j) {
-        E z = E(T(0));
-        for (int k = 0; k < d; ++k) z += data[P + j * d + k] * xb[i * d + k];
-        f += data[j] * relu(z);
-      }
+      const E f = network<E>(
+          P, d, [&](int j) { return data[j]; }, [&](int j, int k) { return data[P + j * d + k]; },
+          [&](int k) { return xb[i * d + k]; });
       xb[batch * d + i] = f + label_noise * xb[batch * d + i];  // the noise normal, replaced by y_i
     }
+  }
+
+  // The network Σ_j a(j)·relu(Σ_k w(j, k)·x(k)) of `units` units on inputs of size d: the one
+  // forward pass of the student (predict, loss_grad), of the teacher that makes minibatches
+  // and data sets, and of the host's test metrics. keep(j, z) is handed each pre-activation
+  // (the backward pass reads them).
+  struct KeepNothing {
+    template <class E>
+    ORBITMC_HD void operator()(int, const E&) const {}
+  };
+  template <class E, class A, class Wt, class X, class Keep = KeepNothing>
+  static ORBITMC_HD ORBITMC_FORCEINLINE E network(int units, int d, const A& a, const Wt& w,
+                                                  const X& x, const Keep& keep = Keep{}) {
+    E f = E(T(0));
+#pragma unroll
+    for (int j = 0; j < units; ++j) {
+      E z = E(T(0));
+#pragma unroll
+      for (int k = 0; k < d; ++k) z += w(j, k) * x(k);
+      keep(j, z);
+      f += a(j) * relu(z);
+    }
+    return f;
   }
 
   template <class E>
@@ -78,16 +98,9 @@ struct ReluModel {
 
   template <class V, class W>
   ORBITMC_HD elem_t<V> predict(const V& th, int i, const W& ws) const {
-    using E = elem_t<V>;
-    E f = E(T(0));
-#pragma unroll
-    for (int j = 0; j < units(); ++j) {
-      E z = E(T(0));
-#pragma unroll
-      for (int k = 0; k < dim_in(); ++k) z += th[layout.v(j, k)] * input(i, k, ws);
-      f += th[layout.u(j, 0)] * relu(z);
-    }
-    return f;
+    return network<elem_t<V>>(
+        units(), dim_in(), [&](int j) { return th[layout.u(j, 0)]; },
+        [&](int j, int k) { return th[layout.v(j, k)]; }, [&](int k) { return input(i, k, ws); });
   }
   template <class V, class W>
   ORBITMC_HD elem_t<V> loss(const V& th, W ws) const {
@@ -108,15 +121,10 @@ struct ReluModel {
     const T inv_s2 = T(1) / (width * width);
     E l = E(T(0));
     for (int i = 0; i < point_count(); ++i) {
-      E f = E(T(0));
-#pragma unroll
-      for (int j = 0; j < units(); ++j) {
-        E zj = E(T(0));
-#pragma unroll
-        for (int k = 0; k < dim_in(); ++k) zj += th[layout.v(j, k)] * input(i, k, ws);
-        ws[j] = zj;
-        f += th[layout.u(j, 0)] * relu(zj);
-      }
+      const E f = network<E>(
+          units(), dim_in(), [&](int j) { return th[layout.u(j, 0)]; },
+          [&](int j, int k) { return th[layout.v(j, k)]; }, [&](int k) { return input(i, k, ws); },
+          [&](int j, const E& z) { ws[j] = z; });
       const E r = f - output(i, ws);
       l += r * r;
       const E rs = r * inv_s2;

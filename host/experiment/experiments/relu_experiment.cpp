@@ -45,14 +45,11 @@ class ReluExperiment : public Experiment {
   size_t problem_words() const override {
     return teacher_words() + set_words(points_) + set_words(test_points_);
   }
+  // The teacher's output at x: the model's own forward pass over the teacher's a, then w.
   double teacher(const double* p, const double* x) const {
-    double f = 0;
-    for (int j = 0; j < units_; ++j) {
-      double z = 0;
-      for (int k = 0; k < dim_; ++k) z += p[units_ + j * dim_ + k] * x[k];
-      f += p[j] * std::max(z, 0.0);
-    }
-    return f;
+    return ReluModel<double>::network<double>(
+        units_, dim_, [&](int j) { return p[j]; },
+        [&](int j, int k) { return p[units_ + j * dim_ + k]; }, [&](int k) { return x[k]; });
   }
   // n pairs at `out`: x (n × d), then y = teacher(x) + noise·N(0, 1).
   void draw_set(SeedDraws& d, const double* p, int n, double noise, double* out) const {
@@ -96,13 +93,12 @@ class ReluExperiment : public Experiment {
     const double* x = p + teacher_words() + set_words(points_);
     const double* y = x + static_cast<size_t>(test_points_) * dim_;
     double se = 0;
+    const RuntimeLayout& l = v.layout;
     for (int i = 0; i < test_points_; ++i) {
-      double f = 0;
-      for (int j = 0; j < units_; ++j) {
-        double z = 0;
-        for (int k = 0; k < dim_; ++k) z += double(th[v.layout.v(j, k)]) * x[i * dim_ + k];
-        f += double(th[v.layout.u(j, 0)]) * std::max(z, 0.0);
-      }
+      const double f = ReluModel<double>::network<double>(
+          units_, dim_, [&](int j) { return double(th[l.u(j, 0)]); },
+          [&](int j, int k) { return double(th[l.v(j, k)]); },
+          [&](int k) { return x[i * dim_ + k]; });
       se += (f - y[i]) * (f - y[i]);
     }
     out[0] = se / test_points_;
