@@ -38,12 +38,11 @@ std::vector<double> ModelInfo<AttentionModel>::data(const Params& s, uint64_t da
   m.data = out.data();
   std::vector<double> ws(m.scratch_words());
   const int nt = s.sequence, H = s.head;
+  const auto work = m.scratch(ws.data());
   for (int p = 0; p < s.points; ++p) {
-    double* q = ws.data();
-    m.forward(teacher.data(), p, q, q, q + nt * H, q + 2 * nt * H, q + 4 * nt * H, q + 3 * nt * H,
-              1.0);
+    m.forward(teacher.data(), p, ws.data(), work, 1.0);
     double* y = out.data() + x_words + size_t(p) * nt * H;
-    for (int w = 0; w < nt * H; ++w) y[w] = q[3 * nt * H + w] + 0.02 * data_normal(data_seed, k++);
+    for (int w = 0; w < nt * H; ++w) y[w] = work.d[w] + 0.02 * data_normal(data_seed, k++);
   }
   return out;
 }

@@ -65,10 +65,10 @@ struct AttentionModel {
     normals(key, kStreamBatch, chain, step, batch * nt * (E + H), xs);
     // forward() leaves d = out − y; with y = −noise·z that is the target out + noise·z.
     for (int c = 0; c < batch * nt * H; ++c) ys[c] = -label_noise * ys[c];
-    W q = ws, k = ws + nt * H, v = ws + 2 * nt * H, d = ws + 3 * nt * H, a = ws + 4 * nt * H;
+    const Scratch<W> s = scratch(ws);
     for (int p = 0; p < batch; ++p) {
-      forward(data, p, ws, q, k, v, a, d, T(1));
-      for (int c = 0; c < nt * H; ++c) ys[p * nt * H + c] = d[c];
+      forward(data, p, ws, s, T(1));
+      for (int c = 0; c < nt * H; ++c) ys[p * nt * H + c] = s.d[c];
     }
   }
   template <class V>
@@ -84,14 +84,28 @@ struct AttentionModel {
     return th[layout.free(i * head() + j)];
   }
 
-  // Forward pass of sequence p into the scratch: q, k, v (T×H each), a (T×T, softmax rows);
-  // returns the squared residual and leaves d = (out − y)/s² (T×H). The weights th may be
-  // the teacher's (scalars, prepare()) or the chains' (lanes); the scratch ws holds lanes.
+  // The work of one sequence's forward and backward pass, as views into the scratch ws: q, k,
+  // v and the residuals d (T×H each), then the softmax rows a and their gradient ds (T×T each).
+  // The one statement of the layout (work_words() is its size).
+  template <class W>
+  struct Scratch {
+    W q, k, v, d, a, ds;
+  };
+  template <class W>
+  ORBITMC_HD Scratch<W> scratch(W ws) const {
+    const int th = sequence * head();
+    return {ws, ws + th, ws + 2 * th, ws + 3 * th, ws + 4 * th, ws + 4 * th + sequence * sequence};
+  }
+
+  // Forward pass of sequence p into the scratch: q, k, v, a; returns the squared residual and
+  // leaves d = (out − y)/s². The weights th may be the teacher's (scalars, prepare()) or the
+  // chains' (lanes); the scratch ws holds lanes.
   template <class V, class W>
-  ORBITMC_HD elem_t<W> forward(const V& th, int p, const W& ws, W q, W k, W v, W a, W d,
+  ORBITMC_HD elem_t<W> forward(const V& th, int p, const W& ws, const Scratch<W>& s,
                                T inv_s2) const {
     using X = elem_t<W>;
     const int nt = sequence, E = embed(), H = head();
+    W q = s.q, k = s.k, v = s.v, a = s.a, d = s.d;
     for (int t = 0; t < nt; ++t)
       for (int j = 0; j < H; ++j) {
         X sq = X(T(0)), sk = X(T(0)), sv = X(T(0));
@@ -136,10 +150,9 @@ struct AttentionModel {
 
   template <class V, class W>
   ORBITMC_HD elem_t<V> loss(const V& th, W ws) const {
-    const int nt = sequence, H = head();
-    W q = ws, k = ws + nt * H, v = ws + 2 * nt * H, d = ws + 3 * nt * H, a = ws + 4 * nt * H;
+    const Scratch<W> s = scratch(ws);
     elem_t<V> l = elem_t<V>(T(0));
-    for (int p = 0; p < point_count(); ++p) l += forward(th, p, ws, q, k, v, a, d, T(1));
+    for (int p = 0; p < point_count(); ++p) l += forward(th, p, ws, s, T(1));
     return l / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge);
   }
 
@@ -147,13 +160,13 @@ struct AttentionModel {
   ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W ws) const {
     using X = elem_t<V>;
     const int nt = sequence, E = embed(), H = head();
-    W q = ws, k = ws + nt * H, v = ws + 2 * nt * H, d = ws + 3 * nt * H, a = ws + 4 * nt * H;
-    W ds = a + nt * nt;
+    const Scratch<W> s = scratch(ws);
+    W q = s.q, k = s.k, v = s.v, d = s.d, a = s.a, ds = s.ds;
     for (int c = 0; c < layout.dim(); ++c) g[c] = X(T(0));
     const T inv_s2 = T(1) / (width * width), scale = T(1) / lane::sqrt(T(H));
     X l = X(T(0));
     for (int p = 0; p < point_count(); ++p) {
-      l += forward(th, p, ws, q, k, v, a, d, inv_s2);
+      l += forward(th, p, ws, s, inv_s2);
       // dS[t][r] = a[t][r] (dA[t][r] − Σ_r' a[t][r'] dA[t][r']), dA[t][r] = Σ_j d[t][j] v[r][j].
       for (int t = 0; t < nt; ++t) {
         X mean = X(T(0));

@@ -58,12 +58,12 @@ class AttentionExperiment : public Experiment {
     AttentionModel<double> m{layout(), n, t_, 1.0, 0.0};
     m.data = out;
     std::vector<double> ws(m.scratch_words());
-    double* w = ws.data();
+    const auto work = m.scratch(ws.data());
     const int th = t_ * h_;
     for (int p = 0; p < n; ++p) {
       for (int c = 0; c < th; ++c) out[xw + p * th + c] = 0;  // forward() leaves out − 0
-      m.forward(teacher, p, w, w, w + th, w + 2 * th, w + 4 * th, w + 3 * th, 1.0);
-      for (int c = 0; c < th; ++c) out[xw + p * th + c] = w[3 * th + c] + noise * d.normal();
+      m.forward(teacher, p, ws.data(), work, 1.0);
+      for (int c = 0; c < th; ++c) out[xw + p * th + c] = work.d[c] + noise * d.normal();
     }
   }
   void make_problem(SeedDraws& d, double* p) const override {
@@ -110,11 +110,10 @@ class AttentionExperiment : public Experiment {
     AttentionModel<double> m{v.layout, test_points_, t_, 1.0, 0.0};
     m.data = p + teacher_words() + set_words(points_);
     std::vector<double> ws(m.scratch_words());
-    double* w = ws.data();
+    const auto work = m.scratch(ws.data());
     const int n = t_ * h_;
     double se = 0;
-    for (int q = 0; q < test_points_; ++q)
-      se += m.forward(theta.data(), q, w, w, w + n, w + 2 * n, w + 4 * n, w + 3 * n, 1.0);
+    for (int q = 0; q < test_points_; ++q) se += m.forward(theta.data(), q, ws.data(), work, 1.0);
     out[0] = se / (double(test_points_) * n);
     out[1] = balance_distance(v.layout, th);
   }
