@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "analysis/reference_density.hpp"
+
 namespace orbitmc::analysis {
 
 double factor_sigma_exponent(const std::vector<int>& sizes, double c) {
@@ -40,28 +42,8 @@ double factor_sigma_exponent(const std::vector<int>& sizes, double c) {
 double log_factor_sigma_density(double sigma, double beta,
                                 const std::function<double(double)>& loss,
                                 const std::vector<int>& sizes, double c) {
-  const double a = factor_sigma_exponent(sizes, c);
-  if (!std::isfinite(sigma) || sigma < 0) {
-    std::ostringstream msg;
-    msg << "log_factor_sigma_density: sigma = " << sigma << "; sigma must be finite and >= 0";
-    throw std::invalid_argument(msg.str());
-  }
-  if (!std::isfinite(beta) || beta < 0) {
-    std::ostringstream msg;
-    msg << "log_factor_sigma_density: beta = " << beta << "; beta must be finite and >= 0";
-    throw std::invalid_argument(msg.str());
-  }
-  if (!loss) {
-    throw std::invalid_argument("log_factor_sigma_density: loss is empty; a callable is required");
-  }
-  // β = 0 is the pure volume factor (no 0·inf for losses infinite somewhere).
-  const double energy = beta == 0 ? 0.0 : beta * loss(sigma);
-  if (sigma == 0) {
-    if (a == 0) return -energy;
-    return a > 0 ? -std::numeric_limits<double>::infinity()
-                 : std::numeric_limits<double>::infinity();
-  }
-  return -energy + a * std::log(sigma);
+  return log_power_law_density(sigma, beta, loss, factor_sigma_exponent(sizes, c),
+                               "log_factor_sigma_density");
 }
 
 double factor_log_det_gram_on_slice(int factors, double sigma) {

@@ -5,6 +5,7 @@
 #include <limits>
 #include <sstream>
 #include <stdexcept>
+#include <string>
 
 namespace orbitmc::analysis {
 
@@ -23,22 +24,21 @@ double sigma_exponent(int n, int m, double c) {
   return 0.5 * (n + m - 3) - 0.5 * c;
 }
 
-double log_sigma_density(double sigma, double beta, const std::function<double(double)>& loss,
-                         int n, int m, double c) {
-  const double a = sigma_exponent(n, m, c);
+double log_power_law_density(double sigma, double beta, const std::function<double(double)>& loss,
+                             double exponent, const char* who) {
+  const double a = exponent;
   if (!std::isfinite(sigma) || sigma < 0) {
     std::ostringstream msg;
-    msg << "log_sigma_density: sigma = " << sigma << "; sigma must be finite and >= 0";
+    msg << who << ": sigma = " << sigma << "; sigma must be finite and >= 0";
     throw std::invalid_argument(msg.str());
   }
   if (!std::isfinite(beta) || beta < 0) {
     std::ostringstream msg;
-    msg << "log_sigma_density: beta = " << beta << "; beta must be finite and >= 0";
+    msg << who << ": beta = " << beta << "; beta must be finite and >= 0";
     throw std::invalid_argument(msg.str());
   }
-  if (!loss) {
-    throw std::invalid_argument("log_sigma_density: loss is empty; a callable is required");
-  }
+  if (!loss)
+    throw std::invalid_argument(std::string(who) + ": loss is empty; a callable is required");
   // β = 0 is the pure volume factor; skipping the product avoids 0·inf = NaN for losses that
   // are infinite somewhere.
   const double energy = beta == 0 ? 0.0 : beta * loss(sigma);
@@ -48,6 +48,11 @@ double log_sigma_density(double sigma, double beta, const std::function<double(d
                  : std::numeric_limits<double>::infinity();
   }
   return -energy + a * std::log(sigma);
+}
+
+double log_sigma_density(double sigma, double beta, const std::function<double(double)>& loss,
+                         int n, int m, double c) {
+  return log_power_law_density(sigma, beta, loss, sigma_exponent(n, m, c), "log_sigma_density");
 }
 
 }  // namespace orbitmc::analysis

@@ -18,4 +18,10 @@ double log_sigma_density(double sigma, double beta, const std::function<double(d
 // The power of σ in that density, (n + m − 3)/2 − c/2, for callers that need it separately.
 double sigma_exponent(int n, int m, double c);
 
+// −β ℓ(σ) + exponent · log σ, the form of every law of σ (two or L factors); `who` names the
+// caller in the std::invalid_argument thrown for σ < 0 or non-finite, β < 0 or non-finite, or
+// an empty loss.
+double log_power_law_density(double sigma, double beta, const std::function<double(double)>& loss,
+                             double exponent, const char* who);
+
 }  // namespace orbitmc::analysis
