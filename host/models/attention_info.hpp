@@ -22,7 +22,7 @@ struct ModelInfo<AttentionModel> {
   static constexpr const char* kHelp =
       "single-head attention softmax(X W_Q (X W_K)^T / sqrt(head)) X W_V on `points` teacher "
       "sequences of `sequence` tokens in R^embed; the column pairs of W_Q, W_K are the blocks, "
-      "W_V is free. Keys: embed, head, sequence, points, width, ridge, data_seed";
+      "W_V is free";
   static constexpr bool kClosedForm = false;
   static void fields(JsonFields& f, Params& p) {
     p.width = f.number("width", p.width);

@@ -21,7 +21,7 @@ struct ModelInfo<BlockSigmaModel> {
   static constexpr const char* kName = "block";
   static constexpr const char* kHelp =
       "one rank-one block (u in R^n, v in R^m), loss (sigma - sigma0)^2 / (2 width^2) of "
-      "sigma = |u||v| only: the closed-form case. Keys: n, m, sigma0, width";
+      "sigma = |u||v| only: the closed-form case";
   static constexpr bool kClosedForm = true;  // theory cases may use it
   static void fields(JsonFields& f, Params& p) {
     p.n = f.size("n", p.n, 1);

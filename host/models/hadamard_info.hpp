@@ -23,8 +23,7 @@ struct ModelInfo<HadamardModel> {
   static constexpr const char* kName = "hadamard";
   static constexpr const char* kHelp =
       "coefficients c = u (.) v, signal w = B c with B = identity, cumsum or cosine synthesis, "
-      "least squares on `points` observations plus the ridge (ridge/2)|c|^2. Keys: "
-      "coefficients, points, basis, width, ridge, data_seed";
+      "least squares on `points` observations plus the ridge (ridge/2)|c|^2";
   static constexpr bool kClosedForm = false;
   static void fields(JsonFields& f, Params& p) {
     p.width = f.number("width", p.width);

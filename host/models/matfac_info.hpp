@@ -21,7 +21,7 @@ struct ModelInfo<MatfacModel> {
   static constexpr const char* kName = "matfac";
   static constexpr const char* kHelp =
       "matrix factorisation M = U V^T (rows x rank, cols x rank) with a masked least-squares "
-      "loss plus the invariant ridge. Keys: rows, cols, rank, observed, width, ridge, data_seed";
+      "loss plus the invariant ridge";
   static constexpr bool kClosedForm = false;
   static void fields(JsonFields& f, Params& p) {
     p.width = f.number("width", p.width);

@@ -29,11 +29,26 @@ std::string model_names() {
   return out;
 }
 
+namespace {
+// "Keys: a, b, …": the keys the model's fields() reads, then the data set's own.
+template <class Info>
+std::string model_keys() {
+  typename Info::Params p;
+  const nlohmann::json none = nlohmann::json::object();
+  JsonFields probe(none, "");
+  Info::fields(probe, p);
+  std::string out;
+  for (const auto& k : probe.keys()) out += (out.empty() ? "" : ", ") + k;
+  if (Info::data_words(p) > 0) out += ", data_seed, data_file";
+  return "Keys: " + out;
+}
+}  // namespace
+
 std::string model_catalogue() {
   std::string out;
 #define ORBITMC_LINE(...)                                           \
   out += std::string("  ") + ModelInfo<__VA_ARGS__>::kName + ": " + \
-         ModelInfo<__VA_ARGS__>::kHelp + "\n";
+         ModelInfo<__VA_ARGS__>::kHelp + ". " + model_keys<ModelInfo<__VA_ARGS__>>() + "\n";
   ORBITMC_FOR_EACH_MODEL_TEMPLATE(ORBITMC_LINE)
 #undef ORBITMC_LINE
   return out;

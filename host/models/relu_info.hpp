@@ -22,8 +22,7 @@ struct ModelInfo<ReluModel> {
   static constexpr const char* kHelp =
       "shallow ReLU network f(x) = sum_j a_j relu(w_j . x) with a teacher network, least squares "
       "plus the invariant ridge, on a fixed data set of `points` or (batch > 0) a fresh "
-      "minibatch of `batch` points every step. Keys: units, input_dim, points, batch, width, "
-      "ridge, data_seed";
+      "minibatch of `batch` points every step";
   static constexpr bool kClosedForm = false;
   static void fields(JsonFields& f, Params& p);
   // relu_3_3; relu_16_3, the paper's network (64 parameters); relu_16_3_batch8, the same with a

@@ -18,8 +18,7 @@ struct ModelInfo<ScalarModel> {
   using Params = ScalarParams;
   static constexpr const char* kName = "scalar";
   static constexpr const char* kHelp =
-      "f = u*v with loss (u*v - target)^2 / (2 width^2); theory on a window away from 0. "
-      "Keys: target, width";
+      "f = u*v with loss (u*v - target)^2 / (2 width^2); theory on a window away from 0";
   static constexpr bool kClosedForm = true;
   static void fields(JsonFields& f, Params& p) {
     p.width = f.number("width", p.width);
