@@ -30,9 +30,10 @@ ORBITMC_HD ORBITMC_FORCEINLINE mask_t<elem_t<X>> within_bound(int d, const X& x,
 
 // Accepts the candidate xn (d components) into x where `take` holds, unless it is non-finite
 // or outside |x_k| <= bound; there the chain is marked diverged and keeps its previous state.
+// Returns where x became xn.
 template <class X, class Y, class T, class C, class M>
-ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(int d, X x, const Y& xn, T bound, C& c,
-                                                      const M& take) {
+ORBITMC_HD ORBITMC_FORCEINLINE M commit_or_diverge(int d, X x, const Y& xn, T bound, C& c,
+                                                   const M& take) {
   const auto ok = within_bound(d, xn, bound);
   const M commit = take & ok;
   if (lane::any(commit)) {
@@ -40,6 +41,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(int d, X x, const Y& xn, T
     for (int k = 0; k < d; ++k) x[k] = lane::select(commit, xn[k], x[k]);
   }
   lane::set_where(c.diverged, take & !ok, 1u);
+  return commit;
 }
 template <class X, class Y, class T, class C>
 ORBITMC_HD ORBITMC_FORCEINLINE void commit_or_diverge(int d, X x, const Y& xn, T bound, C& c) {

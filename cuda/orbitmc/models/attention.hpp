@@ -35,6 +35,9 @@ struct AttentionModel {
   ORBITMC_HD int head() const { return layout.blocks(); }
   ORBITMC_HD bool minibatch() const { return batch > 0; }
   ORBITMC_HD int point_count() const { return minibatch() ? batch : points; }
+  // Whether the loss is the same function of θ at every step (no per-step draw in prepare()):
+  // a sampler may then carry L and ∇L of a state from one step to the next.
+  ORBITMC_HD bool fixed_loss() const { return !minibatch(); }
   // q, k, v and the output gradient (4·T·H), attention weights and logit gradients (2·T²).
   ORBITMC_HD int work_words() const { return 4 * sequence * head() + 2 * sequence * sequence; }
   // The work words, then (minibatches) the step's X (batch × T × E) and Y (batch × T × H).

@@ -34,6 +34,9 @@ struct HadamardModel {
   ORBITMC_HD bool factored() const { return layout.blocks() > 0; }
   ORBITMC_HD int coefficients() const { return factored() ? layout.blocks() : layout.free_dim(); }
   ORBITMC_HD int terms() const { return batch > 0 ? batch : points; }  // points per step
+  // Whether the loss is the same function of θ at every step (no per-step draw in prepare()):
+  // a sampler may then carry L and ∇L of a state from one step to the next.
+  ORBITMC_HD bool fixed_loss() const { return batch <= 0; }
   // Residuals of the step's points, then (batch > 0) the indices of those points.
   ORBITMC_HD int scratch_words() const { return batch > 0 ? 2 * batch : points; }
   ORBITMC_HD int coords() const { return coefficients() + 1; }

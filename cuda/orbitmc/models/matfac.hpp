@@ -27,6 +27,9 @@ struct MatfacModel {
   T keep = T(1);            // < 1: each step keeps each observed entry with this probability
 
   ORBITMC_HD bool subsampled() const { return !L::kFixed && keep < T(1); }
+  // Whether the loss is the same function of θ at every step (no per-step draw in prepare()):
+  // a sampler may then carry L and ∇L of a state from one step to the next.
+  ORBITMC_HD bool fixed_loss() const { return !subsampled(); }
   // The step's kept entries (1 or 0 per entry, row-major) when subsampled.
   ORBITMC_HD int scratch_words() const { return subsampled() ? layout.n() * layout.m() : 0; }
   ORBITMC_HD int coords() const { return layout.blocks() + 1; }

@@ -40,6 +40,9 @@ struct ReluModel {
   // kScratch there): a compiled-in layout never reads them, so its scratch stays in registers.
   ORBITMC_HD bool minibatch() const { return !L::kFixed && batch > 0; }
   ORBITMC_HD int point_count() const { return minibatch() ? batch : points; }
+  // Whether the loss is the same function of θ at every step (no per-step draw in prepare()):
+  // a sampler may then carry L and ∇L of a state from one step to the next.
+  ORBITMC_HD bool fixed_loss() const { return !minibatch(); }
 
   // Draws this step's minibatch into the scratch (nothing for a fixed data set).
   template <class Id, class W>

@@ -21,6 +21,9 @@ struct ScalarModel {
 
   ORBITMC_HD int scratch_words() const { return 0; }
   ORBITMC_HD int coords() const { return 1; }  // w = u·v (signed)
+  // Whether the loss is the same function of θ at every step (no per-step draw in prepare()):
+  // a sampler may then carry L and ∇L of a state from one step to the next.
+  ORBITMC_HD bool fixed_loss() const { return true; }
   // Per-step data (a fresh minibatch): none for this model.
   template <class Id, class W>
   ORBITMC_HD void prepare(NoiseKey, Id, uint64_t, W) const {}

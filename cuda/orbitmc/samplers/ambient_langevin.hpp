@@ -3,6 +3,8 @@
 // stationary law restricted to the slice tends to exp(−βL)·det G^{−1/2} dσ.
 #pragma once
 
+#include <limits>
+
 #include "../core/block_geometry.hpp"
 #include "../core/chain_state.hpp"
 #include "../core/philox_noise.hpp"
@@ -105,8 +107,30 @@ struct AmbientMALA : SamplerBase<Model> {
   using typename SamplerBase<Model>::T;
   using SamplerBase<Model>::model;
   using SamplerBase<Model>::p;
-  static constexpr int kVectors = 4;  // ∇V(x), ∇V(y), R, proposal y
+  // ∇V(x), ∇V(y), R, proposal y. When the model's loss is the same at every step
+  // (Model::fixed_loss), V(x) and ∇V(x) of the current state are carried from one step to the
+  // next, so that a step costs one gradient: an accepted proposal's become the carried ones, a
+  // rejection keeps them. ∇V(x) stays in vec(0); V(x) waits in y[0] between steps (y is
+  // rewritten only after it is read). begin() sets V(x) to NaN, which the first step of every
+  // run of steps (a segment, a resumed checkpoint, a rank's share) reads as "not computed" and
+  // evaluates in the step. A V(x) that is not finite is recomputed (to the same value), and with
+  // a per-step minibatch V(x) changes from step to step: then each step computes both gradients.
+  //
+  // Carried and recomputed values must agree bit for bit, and with the two-gradient step's. On
+  // the vector paths (built with FMA) the host compiler contracts a·b + c per inlined copy of
+  // the gradient, and how it rounds follows how that copy was inlined: an evaluation in begin(),
+  // or one the compiler takes for a cold branch, rounded differently. So the first evaluation
+  // sits in the step where the two-gradient step had it, marked likely.
+  static constexpr int kVectors = 4;
 
+  template <class W, class Id>
+  ORBITMC_HD void begin(W& w, NoiseKey, Id, uint64_t) const {
+    using V = elem_t<decltype(w.vec(0))>;
+    auto gx = w.vec(0);
+#pragma unroll
+    for (int k = 0; k < model.layout.dim(); ++k) gx[k] = V(0);  // read (not taken) by select
+    w.vec(3)[0] = V(std::numeric_limits<T>::quiet_NaN());
+  }
   template <class X, class W, class C, class Id>
   ORBITMC_HD void step(X x, W& w, C& c, NoiseKey key, Id chain, uint64_t n) const {
     model.prepare(key, chain, n, w.model_ws());  // this step's minibatch, if any
@@ -116,7 +140,17 @@ struct AmbientMALA : SamplerBase<Model> {
     auto r = w.vec(2);
     auto y = w.vec(3);
     using V = elem_t<X>;
-    const V vx = ambient_potential_grad(model, p.kappa, x, gx, w.model_ws());
+    const bool carry = model.fixed_loss();
+    V vx = y[0];
+    const mask_t<V> unset = !lane::finite(vx);
+    const mask_t<V> stale = unset | mask_t<V>(!carry);
+    if (__builtin_expect(lane::any(stale), 1)) {  // likely: see above
+      // Per lane: a chain that carries its values keeps them.
+      const V v = ambient_potential_grad(model, p.kappa, x, gy, w.model_ws());
+#pragma unroll
+      for (int k = 0; k < d; ++k) gx[k] = lane::select(stale, gy[k], gx[k]);
+      vx = lane::select(stale, v, vx);
+    }
     normals(key, kStreamLangevin, chain, n, d, r);
     euler_maruyama_move(d, x, gx, r, p.h, p.beta, y);
     const V vy = ambient_potential_grad(model, p.kappa, y, gy, w.model_ws());
@@ -132,9 +166,17 @@ struct AmbientMALA : SamplerBase<Model> {
     const V log_alpha = -p.beta * (vy - vx) - p.beta * (bwd - fwd) / (T(4) * p.h);
     const V u = uniform01<T>(key, kStreamAccept, chain, n);
     const auto accept = lane::finite(log_alpha) & (lane::log(u) < log_alpha);
-    commit_or_diverge(d, x, y, p.bound, c, accept);
+    const auto moved = commit_or_diverge(d, x, y, p.bound, c, accept);
     // A rejection keeps x, unless x itself is not sane (then the chain is marked diverged).
     lane::count_where(c.rejected, state_is_sane(d, x, p.bound, c, !accept));
+    if (carry) {
+      // Where x moved to y, y's values are x's (per lane: each chain takes its own).
+      if (lane::any(moved)) {
+#pragma unroll
+        for (int k = 0; k < d; ++k) gx[k] = lane::select(moved, gy[k], gx[k]);
+      }
+      y[0] = lane::select(moved, vy, vx);
+    }
   }
 };
 

@@ -1,6 +1,7 @@
 // The members every sampler has: its model, its parameters, the scalar type, and a begin()
-// that rebuilds nothing. A sampler that carries state from one step to the next (LM's R_n)
-// declares its own begin(); the others inherit this one.
+// that rebuilds nothing. A sampler that carries state from one step to the next (LM's R_n,
+// MALA's V(x) and ∇V(x)) declares its own begin(), which the chain loops call before the first
+// step of every run of steps; the others inherit this one.
 //
 // A sampler's registration is its own: kKind, kName, kHelp, and the traits kConstrained (moves
 // on the slice, reads c rather than kappa) and kExact (unbiased for any step, so --refine does
