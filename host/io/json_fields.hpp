@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <utility>
 
 namespace orbitmc {
 
@@ -47,7 +48,8 @@ std::string get_string(const nlohmann::json& j, const std::string& key, const st
 // JSON (for a report).
 class JsonFields {
  public:
-  JsonFields(const nlohmann::json& j, std::string where) : j_(j), where_(std::move(where)) {}
+  // Holds its own copy of j (a model's object: a few keys), so a temporary serves.
+  JsonFields(nlohmann::json j, std::string where) : j_(std::move(j)), where_(std::move(where)) {}
   double number(const std::string& key, double dflt) {
     return record(key, get_number(j_, key, where_, dflt));
   }
@@ -69,7 +71,7 @@ class JsonFields {
     values_[key] = value;
     return value;
   }
-  const nlohmann::json& j_;
+  nlohmann::json j_;
   std::string where_;
   std::set<std::string> keys_;
   nlohmann::json values_ = nlohmann::json::object();
