@@ -317,9 +317,15 @@ CheckpointFn checkpoint_saver(CaseLoop& loop, size_t ci) {
         loop.ck_writer.commit(top);
       });
     loop.ck_writer.finish();
-    // Test hook: simulate a kill right after the N-th checkpoint.
+    // Test hook: simulate a kill right after the N-th checkpoint, once every rank is past it
+    // (rank 0 removes the older generations after the others return from finish(): a rank
+    // that died first would have the launcher kill rank 0 half-way through, and the test
+    // would see a different set of files each time).
     const long after = loop.opt.abort_after_checkpoints;
-    if (after > 0 && ++loop.checkpoints_written >= after) std::_Exit(137);
+    if (after > 0 && ++loop.checkpoints_written >= after) {
+      parallel::barrier();
+      std::_Exit(137);
+    }
   };
 }
 
