@@ -29,7 +29,7 @@ class Backend {
   // Brings the state's host arrays up to date with its device copy (nothing to do on the CPU).
   virtual void sync(EnsembleState&) {}
   // Throws InputError when a run of this spec cannot fit the backend's own memory (the GPU's);
-  // host memory is checked by memory_budget.hpp.
+  // host memory is checked by run/memory_budget.hpp and cases/case_memory.hpp.
   virtual void check_fits(const RunSpec&) const {}
   // True when the backend keeps its ensembles in device memory: training jobs
   // (backend/training_job.hpp) then run there too, within device_free_bytes().

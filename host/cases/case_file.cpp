@@ -36,7 +36,7 @@ uint64_t get_count(const json& j, const std::string& key, const std::string& whe
 }
 
 // A number of chains: chain indices are 32-bit, and every count must fit them (this also keeps
-// the memory estimate of memory_budget.cpp far from overflow).
+// the memory estimate of case_memory.cpp far from overflow).
 uint64_t get_chain_count(const json& j, const std::string& key, const std::string& where,
                          uint64_t dflt) {
   return get_uint(j, key, where, dflt, 1, 0xffffffffull);
