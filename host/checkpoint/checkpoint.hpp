@@ -21,11 +21,11 @@
 
 namespace orbitmc {
 
-// How a checkpoint is split over the ranks of an MPI run (checkpoint/checkpoint_parts.hpp). With R > 1
-// ranks the file at the checkpoint path is a manifest: what a one-process checkpoint holds less
-// the states, which are in R part files, rank r's holding its range of chains of every state.
-// The manifest names the generation of part files it commits, and what every part holds, so a
-// part of another generation, rank or content is refused before any rank samples.
+// How a checkpoint is split over the ranks of an MPI run (checkpoint/checkpoint_parts.hpp).
+// With R > 1 ranks the file at the checkpoint path is a manifest: what a one-process checkpoint
+// holds less the states, which are in R part files, rank r's holding its range of chains of every
+// state. The manifest names the generation of part files it commits, and what every part holds, so
+// a part of another generation, rank or content is refused before any rank samples.
 struct CheckpointParts {
   uint64_t ranks = 0;       // 0: a whole checkpoint (one process wrote it); R: a manifest or part
   uint64_t generation = 0;  // the set of part files a manifest commits

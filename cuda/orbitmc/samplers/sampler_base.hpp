@@ -6,8 +6,8 @@
 // A sampler's registration is its own: kKind, kName, kHelp, and the traits kConstrained (moves
 // on the slice, reads c rather than kappa) and kExact (unbiased for any step, so --refine does
 // not apply), and kSamplesALaw (false only for the benchmark's noise ceiling, which the
-// statistical suites leave out). Derived templates name the base's members with using-declarations, since members
-// of a dependent base are not found by unqualified lookup.
+// statistical suites leave out). Derived templates name the base's members with using-declarations,
+// since members of a dependent base are not found by unqualified lookup.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 // The chains' noise when a batch holds one chain per lane: the overloads of normals, uniform01
-// and uniform01x4 (orbitmc/core/philox_noise.hpp) for a batch of chain indices, LaneChains. Per-chain
-// code calls these names unqualified with its chain argument, so argument-dependent lookup picks
-// these for LaneChains and the scalar ones for a uint32_t. Philox words are bit-identical to
-// Random123's; the transforms are simd_noise.hpp's.
+// and uniform01x4 (orbitmc/core/philox_noise.hpp) for a batch of chain indices, LaneChains.
+// Per-chain code calls these names unqualified with its chain argument, so argument-dependent
+// lookup picks these for LaneChains and the scalar ones for a uint32_t. Philox words are
+// bit-identical to Random123's; the transforms are simd_noise.hpp's.
 #pragma once
 
 #include <cstdint>
