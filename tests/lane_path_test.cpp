@@ -19,6 +19,7 @@
 #include "backend/simd/lane_dispatch.hpp"
 #include "backend/simd/simd_noise_dispatch.hpp"
 #include "input_error.hpp"
+#include "lane_steps_support.hpp"
 #include "models/model_registry.hpp"
 #include "orbitmc/catalog.hpp"
 #include "run/run_engine.hpp"
@@ -126,23 +127,8 @@ void scalar_steps(const S& s, std::vector<double>& x, std::vector<ChainCounters>
 template <class S>
 void lane_steps(simd::LanePath path, const S& s, std::vector<double>& x,
                 std::vector<ChainCounters>& c, int steps, uint64_t first_chain = 0) {
-  const uint64_t lanes = static_cast<uint64_t>(simd::lane_count(path));
-  simd::LaneJob job;
-  job.x = x.data();
-  job.counters = c.data();
-  job.chains = c.size();
-  job.first_chain = first_chain;  // global index of x's first chain (its noise)
-  job.first = 0;
-  job.last = (c.size() + lanes - 1) / lanes * lanes;
-  job.n0 = 0;
-  job.n1 = static_cast<uint64_t>(steps);
-  job.next_sample = std::numeric_limits<uint64_t>::max();  // never a sample
-  job.key = NoiseKey{77};
-  job.dim = s.model.layout.dim();
-  job.observe = [](void*, uint64_t, int, int, const float*, int32_t*) {};
-  job.begin_group = [](void*, uint64_t, int) {};
-  job.end_group = [](void*, uint64_t, int) {};
-  simd::run_lanes_on(path, s, job);
+  lane_steps_between(path, s, x.data(), c.data(), c.size(), 0, static_cast<uint64_t>(steps),
+                     NoiseKey{77}, first_chain);
 }
 
 // Both paths from the same random start; states and counters agree.

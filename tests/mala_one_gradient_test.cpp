@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "backend/simd/lane_dispatch.hpp"
+#include "lane_steps_support.hpp"
 #include "mala_reference.hpp"
 #include "orbitmc/chain_runner.hpp"
 
@@ -91,25 +92,9 @@ void scalar_run(const S& s, Chains& ch, const std::vector<uint64_t>& cuts,
 template <class S>
 void lane_run(simd::LanePath path, const S& s, Chains& ch, const std::vector<uint64_t>& cuts,
               uint64_t first_chain = 0) {
-  const uint64_t lanes = static_cast<uint64_t>(simd::lane_count(path));
-  for (size_t j = 0; j + 1 < cuts.size(); ++j) {
-    simd::LaneJob job;
-    job.x = ch.x.data();
-    job.counters = ch.c.data();
-    job.chains = ch.c.size();
-    job.first_chain = first_chain;
-    job.first = 0;
-    job.last = (ch.c.size() + lanes - 1) / lanes * lanes;
-    job.n0 = cuts[j];
-    job.n1 = cuts[j + 1];
-    job.next_sample = std::numeric_limits<uint64_t>::max();  // never a sample
-    job.key = kKey;
-    job.dim = s.model.layout.dim();
-    job.observe = [](void*, uint64_t, int, int, const float*, int32_t*) {};
-    job.begin_group = [](void*, uint64_t, int) {};
-    job.end_group = [](void*, uint64_t, int) {};
-    simd::run_lanes_on(path, s, job);
-  }
+  for (size_t j = 0; j + 1 < cuts.size(); ++j)
+    lane_steps_between(path, s, ch.x.data(), ch.c.data(), ch.c.size(), cuts[j], cuts[j + 1], kKey,
+                       first_chain);
 }
 
 // Random states away from 0 and on the slice (|u_b| = |v_b|); chain 3 starts at NaN and chain
