@@ -30,16 +30,21 @@ std::string model_names() {
 }
 
 namespace {
-// "Keys: a, b, …": the keys the model's fields() reads, then the data set's own.
+// The keys the model's fields() reads: its reads over an empty object, which give the defaults.
+template <class Info>
+std::set<std::string> own_keys() {
+  typename Info::Params defaults;
+  JsonFields probe(nlohmann::json::object(), "");
+  Info::fields(probe, defaults);
+  return probe.keys();
+}
+
+// "Keys: a, b, …": the model's own keys, then the data set's.
 template <class Info>
 std::string model_keys() {
-  typename Info::Params p;
-  const nlohmann::json none = nlohmann::json::object();
-  JsonFields probe(none, "");
-  Info::fields(probe, p);
   std::string out;
-  for (const auto& k : probe.keys()) out += (out.empty() ? "" : ", ") + k;
-  if (Info::data_words(p) > 0) out += ", data_seed, data_file";
+  for (const auto& k : own_keys<Info>()) out += (out.empty() ? "" : ", ") + k;
+  if (Info::data_words(typename Info::Params{}) > 0) out += ", data_seed, data_file";
   return "Keys: " + out;
 }
 }  // namespace
@@ -87,12 +92,10 @@ ModelSpec parse_model(const nlohmann::json& j, const std::string& w) {
   m.name = get_string(j, "name", w, "");
   const bool known = with_model_template(m.name, [&](auto tag) {
     using Info = info_of_tag<decltype(tag)>;
-    typename Info::Params params;
-    JsonFields keys(nlohmann::json::object(), w);  // the model's keys, from its own reads
-    Info::fields(keys, params);
-    std::set<std::string> allowed = keys.keys();
+    std::set<std::string> allowed = own_keys<Info>();
     allowed.insert({"name", "data_seed", "data_file"});
-    check_keys(j, w, allowed);
+    check_keys(j, w, allowed);  // unknown keys first, before any value is read
+    typename Info::Params params;
     JsonFields fields(j, w);
     Info::fields(fields, params);
     m.params = params;
