@@ -1,8 +1,9 @@
-// One harness over every registered model, at a small size and at the paper's size (THEORY
-// §1–§5, §8): gradients of L, F and log det K against central finite differences; invariance
-// L(g·θ) = L(θ) and of the orbit coordinates; ⟨∇L, ξ_b⟩ = 0; ∇F_b = ξ_b; the projection lands on
-// the slice; G_F = K. Runs the general path's model (run-time sizes, double); a model added to
-// the registry gets a case line here.
+// One harness over every registered model, at a small size and at the paper's size, and at depth
+// 3 and 4 (THEORY §1–§5, §8): gradients of L, F and log det G against central finite
+// differences; invariance L(g·θ) = L(θ) and of the orbit coordinates under each generator
+// (factor k scaled by g, factor k + 1 by 1/g); ⟨∇L, ∇F_b,k⟩ = 0; the projection lands on the
+// slice; the Gram diagonal |∇F_b,k|² = |u^k|² + |u^{k+1}|². Runs the general path's model (run-time
+// sizes, double); a model added to the registry gets a case line here.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include "ensemble/sampler_dispatch.hpp"
 #include "models/model_registry.hpp"
+#include "orbitmc/core/factor_geometry.hpp"
 #include "orbitmc/core/philox_noise.hpp"
 
 namespace orbitmc {
@@ -94,18 +96,20 @@ TEST_P(ModelHarness, ConstraintAndLogDetGradientsMatchFiniteDifferences) {
   with_model(GetParam().spec, [](const auto&, const auto& l) {
     const int d = l.dim();
     std::vector<double> x = point(7, d), gl(d, 0.0), gf(d);
-    geometry::add_log_det_gram_grad(l, x.data(), 1.0, gl.data());
+    factor_geometry::add_log_det_gram_grad(l, x.data(), 1.0, gl.data());
     for (int b = 0; b < l.blocks(); ++b) {
-      geometry::constraint_grad(l, x.data(), b, gf.data());
-      for (int k = 0; k < d; ++k) {
-        const double num = central_difference(
-            [&](const double* y) { return geometry::constraint(l, y, b); }, x, k);
-        EXPECT_NEAR(gf[k], num, 1e-6 * (1 + std::fabs(num)));
+      for (int c = 0; c + 1 < l.factors(); ++c) {
+        factor_geometry::constraint_grad(l, x.data(), b, c, gf.data());
+        for (int k = 0; k < d; ++k) {
+          const double num = central_difference(
+              [&](const double* y) { return factor_geometry::constraint(l, y, b, c); }, x, k);
+          EXPECT_NEAR(gf[k], num, 1e-6 * (1 + std::fabs(num)));
+        }
       }
     }
     for (int k = 0; k < d; ++k) {
-      const double num =
-          central_difference([&](const double* y) { return geometry::log_det_gram(l, y); }, x, k);
+      const double num = central_difference(
+          [&](const double* y) { return factor_geometry::log_det_gram(l, y); }, x, k);
       EXPECT_NEAR(gl[k], num, 1e-6 * (1 + std::fabs(num)));
     }
   });
@@ -118,24 +122,27 @@ TEST_P(ModelHarness, LossIsInvariantAndOrthogonalToGenerators) {
     m.prepare(NoiseKey{31}, 0, 5, ws.data());
     std::vector<double> x = point(3, d);
     const double l0 = m.loss_grad(x.data(), g.data(), ws.data());
-    for (int b = 0; b < l.blocks(); ++b) {
-      geometry::constraint_grad(l, x.data(), b, xi.data());  // ξ_b = ∇F_b = (u_b, −v_b)
-      double dot = 0, gn = 0;
-      for (int k = 0; k < d; ++k) {
-        dot += g[k] * xi[k];
-        gn += g[k] * g[k];
+    for (int b = 0; b < l.blocks(); ++b)
+      for (int f = 0; f + 1 < l.factors(); ++f) {
+        // ξ_b,f = ∇F_b,f = (…, u^f_b, −u^{f+1}_b, …): the generator that scales factor f against
+        // f+1
+        factor_geometry::constraint_grad(l, x.data(), b, f, xi.data());
+        double dot = 0, gn = 0;
+        for (int k = 0; k < d; ++k) {
+          dot += g[k] * xi[k];
+          gn += g[k] * g[k];
+        }
+        EXPECT_NEAR(dot, 0.0, 1e-10 * (1 + std::sqrt(gn)));
+        for (double gscale : {0.3, 1.7, 5.0}) {
+          std::vector<double> y = x;
+          for (int i = 0; i < l.factor_size(f); ++i) y[l.at(b, f, i)] *= gscale;
+          for (int j = 0; j < l.factor_size(f + 1); ++j) y[l.at(b, f + 1, j)] /= gscale;
+          EXPECT_NEAR(m.loss(y.data(), ws.data()), l0, 1e-10 * (1 + std::fabs(l0)));
+          for (int c = 0; c < m.coords(); ++c)
+            EXPECT_NEAR(m.coord(y.data(), c), m.coord(x.data(), c),
+                        1e-10 * (1 + std::fabs(m.coord(x.data(), c))));
+        }
       }
-      EXPECT_NEAR(dot, 0.0, 1e-10 * (1 + std::sqrt(gn)));
-      for (double gscale : {0.3, 1.7, 5.0}) {
-        std::vector<double> y = x;
-        for (int i = 0; i < l.n(); ++i) y[l.u(b, i)] *= gscale;
-        for (int j = 0; j < l.m(); ++j) y[l.v(b, j)] /= gscale;
-        EXPECT_NEAR(m.loss(y.data(), ws.data()), l0, 1e-10 * (1 + std::fabs(l0)));
-        for (int c = 0; c < m.coords(); ++c)
-          EXPECT_NEAR(m.coord(y.data(), c), m.coord(x.data(), c),
-                      1e-10 * (1 + std::fabs(m.coord(x.data(), c))));
-      }
-    }
   });
 }
 
@@ -143,35 +150,41 @@ TEST_P(ModelHarness, ProjectionLandsOnTheSlice) {
   with_model(GetParam().spec, [](const auto&, const auto& l) {
     const int d = l.dim();
     std::vector<double> x = point(11, d), on(d), xt(d), out(d), r(d);
-    ASSERT_TRUE(geometry::project(l, x.data(), x.data(), on.data()));  // base point first
+    namespace fg = factor_geometry;
+    ASSERT_TRUE(fg::project(l, x.data(), x.data(), on.data()));  // base point first
     for (int b = 0; b < l.blocks(); ++b)
-      EXPECT_NEAR(geometry::constraint(l, on.data(), b), 0.0, 1e-12 * (1 + d));
+      for (int c = 0; c + 1 < l.factors(); ++c)
+        EXPECT_NEAR(fg::constraint(l, on.data(), b, c), 0.0, 1e-12 * (1 + d));
     // A Langevin-sized perturbation is projected back along ∇F(x).
     normals(NoiseKey{5}, kStreamLangevin, 0, 0, d, r.data());
     for (int k = 0; k < d; ++k) xt[k] = on[k] + 0.05 * r[k];
-    ASSERT_TRUE(geometry::project(l, on.data(), xt.data(), out.data()));
-    for (int b = 0; b < l.blocks(); ++b) {
-      double uu, vv;
-      geometry::norms2(l, out.data(), b, uu, vv);
-      EXPECT_NEAR(geometry::constraint(l, out.data(), b), 0.0, 1e-12 * (uu + vv));
-      EXPECT_NEAR(geometry::balance(l, out.data(), b), 0.0, 1e-10);
-    }
+    ASSERT_TRUE(fg::project(l, on.data(), xt.data(), out.data()));
+    for (int b = 0; b < l.blocks(); ++b)
+      for (int c = 0; c + 1 < l.factors(); ++c) {
+        const double scale =
+            fg::factor_norm2(l, out.data(), b, c) + fg::factor_norm2(l, out.data(), b, c + 1);
+        EXPECT_NEAR(fg::constraint(l, out.data(), b, c), 0.0, 1e-12 * scale);
+        EXPECT_NEAR(fg::balance(l, out.data(), b, c), 0.0, 1e-10);
+      }
   });
 }
 
 // G_F = Cᵀ K⁻¹ C (THEORY §2, the paper's eq. 40) for the dual condition: C = K, so G_F = K on
-// the slice; here per block, G_F,b = |∇F_b|² must equal K_b = |u_b|² + |v_b|².
+// the slice; here per block and condition, the diagonal |∇F_b,k|² must equal
+// |u^k_b|² + |u^{k+1}_b|² (two factors: K_b = |u_b|² + |v_b|²).
 TEST_P(ModelHarness, ConstraintGramEqualsOrbitGram) {
   with_model(GetParam().spec, [](const auto&, const auto& l) {
     const int d = l.dim();
     std::vector<double> x = point(2, d), gf(d);
-    for (int b = 0; b < l.blocks(); ++b) {
-      double uu, vv, gg = 0;
-      geometry::constraint_grad(l, x.data(), b, gf.data());
-      for (int k = 0; k < d; ++k) gg += gf[k] * gf[k];
-      geometry::norms2(l, x.data(), b, uu, vv);
-      EXPECT_NEAR(gg, uu + vv, 1e-12 * (uu + vv));
-    }
+    for (int b = 0; b < l.blocks(); ++b)
+      for (int c = 0; c + 1 < l.factors(); ++c) {
+        double gg = 0;
+        factor_geometry::constraint_grad(l, x.data(), b, c, gf.data());
+        for (int k = 0; k < d; ++k) gg += gf[k] * gf[k];
+        const double kk = factor_geometry::factor_norm2(l, x.data(), b, c) +
+                          factor_geometry::factor_norm2(l, x.data(), b, c + 1);
+        EXPECT_NEAR(gg, kk, 1e-12 * kk);
+      }
   });
 }
 

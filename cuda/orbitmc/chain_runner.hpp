@@ -3,43 +3,45 @@
 // differs between backends (thread-local counts on the CPU, shared-memory atomics on the GPU).
 #pragma once
 
-#include "core/block_geometry.hpp"
 #include "core/chain_state.hpp"
+#include "core/factor_geometry.hpp"
 #include "core/observation.hpp"
 #include "core/philox_noise.hpp"
 
 namespace orbitmc {
 
-// Initial state on the slice: each block gets uniformly random directions for u and v and
-// |u| = |v| = sqrt(σ) with σ uniform on [sigma_lo, sigma_hi] (stream kStreamInit, step 0); free
-// parameters are N(0, 1).
+// Initial state on the slice: each block gets uniformly random directions for its factors and
+// |u^0| = … = |u^{L−1}| = σ^(1/L) (two factors: |u| = |v| = sqrt(σ)) with σ uniform on
+// [sigma_lo, sigma_hi] (stream kStreamInit, step 0); free parameters are N(0, 1).
 template <class Model, class X, class T = typename Model::Scalar>
 ORBITMC_HD void init_chain(const Model& model, NoiseKey key, uint32_t chain, T sigma_lo, T sigma_hi,
                            X x) {
+  using L = typename Model::Layout;
   const auto& l = model.layout;
   normals(key, kStreamInit, chain, 0, l.dim(), x);
 #pragma unroll
   for (int b = 0; b < l.blocks(); ++b) {
-    T uu, vv;
-    geometry::norms2(l, x, b, uu, vv);
+    T r[L::kMaxFactors];
+    factor_geometry::norms2(l, x, b, r);
     // A direction needs a non-zero draw: Box–Muller gives exactly 0 when U1 rounds to 1 (about
     // 3e-8 per pair in float), and 0/0 would start the chain at NaN. Fall back to the first axis.
-    if (!(uu > T(0))) {
-      x[l.u(b, 0)] = T(1);
-      uu = T(1);
-    }
-    if (!(vv > T(0))) {
-      x[l.v(b, 0)] = T(1);
-      vv = T(1);
+#pragma unroll
+    for (int k = 0; k < l.factors(); ++k) {
+      if (!(r[k] > T(0))) {
+        x[l.at(b, k, 0)] = T(1);
+        r[k] = T(1);
+      }
     }
     const T s = sigma_lo + (sigma_hi - sigma_lo) *
                                uniform01<T>(key, kStreamInit, chain, 1, static_cast<uint32_t>(b));
-    const T r = lane::sqrt(s);
-    const T fu = r / lane::sqrt(uu), fv = r / lane::sqrt(vv);
+    const T a =
+        factor_geometry::two_factors(l) ? lane::sqrt(s) : lane::exp(lane::log(s) / T(l.factors()));
 #pragma unroll
-    for (int i = 0; i < l.n(); ++i) x[l.u(b, i)] *= fu;
+    for (int k = 0; k < l.factors(); ++k) {
+      const T f = a / lane::sqrt(r[k]);
 #pragma unroll
-    for (int j = 0; j < l.m(); ++j) x[l.v(b, j)] *= fv;
+      for (int i = 0; i < l.factor_size(k); ++i) x[l.at(b, k, i)] *= f;
+    }
   }
 }
 

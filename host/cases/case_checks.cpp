@@ -14,7 +14,7 @@
 #include <string>
 
 #include "analysis/bin_probabilities.hpp"
-#include "analysis/reference_density.hpp"
+#include "analysis/factor_density.hpp"
 #include "input_error.hpp"
 #include "models/model_registry.hpp"
 #include "theory/theory_density.hpp"
@@ -217,7 +217,7 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
               "theory cases compare σ (scalar: w) with the THEORY §4 density on σ >= 0: need "
               "lo >= 0");
   const ClosedFormLaw law = model_closed_form(m);
-  const double a = analysis::sigma_exponent(law.n, law.m, 1.0);
+  const double a = analysis::factor_sigma_exponent(law.factors, 1.0);
   if (a <= -1 && h.lo == 0)
     bad_input(f + ".range", range,
               "the reference density ∝ σ^" + num(a) +

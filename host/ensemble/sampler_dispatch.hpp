@@ -46,7 +46,7 @@ bool fixed_size_matches(const ModelSpec& s) {
   using L = typename Model::Layout;
   if (s.name != Info::kName) return false;
   const RuntimeLayout l = Info::layout(params_as<typename Info::Params>(s));
-  return l.blocks() == L::blocks() && l.n() == L::n() && l.m() == L::m() &&
+  return l.factors() == 2 && l.blocks() == L::blocks() && l.n() == L::n() && l.m() == L::m() &&
          l.free_dim() == L::free_dim();
 }
 

@@ -90,6 +90,23 @@ int get_size(const json& j, const std::string& key, const std::string& where, in
       get_uint(j, key, where, static_cast<uint64_t>(dflt), static_cast<uint64_t>(lo), kMaxSize));
 }
 
+std::vector<int> get_sizes(const json& j, const std::string& key, const std::string& where,
+                           const std::vector<int>& dflt, int64_t lo, size_t min_count,
+                           size_t max_count) {
+  if (!j.contains(key)) return dflt;
+  const json& v = j.at(key);
+  if (!v.is_array() || v.size() < min_count || v.size() > max_count)
+    bad_input(where + "." + key, brief(v),
+              "must be a list of " + std::to_string(min_count) + " to " +
+                  std::to_string(max_count) + " sizes");
+  std::vector<int> out;
+  for (size_t k = 0; k < v.size(); ++k) {
+    const std::string name = key + "[" + std::to_string(k) + "]";
+    out.push_back(get_size(json{{name, v[k]}}, name, where, 0, lo));
+  }
+  return out;
+}
+
 std::string get_string(const json& j, const std::string& key, const std::string& where,
                        const std::string& dflt) {
   if (!j.contains(key)) return dflt;

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace orbitmc {
 
@@ -39,6 +40,10 @@ int get_size(const nlohmann::json& j, const std::string& key, const std::string&
              int64_t lo = 0);
 std::string get_string(const nlohmann::json& j, const std::string& key, const std::string& where,
                        const std::string& dflt);
+// A list of min_count to max_count sizes, each in [lo, kMaxSize] (element k named KEY[k]).
+std::vector<int> get_sizes(const nlohmann::json& j, const std::string& key,
+                           const std::string& where, const std::vector<int>& dflt, int64_t lo,
+                           size_t min_count, size_t max_count);
 
 // The fields of one object, read by their owner (a model reads its own parameters): each read
 // names a key the object may hold and records the value it returns, so one function of the
@@ -53,22 +58,29 @@ class JsonFields {
   double number(const std::string& key, double dflt) {
     return record(key, get_number(j_, key, where_, dflt));
   }
-  int size(const std::string& key, int dflt, int64_t lo = 0) {
-    return record(key, get_size(j_, key, where_, dflt, lo));
+  // `report` false: the key is allowed and read, but left out of values() (a key that is one of
+  // two ways to write the same parameter, of which the report shows the other).
+  int size(const std::string& key, int dflt, int64_t lo = 0, bool report = true) {
+    return record(key, get_size(j_, key, where_, dflt, lo), report);
+  }
+  std::vector<int> sizes(const std::string& key, const std::vector<int>& dflt, int64_t lo,
+                         size_t min_count, size_t max_count, bool report = true) {
+    return record(key, get_sizes(j_, key, where_, dflt, lo, min_count, max_count), report);
   }
   std::string string(const std::string& key, const std::string& dflt) {
     return record(key, get_string(j_, key, where_, dflt));
   }
   // WHERE.KEY, for the owner's own range checks.
   std::string field(const std::string& key) const { return where_ + "." + key; }
+  bool has(const std::string& key) const { return j_.contains(key); }
   const std::set<std::string>& keys() const { return keys_; }
   const nlohmann::json& values() const { return values_; }
 
  private:
   template <class V>
-  V record(const std::string& key, V value) {
+  V record(const std::string& key, V value, bool report = true) {
     keys_.insert(key);
-    values_[key] = value;
+    if (report) values_[key] = value;
     return value;
   }
   nlohmann::json j_;

@@ -29,6 +29,9 @@ std::vector<double> sparse_truth(uint64_t seed, int p, uint32_t& k) {
 void ModelInfo<HadamardModel>::check(const Params& s, const std::string& where) {
   if (s.basis != "identity" && s.basis != "cumsum" && s.basis != "cosine")
     bad_input(where + "basis", s.basis, "allowed: identity, cumsum, cosine");
+  if (s.depth > RuntimeLayout::kMaxFactors)
+    bad_input(where + "depth", s.depth,
+              "must be in [2, " + std::to_string(RuntimeLayout::kMaxFactors) + "]");
 }
 
 std::vector<double> ModelInfo<HadamardModel>::data(const Params& s, uint64_t data_seed) {

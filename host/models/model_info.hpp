@@ -31,10 +31,10 @@ template <template <class, class> class M>
 struct ModelInfo;
 
 // What a closed-form model (kClosedForm) tells the theory (THEORY §4): its loss depends on one
-// rank-one block (n, m) only through the orbit coordinate, loss(σ), least at σ = centre; the
-// case checks name the centre's key and say what it is.
+// block with factor sizes `factors` ((n, m) for two) only through the orbit coordinate, loss(σ),
+// least at σ = centre; the case checks name the centre's key and say what it is.
 struct ClosedFormLaw {
-  int n = 1, m = 1;
+  std::vector<int> factors = {1, 1};
   std::function<double(double)> loss;
   double centre = 0;
   std::string centre_key;   // "sigma0"

@@ -210,8 +210,10 @@ int model_coordinate_count(const ModelSpec& s) {
 }
 
 std::string describe_layout(const RuntimeLayout& l) {
+  std::string sizes;
+  for (int k = 0; k < l.factors(); ++k) sizes += (k ? ", " : "") + std::to_string(l.factor_size(k));
   std::string out = "(" + std::to_string(l.blocks()) + " block" + (l.blocks() == 1 ? "" : "s") +
-                    " of (" + std::to_string(l.n()) + ", " + std::to_string(l.m()) + ")";
+                    " of (" + sizes + ")";
   if (l.free_dim() > 0) out += ", " + std::to_string(l.free_dim()) + " free";
   return out + ")";
 }

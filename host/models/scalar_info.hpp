@@ -27,8 +27,11 @@ struct ModelInfo<ScalarModel> {
   static Presets<Params> presets() { return {{"scalar", Params{}}}; }
   static ClosedFormLaw closed_form(const Params& p) {
     const double y = p.target, w = p.width;
-    return {1, 1,        [=](double x) { return (x - y) * (x - y) / (2 * w * w); },
-            y, "target", "target (in (w − y)²)"};
+    return {{1, 1},
+            [=](double x) { return (x - y) * (x - y) / (2 * w * w); },
+            y,
+            "target",
+            "target (in (w − y)²)"};
   }
   static void check(const Params&, const std::string&) {}
   static ModelScales scales(const Params& p) { return {p.width, 0}; }

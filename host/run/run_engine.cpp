@@ -107,15 +107,15 @@ std::vector<double> final_coordinate(const RunSpec& spec, const EnsembleState& s
 
 std::vector<double> final_log_det_gram(const RunSpec& spec, const EnsembleState& st) {
   return final_values(spec, st, Chains::kHere, [](const auto& s, const auto* x) {
-    return geometry::log_det_gram(s.model.layout, x);
+    return factor_geometry::log_det_gram(s.model.layout, x);
   });
 }
 
 std::vector<double> final_imbalance(const RunSpec& spec, const EnsembleState& st, int b) {
   return final_values(spec, st, Chains::kAll, [&](const auto& s, const auto* x) {
-    auto uu = x[0], vv = x[0];
-    geometry::norms2(s.model.layout, x, b, uu, vv);
-    return static_cast<double>(uu) - static_cast<double>(vv);
+    const auto& l = s.model.layout;
+    return static_cast<double>(factor_geometry::factor_norm2(l, x, b, 0)) -
+           static_cast<double>(factor_geometry::factor_norm2(l, x, b, 1));
   });
 }
 

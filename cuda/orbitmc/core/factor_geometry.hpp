@@ -1,10 +1,10 @@
-// Geometry of a stack of L-factor blocks (THEORY §4, "L-factor blocks"), for a factor layout
-// (factor_layout.hpp) and any vector view (vector_view.hpp); the L-factor counterpart of
-// block_geometry.hpp. Per block: the factor norms r_k = |u^k|², the breaking conditions
-// F_k = (r_k − r_{k+1})/2 (k = 0…L−2) with ∇F_k = (0, …, u^k, −u^{k+1}, …, 0), the stiff
-// penalty, log det G of the Gram matrix of the ∇F_k and its gradient, the projection onto the
-// slice r_0 = … = r_{L−1} along the ∇F_k at a base point, the tangent projection, and the orbit
-// coordinates σ = Π|u^k| and log(|u^k|/|u^{k+1}|). Free parameters are left alone.
+// Geometry of a stack of L-factor blocks (THEORY §4, "L-factor blocks"), for any layout
+// (block_layout.hpp) and any vector view (vector_view.hpp): what samplers and models call. Per
+// block: the factor norms r_k = |u^k|², the breaking conditions F_k = (r_k − r_{k+1})/2 (k = 0…L−2)
+// with ∇F_k = (0, …, u^k, −u^{k+1}, …, 0), the stiff penalty, log det G of the Gram matrix of the
+// ∇F_k and its gradient, the projection onto the slice r_0 = … = r_{L−1} along the ∇F_k at a base
+// point, the tangent projection, and the orbit coordinates σ = Π|u^k| and log(|u^k|/|u^{k+1}|).
+// Free parameters are left alone.
 //
 // Per-chain code: every choice that depends on a chain's values is a mask (lane::select), so the
 // functions run on one chain (float, double) and on SIMD batches of chains alike. Loops over
@@ -16,16 +16,17 @@
 // G_kk = r_k + r_{k+1}, G_k,k+1 = −r_{k+1}. Linear systems in G (and in the Newton matrix of the
 // projection, Dᵀ diag(d) D) are solved through that factorisation: O(L), no pivoting.
 //
-// Two factors: log det G, its gradient, the penalty, σ and the balance reduce to
-// block_geometry.hpp's arithmetic operation for operation (bit-identical); project and
-// project_tangent dispatch to block_geometry's closed forms for L = 2 (the quadratic root is the
-// L = 2 case of the Newton projection below), so two-factor results stay bit-identical.
+// Two factors: every function hands a two-factor layout to block_geometry.hpp (at compile time
+// for a FixedLayout, by a uniform branch on factors() for a RuntimeLayout), so two-factor
+// results and speed are exactly those of the two-factor code. The general arithmetic below
+// reduces to block_geometry's operation for operation at L = 2 anyway (tests check it through
+// the *_general entry points), except the projection, whose closed-form quadratic root is the
+// L = 2 case of the Newton iteration.
 #pragma once
 
 #include <type_traits>
 
 #include "block_geometry.hpp"
-#include "factor_layout.hpp"
 #include "host_device.hpp"
 #include "vector_view.hpp"
 
@@ -51,6 +52,12 @@ ORBITMC_HD ORBITMC_FORCEINLINE T max_lane(const T& a, const T& b) {
 }
 }  // namespace detail
 
+// Whether block_geometry.hpp's two-factor code applies (a constant for a FixedLayout).
+template <class L>
+ORBITMC_HD ORBITMC_FORCEINLINE bool two_factors(const L& l) {
+  return L::kMaxFactors == 2 || l.factors() == 2;
+}
+
 // r[k] = |u^k_b|² for every factor k of block b (r holds at least factors() lanes).
 template <class L, class V>
 ORBITMC_HD ORBITMC_FORCEINLINE void norms2(const L& l, const V& th, int b, elem_t<V>* r) {
@@ -71,6 +78,15 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> factor_norm2(const L& l, const V& th, i
   return s;
 }
 
+// Π_{j≠k} r[j] over the factors, left to right (for two factors: the other one's, exactly).
+template <class L, class E>
+ORBITMC_HD ORBITMC_FORCEINLINE E product_of_others(const L& l, const E* r, int k) {
+  E p = r[k == 0 ? 1 : 0];
+  for (int j = (k == 0 ? 2 : 1); j < l.factors(); ++j)
+    if (j != k) p = p * r[j];
+  return p;
+}
+
 // F_{b,k}(θ) = (|u^k_b|² − |u^{k+1}_b|²)/2, k = 0…L−2.
 template <class L, class V>
 ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> constraint(const L& l, const V& th, int b, int k) {
@@ -89,7 +105,8 @@ ORBITMC_HD ORBITMC_FORCEINLINE void constraint_grad(const L& l, const V& th, int
 // Stiff penalty (κ/2) Σ_b Σ_k F_{b,k}²; returns it and adds its gradient κ Σ F_{b,k} ∇F_{b,k} to
 // g. Factor k sees +κF_k from its own condition and −κF_{k−1} from the one before it.
 template <class L, class V, class G, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> add_penalty_grad(const L& l, const V& th, T kappa, G g) {
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> add_penalty_grad_general(const L& l, const V& th, T kappa,
+                                                                  G g) {
   using E = elem_t<V>;
   E pen = E(0.0f);
   for (int b = 0; b < l.blocks(); ++b) {
@@ -165,7 +182,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> log_det_gram_block(const L& l, const V&
 
 // log det G = Σ_b log det G_b  (blocks have their own groups: G is block diagonal).
 template <class L, class V>
-ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> log_det_gram(const L& l, const V& th) {
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> log_det_gram_general(const L& l, const V& th) {
   using E = elem_t<V>;
   E s = E(0.0f);
   for (int b = 0; b < l.blocks(); ++b) s += log_det_gram_block(l, th, b);
@@ -174,7 +191,8 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> log_det_gram(const L& l, const V& th) {
 
 // g += scale · ∇ log det G, with ∇_{u^k_b} log det G_b = 2u^k_b·∂_k det G_b / det G_b (gram_det).
 template <class L, class X, class G, class T>
-ORBITMC_HD ORBITMC_FORCEINLINE void add_log_det_gram_grad(const L& l, const X& th, T scale, G g) {
+ORBITMC_HD ORBITMC_FORCEINLINE void add_log_det_gram_grad_general(const L& l, const X& th, T scale,
+                                                                  G g) {
   using E = elem_t<X>;
   for (int b = 0; b < l.blocks(); ++b) {
     E r[L::kMaxFactors], dd[L::kMaxFactors];
@@ -189,7 +207,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE void add_log_det_gram_grad(const L& l, const X& t
 
 // Orbit coordinate σ_b = Π_k |u^k_b| (the norm of the rank-one tensor u^0 ⊗ … ⊗ u^{L−1}).
 template <class L, class V>
-ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> sigma(const L& l, const V& th, int b) {
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> sigma_general(const L& l, const V& th, int b) {
   using E = elem_t<V>;
   E p = factor_norm2(l, th, b, 0);
   for (int k = 1; k < l.factors(); ++k) p = p * factor_norm2(l, th, b, k);
@@ -198,7 +216,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> sigma(const L& l, const V& th, int b) {
 
 // Along-orbit coordinate k of block b: log(|u^k_b| / |u^{k+1}_b|), k = 0…L−2 (0 on the slice).
 template <class L, class V>
-ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> balance(const L& l, const V& th, int b, int k) {
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> balance_general(const L& l, const V& th, int b, int k) {
   using E = elem_t<V>;
   return E(0.5f) * lane::log(factor_norm2(l, th, b, k) / factor_norm2(l, th, b, k + 1));
 }
@@ -310,7 +328,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE mask_t<elem_t<V>> project_newton(const L& l, cons
 template <class L, class V, class X, class O>
 ORBITMC_HD ORBITMC_FORCEINLINE mask_t<elem_t<V>> project(const L& l, const V& th, const X& xt,
                                                          O out) {
-  if (l.factors() == 2) return geometry::project(l.two_factor(), th, xt, out);
+  if (two_factors(l)) return geometry::project(l, th, xt, out);
   return project_newton(l, th, xt, out);
 }
 
@@ -356,11 +374,83 @@ ORBITMC_HD ORBITMC_FORCEINLINE void project_tangent_general(const L& l, const V&
 // L ≥ 3.
 template <class L, class V, class W>
 ORBITMC_HD ORBITMC_FORCEINLINE void project_tangent(const L& l, const V& th, W w) {
-  if (l.factors() == 2) {
-    geometry::project_tangent(l.two_factor(), th, w);
+  if (two_factors(l)) {
+    geometry::project_tangent(l, th, w);
     return;
   }
   project_tangent_general(l, th, w);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Any layout: block_geometry.hpp for two factors, the general arithmetic above otherwise.
+
+template <class L, class V, class G, class T>
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> add_penalty_grad(const L& l, const V& th, T kappa, G g) {
+  if (two_factors(l)) return geometry::add_penalty_grad(l, th, kappa, g);
+  return add_penalty_grad_general(l, th, kappa, g);
+}
+
+template <class L, class V>
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> log_det_gram(const L& l, const V& th) {
+  if (two_factors(l)) return geometry::log_det_gram(l, th);
+  return log_det_gram_general(l, th);
+}
+
+template <class L, class X, class G, class T>
+ORBITMC_HD ORBITMC_FORCEINLINE void add_log_det_gram_grad(const L& l, const X& th, T scale, G g) {
+  if (two_factors(l)) {
+    geometry::add_log_det_gram_grad(l, th, scale, g);
+    return;
+  }
+  add_log_det_gram_grad_general(l, th, scale, g);
+}
+
+template <class L, class V>
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> sigma(const L& l, const V& th, int b) {
+  if (two_factors(l)) return geometry::sigma(l, th, b);
+  return sigma_general(l, th, b);
+}
+
+template <class L, class V>
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> balance(const L& l, const V& th, int b, int k) {
+  if (two_factors(l)) return geometry::balance(l, th, b);
+  return balance_general(l, th, b, k);
+}
+
+// Invariant ridge (ρ/2) Σ_b σ_b² = (ρ/2) Σ_b Π_k |u^k_b|² (block_geometry's scale_ridge for two
+// factors); the _grad form adds its gradient ρ·Π_{j≠k}|u^j_b|²·u^k_b to g.
+template <class L, class V, class T>
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> scale_ridge(const L& l, const V& th, T rho) {
+  using E = elem_t<V>;
+  if (two_factors(l)) return geometry::scale_ridge(l, th, rho);
+  E s = E(0.0f);
+  for (int b = 0; b < l.blocks(); ++b) {
+    E r[L::kMaxFactors];
+    norms2(l, th, b, r);
+    E p = r[0];
+    for (int k = 1; k < l.factors(); ++k) p = p * r[k];
+    s += p;
+  }
+  return T(0.5) * rho * s;
+}
+template <class L, class V, class T, class G>
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> add_scale_ridge_grad(const L& l, const V& th, T rho, G g) {
+  using E = elem_t<V>;
+  if (two_factors(l)) return geometry::add_scale_ridge_grad(l, th, rho, g);
+  E s = E(0.0f);
+  for (int b = 0; b < l.blocks(); ++b) {
+    E r[L::kMaxFactors];
+    norms2(l, th, b, r);
+    E p = r[0];
+    for (int k = 1; k < l.factors(); ++k) p = p * r[k];
+    s += p;
+    for (int k = 0; k < l.factors(); ++k) {
+      const E others = product_of_others(l, r, k);
+      for (int i = 0; i < l.factor_size(k); ++i)
+        g[l.at(b, k, i)] += rho * others * th[l.at(b, k, i)];
+    }
+  }
+  return T(0.5) * rho * s;
 }
 
 }  // namespace factor_geometry

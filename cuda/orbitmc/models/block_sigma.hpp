@@ -1,9 +1,10 @@
-// Model `block`: one rank-one block (u ∈ R^n, v ∈ R^m) whose loss depends only on the scale
-// coordinate σ = |u||v|: ℓ(σ) = (σ − σ0)² / (2 s²). The closed-form case of THEORY §4: the
-// reference density of σ is known for every sampler.
+// Model `block`: one block of L ≥ 2 factors (u ∈ R^n, v ∈ R^m for two; u^0, …, u^{L−1} for
+// more) whose loss depends only on the scale coordinate σ = Π_k |u^k|: ℓ(σ) = (σ − σ0)² / (2 s²).
+// The closed-form case of THEORY §4: the reference density of σ is known for every sampler and
+// every depth.
 #pragma once
 
-#include "../core/block_geometry.hpp"
+#include "../core/factor_geometry.hpp"
 #include "../core/philox_noise.hpp"  // NoiseKey of prepare()
 
 namespace orbitmc {
@@ -30,29 +31,35 @@ struct BlockSigmaModel {
 
   template <class V, class W>
   ORBITMC_HD elem_t<V> loss(const V& th, W) const {
-    const elem_t<V> d = geometry::sigma(layout, th, 0) - sigma0;
+    const elem_t<V> d = factor_geometry::sigma(layout, th, 0) - sigma0;
     return d * d / (T(2) * width * width);
   }
-  // g ← ∇L; returns L. The gradient is (σ − σ0)/s² · ∇σ, computed from the norms once.
+  // g ← ∇L; returns L. With r_k = |u^k|² and p = Π r_k = σ², ∇_{u^k} σ = σ/r_k·u^k =
+  // Π_{j≠k} r_j·u^k/σ, so the gradient is (σ − σ0)/(s²σ)·Π_{j≠k} r_j·u^k, from the norms once.
   template <class V, class G, class W>
   ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W) const {
     using E = elem_t<V>;
-    E uu, vv;
-    geometry::norms2(layout, th, 0, uu, vv);
-    const E p = uu * vv;
-    const E r = lane::select(p > E(T(0)), lane::rsqrt(p), E(T(0)));
-    const E d = p * r - sigma0;
+    E r[L::kMaxFactors];
+    factor_geometry::norms2(layout, th, 0, r);
+    E p = r[0];
+#pragma unroll
+    for (int k = 1; k < layout.factors(); ++k) p = p * r[k];
+    const E rs = lane::select(p > E(T(0)), lane::rsqrt(p), E(T(0)));
+    const E d = p * rs - sigma0;
     const T inv_s2 = T(1) / (width * width);
-    const E f = d * inv_s2 * r;
+    const E f = d * inv_s2 * rs;
 #pragma unroll
-    for (int i = 0; i < layout.n(); ++i) g[layout.u(0, i)] = f * vv * th[layout.u(0, i)];
+    for (int k = 0; k < layout.factors(); ++k) {
+      const E fk = f * factor_geometry::product_of_others(layout, r, k);
 #pragma unroll
-    for (int j = 0; j < layout.m(); ++j) g[layout.v(0, j)] = f * uu * th[layout.v(0, j)];
+      for (int i = 0; i < layout.factor_size(k); ++i)
+        g[layout.at(0, k, i)] = fk * th[layout.at(0, k, i)];
+    }
     return T(0.5) * d * d * inv_s2;
   }
   template <class V>
   ORBITMC_HD elem_t<V> coord(const V& th, int /*k*/) const {
-    return geometry::sigma(layout, th, 0);
+    return factor_geometry::sigma(layout, th, 0);
   }
 };
 

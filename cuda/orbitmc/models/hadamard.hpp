@@ -1,8 +1,10 @@
-// Model `hadamard`: coefficients c = u ⊙ v (p blocks of size (1, 1)), predictions ŷ = D c for a
+// Model `hadamard`: coefficients c = u ⊙ v, or c = u^0 ⊙ … ⊙ u^{L−1} at depth L (p blocks of L
+// scalar factors, THEORY §4 "L-factor blocks"), predictions ŷ = D c for a
 // design D ∈ R^{points×p} shared by every chain, and the least-squares loss
 // L = Σ_i (D c − y)_i² / (2 s²) + (ρ/2) Σ_k c_k². The operator B of THEORY §5 (w = B c: identity,
 // cumulative sum, cosine synthesis) is folded into D on the host (D = A·B), so the per-chain
-// work is one product with a shared matrix. Block k is (u_k, v_k): (g u_k, v_k / g) keeps c.
+// work is one product with a shared matrix. Block k is (u_k, v_k): (g u_k, v_k / g) keeps c (at
+// depth L any rescaling of the L factors with product 1 does).
 // Orbit coordinates: c_k = u_k v_k for k < p, then the data term |D c − y|² / points.
 //
 // The experiments (THEORY §8, 4 and 5) also train the baselines with the same data term: a
@@ -11,7 +13,7 @@
 // sum run over `batch` points drawn with replacement (prepare(), stream kStreamBatch).
 #pragma once
 
-#include "../core/block_geometry.hpp"
+#include "../core/factor_geometry.hpp"
 #include "../core/philox_noise.hpp"  // NoiseKey of prepare()
 
 namespace orbitmc {
@@ -19,7 +21,7 @@ namespace orbitmc {
 template <class T, class L = RuntimeLayout>
 struct HadamardModel {
   using Scalar = T;
-  using Layout = L;                   // (p, 1, 1), or (0, ·, ·) with p free: plain coefficients
+  using Layout = L;  // p blocks of factors (1, …, 1), or no blocks and p free: plain coefficients
   static constexpr int kScratch = 0;  // the residual needs `points` words: general path only
   static_assert(!L::kFixed, "hadamard's scratch is sized at run time: general path only");
 
@@ -52,9 +54,13 @@ struct HadamardModel {
   }
   ORBITMC_HD T design(int i, int k) const { return data[i * coefficients() + k]; }
   ORBITMC_HD T output(int i) const { return data[points * coefficients() + i]; }
+  // c_k = u^0_k u^1_k … (left to right), or the free parameter k.
   template <class V>
   ORBITMC_HD elem_t<V> coef(const V& th, int k) const {
-    return factored() ? th[layout.u(k, 0)] * th[layout.v(k, 0)] : th[layout.free(k)];
+    if (!factored()) return th[layout.free(k)];
+    elem_t<V> c = th[layout.at(k, 0, 0)];
+    for (int j = 1; j < layout.factors(); ++j) c = c * th[layout.at(k, j, 0)];
+    return c;
   }
 
   template <class V>
@@ -90,10 +96,11 @@ struct HadamardModel {
   // The loss on every point (a minibatch model's loss is that of its full data set).
   template <class V, class W>
   ORBITMC_HD elem_t<V> loss(const V& th, W) const {
-    return data_term(th) / (T(2) * width * width) + geometry::scale_ridge(layout, th, ridge) +
-           l1_term(th);
+    return data_term(th) / (T(2) * width * width) +
+           factor_geometry::scale_ridge(layout, th, ridge) + l1_term(th);
   }
-  // r (scratch) holds the step's residuals; then g_c = Dᵀ r / s² and (g_u, g_v) = g_c (v, u).
+  // r (scratch) holds the step's residuals; then g_c = Dᵀ r / s² and g_{u^j} = g_c Π_{i≠j} u^i
+  // ((g_u, g_v) = g_c (v, u) for two factors).
   template <class V, class G, class W>
   ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W r) const {
     using E = elem_t<V>;
@@ -113,9 +120,10 @@ struct HadamardModel {
         for (int t = 0; t < points; ++t) gc += design(t, k) * r[t];
       }
       if (factored()) {
-        const E u = th[layout.u(k, 0)], v = th[layout.v(k, 0)];
-        g[layout.u(k, 0)] = gc * v;
-        g[layout.v(k, 0)] = gc * u;
+        E f[L::kMaxFactors];
+        for (int j = 0; j < layout.factors(); ++j) f[j] = th[layout.at(k, j, 0)];
+        for (int j = 0; j < layout.factors(); ++j)
+          g[layout.at(k, j, 0)] = gc * factor_geometry::product_of_others(layout, f, j);
       } else {
         const E c = th[layout.free(k)];
         const E zero = E(T(0));
@@ -123,7 +131,8 @@ struct HadamardModel {
             gc + lane::select(c > zero, E(l1), lane::select(c < zero, E(-l1), zero));
       }
     }
-    return T(0.5) * l * inv_s2 + geometry::add_scale_ridge_grad(layout, th, ridge, g) + l1_term(th);
+    return T(0.5) * l * inv_s2 + factor_geometry::add_scale_ridge_grad(layout, th, ridge, g) +
+           l1_term(th);
   }
   template <class V>
   ORBITMC_HD elem_t<V> coord(const V& th, int k) const {

@@ -5,8 +5,8 @@
 
 #include <limits>
 
-#include "../core/block_geometry.hpp"
 #include "../core/chain_state.hpp"
+#include "../core/factor_geometry.hpp"
 #include "../core/philox_noise.hpp"
 #include "sampler_base.hpp"
 
@@ -17,7 +17,7 @@ template <class Model, class X, class G, class W, class T = typename Model::Scal
 ORBITMC_HD ORBITMC_FORCEINLINE elem_t<X> ambient_potential_grad(const Model& m, T kappa, const X& x,
                                                                 G g, W ws) {
   const elem_t<X> l = m.loss_grad(x, g, ws);
-  return l + geometry::add_penalty_grad(m.layout, x, kappa, g);
+  return l + factor_geometry::add_penalty_grad(m.layout, x, kappa, g);
 }
 
 // The Euler–Maruyama move x − h∇V + sqrt(2h/β) R, shared by EM, MALA's proposal and the

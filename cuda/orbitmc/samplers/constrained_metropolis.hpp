@@ -6,8 +6,8 @@
 // densities exp(−(|v'|² − |v|²)/(2h²)). Unbiased for any h.
 #pragma once
 
-#include "../core/block_geometry.hpp"
 #include "../core/chain_state.hpp"
+#include "../core/factor_geometry.hpp"
 #include "../core/philox_noise.hpp"
 #include "sampler_base.hpp"
 
@@ -31,7 +31,7 @@ struct ConstrainedMetropolis : SamplerBase<Model> {
   template <class X, class W>
   ORBITMC_HD elem_t<X> log_target(const X& x, W ws) const {
     return -p.beta * model.loss(x, ws) -
-           T(0.5) * p.correction_scale * geometry::log_det_gram(model.layout, x);
+           T(0.5) * p.correction_scale * factor_geometry::log_det_gram(model.layout, x);
   }
 
   // Relative tolerance for the reverse projection to count as landing on x.
@@ -52,10 +52,10 @@ struct ConstrainedMetropolis : SamplerBase<Model> {
     normals(key, kStreamLangevin, chain, n, d, v);
 #pragma unroll
     for (int k = 0; k < d; ++k) v[k] *= p.h;
-    geometry::project_tangent(l, x, v);
+    factor_geometry::project_tangent(l, x, v);
 #pragma unroll
     for (int k = 0; k < d; ++k) y[k] = x[k] + v[k];
-    const auto forward_ok = geometry::project(l, x, y, y);
+    const auto forward_ok = factor_geometry::project(l, x, y, y);
     // Reverse move: tangent at y pointing to x, then the projection along ∇F(y).
     V xx = V(0);
 #pragma unroll
@@ -63,11 +63,11 @@ struct ConstrainedMetropolis : SamplerBase<Model> {
       w[k] = x[k] - y[k];
       xx += x[k] * x[k];
     }
-    geometry::project_tangent(l, y, w);
+    factor_geometry::project_tangent(l, y, w);
 #pragma unroll
     for (int k = 0; k < d; ++k) back[k] = y[k] + w[k];
     V miss = V(0);
-    const auto back_ok = geometry::project(l, y, back, back);
+    const auto back_ok = factor_geometry::project(l, y, back, back);
 #pragma unroll
     for (int k = 0; k < d; ++k) miss += (back[k] - x[k]) * (back[k] - x[k]);
     const T tol = reverse_tolerance();

@@ -4,8 +4,8 @@
 // theorem's law μ_S, c = 0 the uncorrected control that must fail.
 #pragma once
 
-#include "../core/block_geometry.hpp"
 #include "../core/chain_state.hpp"
+#include "../core/factor_geometry.hpp"
 #include "../core/philox_noise.hpp"
 #include "ambient_langevin.hpp"
 #include "sampler_base.hpp"
@@ -34,10 +34,11 @@ struct ConstrainedProjection : SamplerBase<Model> {
     auto r = w.vec(1);
     auto xt = w.vec(2);
     model.loss_grad(x, g, w.model_ws());
-    geometry::add_log_det_gram_grad(model.layout, x, p.correction_scale / (T(2) * p.beta), g);
+    factor_geometry::add_log_det_gram_grad(model.layout, x, p.correction_scale / (T(2) * p.beta),
+                                           g);
     normals(key, kStreamLangevin, chain, n, d, r);
     euler_maruyama_move(d, x, g, r, p.h, p.beta, xt);
-    const auto projected = geometry::project(model.layout, x, xt, xt);
+    const auto projected = factor_geometry::project(model.layout, x, xt, xt);
     commit_or_diverge(d, x, xt, p.bound, c, projected);
     // A failed projection keeps x; a NaN state must not pass as a failure.
     lane::count_where(c.failed, state_is_sane(d, x, p.bound, c, !projected));
