@@ -143,15 +143,18 @@ void expect_paths_agree(const S& s, const std::string& what, int steps = 3) {
     normals(NoiseKey{5}, kStreamInit, static_cast<uint32_t>(i), 0, d, z.data());
     double* x = x0.data() + i * d;
     for (int k = 0; k < d; ++k) x[k] = 0.8 * z[k] + (z[k] < 0 ? -0.3 : 0.3);  // away from 0
-    // On the slice (|u_b| = |v_b|), where the constrained samplers live: off it, a projection
-    // can sit at the edge of solvability, where rounding alone decides it.
+    // On the slice (|u^0_b| = … = |u^{L-1}_b|), where the constrained samplers live: off it, a
+    // projection can sit at the edge of solvability, where rounding alone decides it.
     for (int b = 0; b < l.blocks(); ++b) {
-      double uu = 0, vv = 0;
-      for (int j = 0; j < l.n(); ++j) uu += x[l.u(b, j)] * x[l.u(b, j)];
-      for (int j = 0; j < l.m(); ++j) vv += x[l.v(b, j)] * x[l.v(b, j)];
-      const double r = std::pow(uu * vv, 0.25);
-      for (int j = 0; j < l.n(); ++j) x[l.u(b, j)] *= r / std::sqrt(uu);
-      for (int j = 0; j < l.m(); ++j) x[l.v(b, j)] *= r / std::sqrt(vv);
+      std::vector<double> norm2(l.factors(), 0.0);
+      double product = 1;
+      for (int k = 0; k < l.factors(); ++k) {
+        for (int j = 0; j < l.factor_size(k); ++j) norm2[k] += x[l.at(b, k, j)] * x[l.at(b, k, j)];
+        product *= norm2[k];
+      }
+      const double r = std::pow(product, 0.5 / l.factors());
+      for (int k = 0; k < l.factors(); ++k)
+        for (int j = 0; j < l.factor_size(k); ++j) x[l.at(b, k, j)] *= r / std::sqrt(norm2[k]);
     }
   }
   ORBITMC_SKIP_WITHOUT_LANE_PATHS();
@@ -246,6 +249,27 @@ TEST(LanePath, PerChainDrawsOfEveryModelMatchTheScalarPath) {
   const std::vector<float> weights = pseudo_data(att.layout.dim(), 4);
   att.data = weights.data();
   expect_every_sampler_agrees(att, "attention batch 2");
+}
+
+// Blocks of three and four factors: the Newton projection stops per lane (a converged lane stays
+// frozen while others iterate), so each lane must still match its chain on the scalar path.
+TEST(LanePath, DeepBlocksMatchTheScalarPath) {
+  BlockSigmaModel<float, RuntimeLayout> block{};
+  block.layout = make_factor_layout(1, {1, 2, 2});
+  block.sigma0 = 1.0f;
+  block.width = 0.3f;
+  expect_every_sampler_agrees(block, "block (1, 2, 2)");
+  block.layout = make_factor_layout(1, {1, 1, 1, 1});
+  expect_every_sampler_agrees(block, "block (1, 1, 1, 1)");
+
+  const std::vector<float> design = pseudo_data(6 * 3 + 6, 5);
+  HadamardModel<float, RuntimeLayout> had{};
+  had.layout = make_factor_layout(3, {1, 1, 1});
+  had.points = 6;
+  had.width = 1.0f;
+  had.ridge = 1.0f;
+  had.data = design.data();
+  expect_every_sampler_agrees(had, "hadamard depth 3");
 }
 
 TEST(LanePath, ResultsDoNotDependOnTheThreadCount) {

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 
 #include "ensemble/ensemble_state.hpp"
 #include "ensemble/run_spec.hpp"
+#include "input_error.hpp"
 
 namespace orbitmc {
 
@@ -36,6 +38,20 @@ class Backend {
   virtual bool on_device() const { return false; }
   // Bytes of device memory free now (0 for a backend without a device).
   virtual uint64_t device_free_bytes() const { return 0; }
+  // The one device-memory refusal of sampling and training: `bytes` of device allocations must
+  // fit in 90 % of the free memory (the rest for the allocator's rounding, the histograms and
+  // the driver), or InputError names `field` = `value` with the sizes and `advice`. Nothing to
+  // check without a device.
+  void check_device_room(double bytes, const std::string& field, uint64_t value,
+                         const std::string& advice) const {
+    if (!on_device()) return;
+    const uint64_t free_bytes = device_free_bytes();
+    if (bytes <= 0.9 * double(free_bytes)) return;
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "needs %.2f GiB of GPU memory, %.2f GiB are free",
+                  bytes / 1073741824.0, free_bytes / 1073741824.0);
+    bad_input(field, value, std::string(msg) + " (" + advice + ")");
+  }
   // Seconds the last advance() spent computing chains (CPU: its wall time; CUDA: kernel time,
   // without transfers), for benchmarks.
   double last_compute_seconds() const { return compute_seconds_; }

@@ -6,7 +6,6 @@
 #include "parallel/ranks.hpp"
 
 #if ORBITMC_HAVE_CUDA
-#include <cstdio>
 
 #include "ensemble/observation_spec.hpp"
 #include "ensemble/sampler_dispatch.hpp"
@@ -58,9 +57,8 @@ class CudaBackend : public Backend {
   }
 
   // The device holds positions, split moments (in the chains' precision), counters and, on the
-  // general path, each sampler's scratch vectors; a run that cannot fit is refused with the
-  // limit instead of failing in cudaMalloc (with the data set, and 64 MiB for the allocator's
-  // rounding and the histograms).
+  // general path, each sampler's scratch vectors, and the data set; a run that cannot fit is
+  // refused with the limit instead of failing in cudaMalloc.
   void check_fits(const RunSpec& spec) const override {
     const uint64_t word = spec.use_double ? 8 : 4;
     uint64_t per_chain = state_words_per_chain(spec) * word + sizeof(ChainCounters);
@@ -71,18 +69,9 @@ class CudaBackend : public Backend {
             (static_cast<uint64_t>(S::kVectors) * s.model.layout.dim() + s.model.scratch_words()) *
             word;
     });
-    const uint64_t need = spec.chains * per_chain +
-                          static_cast<uint64_t>(model_data_words(spec.model)) * word + (64u << 20);
-    uint64_t free_bytes = 0, total = 0;
-    cuda::device_memory(&free_bytes, &total);
-    if (need > free_bytes) {
-      char msg[200];
-      std::snprintf(msg, sizeof msg,
-                    "the chain states need %.2f GiB of GPU memory, %.2f GiB of %.2f GiB are free "
-                    "(use fewer chains)",
-                    need / 1073741824.0, free_bytes / 1073741824.0, total / 1073741824.0);
-      bad_input("chains", spec.chains, msg);
-    }
+    const double need = double(spec.chains) * double(per_chain) +
+                        double(model_data_words(spec.model)) * double(word);
+    check_device_room(need, "chains", spec.chains, "the chain states; use fewer chains");
   }
 
  private:

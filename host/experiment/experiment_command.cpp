@@ -53,17 +53,10 @@ int run_experiment_command(const ExperimentOptions& opt) {
   const JobBytes per_seed = job_bytes_per_seed(*ex, spec, *backend);
   check_experiment_memory(*ex, spec, physical_memory_bytes(), per_seed.host);
   check_threads_start(spec.threads, spec.seeds);
-  if (backend->on_device()) {
-    // On the device: each seed's data, state, work, scratch and tallies, as the jobs allocate
-    // them; refused now rather than by a failed allocation after some runs.
-    const uint64_t free_bytes = backend->device_free_bytes();
-    const double need = double(spec.seeds) * double(per_seed.device);
-    if (need > 0.9 * double(free_bytes))
-      bad_input("--seeds", spec.seeds,
-                "this ensemble needs about " + std::to_string(uint64_t(need / 1e6)) +
-                    " MB of GPU memory, more than the " + std::to_string(free_bytes / 1000000) +
-                    " MB free; use fewer seeds or --backend cpu");
-  }
+  // On the device: each seed's data, state, work, scratch and tallies, as the jobs allocate
+  // them; refused now rather than by a failed allocation after some runs.
+  backend->check_device_room(double(spec.seeds) * double(per_seed.device), "--seeds", spec.seeds,
+                             "the ensemble's trainings; use fewer seeds or --backend cpu");
   // Under MPI every rank trains its range of seeds; rank 0 alone writes.
   const bool writer = parallel::root();
   if (spec.seeds < static_cast<uint64_t>(parallel::size()))

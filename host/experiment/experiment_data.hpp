@@ -42,23 +42,50 @@ inline std::function<void(const double*, float*)> copy_words(size_t offset, size
   };
 }
 
-// |u_b|² and |v_b|² of block b, in double.
+// |u_b|² and |v_b|² of block b, in double (at depth L ≥ 3: its first two factors, whose
+// imbalance obeys the two-factor identities of THEORY §7 pair by pair).
 inline void block_norms2(const RuntimeLayout& l, const float* th, int b, double& uu, double& vv) {
   uu = vv = 0;
   for (int i = 0; i < l.n(); ++i) uu += double(th[l.u(b, i)]) * th[l.u(b, i)];
   for (int j = 0; j < l.m(); ++j) vv += double(th[l.v(b, j)]) * th[l.v(b, j)];
 }
 
+// |u^k_b|², in double.
+inline double factor_norm2(const RuntimeLayout& l, const float* th, int b, int k) {
+  double s = 0;
+  for (int i = 0; i < l.factor_size(k); ++i) s += double(th[l.at(b, k, i)]) * th[l.at(b, k, i)];
+  return s;
+}
+
 // Distance to balance: the mean over blocks of |log(|u_b| / |v_b|)| (0 when every block is
-// balanced). The mean, not the maximum: one unit started near 0 would dominate a maximum.
+// balanced); at depth L the mean over a block's L − 1 neighbouring pairs |log(|u^k|/|u^{k+1}|)|.
+// The mean, not the maximum: one unit started near 0 would dominate a maximum.
 inline double balance_distance(const RuntimeLayout& l, const float* th) {
   double sum = 0;
   for (int b = 0; b < l.blocks(); ++b) {
-    double uu, vv;
-    block_norms2(l, th, b, uu, vv);
-    sum += std::fabs(0.5 * std::log(uu / vv));
+    double pairs = 0;
+    for (int k = 0; k + 1 < l.factors(); ++k)
+      pairs += std::fabs(0.5 * std::log(factor_norm2(l, th, b, k) / factor_norm2(l, th, b, k + 1)));
+    sum += pairs / (l.factors() - 1);
   }
   return l.blocks() > 0 ? sum / l.blocks() : 0.0;
+}
+
+// The Hadamard experiments' designed parametrisation: `coefficients` blocks of `depth` scalar
+// factors (c_k = u^1_k ⋯ u^depth_k), or with depth 0 the plain coefficients (free parameters).
+inline RuntimeLayout hadamard_layout(int coefficients, int depth) {
+  if (depth == 0) return RuntimeLayout{0, 1, 1, coefficients};
+  const int ones[RuntimeLayout::kMaxFactors] = {1, 1, 1, 1, 1, 1, 1, 1};
+  return make_factor_layout(coefficients, depth, ones, 0);
+}
+
+// Coefficient k of a Hadamard layout in double: the product of its factors, or the free
+// parameter k.
+inline double hadamard_coefficient(const RuntimeLayout& l, const float* th, int k) {
+  if (l.blocks() == 0) return th[l.free(k)];
+  double c = th[l.at(k, 0, 0)];
+  for (int j = 1; j < l.factors(); ++j) c *= th[l.at(k, j, 0)];
+  return c;
 }
 
 // s_j = exp(linspace(−a, a, count)): the paper's unbalancing factors.

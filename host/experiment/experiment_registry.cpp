@@ -14,10 +14,14 @@ const std::vector<ExperimentEntry>& experiment_registry() {
        attention_defaults, make_attention_experiment},
       {"matcomp", "low-rank matrix completion M = PQ, 20 x 20 (Fig. 4)", matcomp_defaults,
        make_matcomp_experiment},
-      {"spectral", "sparse cosine spectrum: plain, plain + L1, Hadamard p * q (Fig. 5)",
+      {"spectral",
+       "sparse cosine spectrum: plain, plain + L1, Hadamard p * q (Fig. 5; depth=L for a "
+       "product of L factors)",
        spectral_defaults, make_spectral_experiment},
-      {"tv", "piecewise-constant signal: plain against cumsum(w1 * w2) (Fig. 6)", tv_defaults,
-       make_tv_experiment},
+      {"tv",
+       "piecewise-constant signal: plain against cumsum(w1 * w2) (Fig. 6; depth=L for a product "
+       "of L factors)",
+       tv_defaults, make_tv_experiment},
   };
   return entries;
 }

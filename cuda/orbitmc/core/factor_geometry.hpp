@@ -425,7 +425,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> scale_ridge(const L& l, const V& th, T 
   if (two_factors(l)) return geometry::scale_ridge(l, th, rho);
   E s = E(0.0f);
   for (int b = 0; b < l.blocks(); ++b) {
-    E r[L::kMaxFactors];
+    E r[L::kMaxFactors] = {};  // zeroed: the compiler cannot see that factors() >= 1
     norms2(l, th, b, r);
     E p = r[0];
     for (int k = 1; k < l.factors(); ++k) p = p * r[k];
@@ -439,7 +439,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> add_scale_ridge_grad(const L& l, const 
   if (two_factors(l)) return geometry::add_scale_ridge_grad(l, th, rho, g);
   E s = E(0.0f);
   for (int b = 0; b < l.blocks(); ++b) {
-    E r[L::kMaxFactors];
+    E r[L::kMaxFactors] = {};  // zeroed: the compiler cannot see that factors() >= 1
     norms2(l, th, b, r);
     E p = r[0];
     for (int k = 1; k < l.factors(); ++k) p = p * r[k];

@@ -39,7 +39,7 @@ struct BlockSigmaModel {
   template <class V, class G, class W>
   ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W) const {
     using E = elem_t<V>;
-    E r[L::kMaxFactors];
+    E r[L::kMaxFactors] = {};  // zeroed: the compiler cannot see that factors() >= 1
     factor_geometry::norms2(layout, th, 0, r);
     E p = r[0];
 #pragma unroll

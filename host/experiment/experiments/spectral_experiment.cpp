@@ -4,7 +4,10 @@
 // random signs) and the test points. Three parametrisations, trained side by side on the same
 // seeds: plain w ~ N(0, 10⁻⁸); plain with the L1 penalty 0.1·Σ|w|; and the designed Hadamard
 // w = p ⊙ q, p, q ~ N(0, 10⁻⁴), whose geometric bias favours sparse w. Loss: the mean squared
-// error over the step's points (all of them; sgd: `batch` drawn with replacement).
+// error over the step's points (all of them; sgd: `batch` drawn with replacement). Setting
+// `depth` (default 2) makes the designed variant a product of that many factors,
+// w = u¹ ⊙ … ⊙ u^depth: a stronger pull to sparse w (THEORY §4, "L-factor blocks"); deeper
+// products start slower from a small init (the gradient scales as init_sd^(depth − 1)).
 #include <algorithm>
 #include <cmath>
 
@@ -31,17 +34,18 @@ class SpectralExperiment : public Experiment {
         l1_(s.non_negative("l1")),
         plain_sd_(s.positive("plain_init_sd")),
         hadamard_sd_(s.positive("hadamard_init_sd")),
-        eta_(s.positive("eta")) {
+        eta_(s.positive("eta")),
+        depth_(static_cast<int>(s.integer_in("depth", 2, RuntimeLayout::kMaxFactors))) {
     if (nonzero_ > p_ - 1) bad_input("settings.nonzero", nonzero_, "must be <= coefficients - 1");
     check_seed_size("coefficients/points/test_points",
                     double(points_) * (p_ + 1) + double(test_points_), 2.0 * p_);
   }
 
   std::vector<Variant> variants() const override {
-    Variant had{"hadamard", "designed", eta_, RuntimeLayout{p_, 1, 1, 0}, {}};
+    Variant had{"hadamard", "designed", eta_, hadamard_layout(p_, depth_), {}};
     for (int k = 0; k < p_; ++k) had.block_labels.push_back("k = " + std::to_string(k));
-    return {Variant{"plain", "baseline", eta_, RuntimeLayout{0, 1, 1, p_}, {}},
-            Variant{"plain_l1", "baseline", eta_, RuntimeLayout{0, 1, 1, p_}, {}}, had};
+    return {Variant{"plain", "baseline", eta_, hadamard_layout(p_, 0), {}},
+            Variant{"plain_l1", "baseline", eta_, hadamard_layout(p_, 0), {}}, had};
   }
 
   // t (points), truth (p), y (points), test t (test_points).
@@ -99,8 +103,7 @@ class SpectralExperiment : public Experiment {
   }
 
   double coefficient(const Variant& v, const float* th, int k) const {
-    return v.layout.blocks() > 0 ? double(th[v.layout.u(k, 0)]) * th[v.layout.v(k, 0)]
-                                 : double(th[v.layout.free(k)]);
+    return hadamard_coefficient(v.layout, th, k);
   }
   // Error on the truth's support (L2) and mass off it (L1).
   void support_errors(const Variant& v, const float* th, const double* pr, double& on,
@@ -166,6 +169,7 @@ class SpectralExperiment : public Experiment {
  private:
   int p_, points_, test_points_, nonzero_, batch_;
   double noise_, l1_, plain_sd_, hadamard_sd_, eta_;
+  int depth_;
 };
 
 }  // namespace
@@ -174,7 +178,8 @@ nlohmann::json spectral_defaults() {
   return {
       {"coefficients", 64}, {"points", 32},   {"test_points", 10000},  {"nonzero", 3},
       {"noise", 0.1},       {"l1", 0.1},      {"plain_init_sd", 1e-4}, {"hadamard_init_sd", 1e-2},
-      {"eta", 1e-3},        {"steps", 50000}, {"log_every", 100},      {"batch", 8}};
+      {"eta", 1e-3},        {"steps", 50000}, {"log_every", 100},      {"batch", 8},
+      {"depth", 2}};
 }
 
 std::unique_ptr<Experiment> make_spectral_experiment(const Settings& s) {

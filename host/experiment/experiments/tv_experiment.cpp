@@ -5,6 +5,8 @@
 // designed w = cumsum(w₁ ⊙ w₂), w₁, w₂ ~ N(0, 0.3²) (learning rate 10⁻³), whose bias favours
 // few jumps. Loss: the mean squared error over the measurements (sgd: `batch` rows drawn with
 // replacement each step). Metrics: reconstruction MSE and total variation Σ|w_{i+1} − w_i|.
+// Setting `depth` (default 2): the designed increments as products of that many factors,
+// w = cumsum(w₁ ⊙ … ⊙ w_depth), a stronger pull to few jumps (THEORY §4, "L-factor blocks").
 #include <cmath>
 
 #include "experiment/experiment_data.hpp"
@@ -27,14 +29,15 @@ class TvExperiment : public Experiment {
         designed_sd_(s.positive("designed_init_sd")),
         eta_plain_(s.positive("eta_plain")),
         eta_designed_(s.positive("eta_designed")),
+        depth_(static_cast<int>(s.integer_in("depth", 2, RuntimeLayout::kMaxFactors))),
         truth_(piecewise_signal(n_)) {
     check_seed_size("length/measurements", double(rows_) * (n_ + 1), 2.0 * n_);
   }
 
   std::vector<Variant> variants() const override {
-    Variant cum{"cumsum", "designed", eta_designed_, RuntimeLayout{n_, 1, 1, 0}, {}};
+    Variant cum{"cumsum", "designed", eta_designed_, hadamard_layout(n_, depth_), {}};
     for (int i = 0; i < n_; ++i) cum.block_labels.push_back("i = " + std::to_string(i));
-    return {Variant{"plain", "baseline", eta_plain_, RuntimeLayout{0, 1, 1, n_}, {}}, cum};
+    return {Variant{"plain", "baseline", eta_plain_, hadamard_layout(n_, 0), {}}, cum};
   }
 
   // A (rows × length, row-major), then y (rows).
@@ -82,7 +85,7 @@ class TvExperiment : public Experiment {
     double acc = 0;
     for (int i = 0; i < n_; ++i) {
       if (v.layout.blocks() > 0) {
-        acc += double(th[v.layout.u(i, 0)]) * th[v.layout.v(i, 0)];
+        acc += hadamard_coefficient(v.layout, th, i);
         w[i] = acc;
       } else {
         w[i] = th[v.layout.free(i)];
@@ -132,6 +135,7 @@ class TvExperiment : public Experiment {
  private:
   int n_, rows_, batch_;
   double noise_, plain_sd_, designed_sd_, eta_plain_, eta_designed_;
+  int depth_;
   std::vector<double> truth_;
 };
 
@@ -147,7 +151,8 @@ nlohmann::json tv_defaults() {
           {"eta_designed", 1e-3},
           {"steps", 500000},
           {"log_every", 5000},
-          {"batch", 15}};
+          {"batch", 15},
+          {"depth", 2}};
 }
 
 std::unique_ptr<Experiment> make_tv_experiment(const Settings& s) {
