@@ -36,22 +36,47 @@ struct BlockSigmaModel {
   }
   // g ← ∇L; returns L. With r_k = |u^k|² and p = Π r_k = σ², ∇_{u^k} σ = σ/r_k·u^k =
   // Π_{j≠k} r_j·u^k/σ, so the gradient is (σ − σ0)/(s²σ)·Π_{j≠k} r_j·u^k, from the norms once.
+  // Two factors keep their own arithmetic (u: (σ − σ0)/(s²σ)·|v|²·u): the same operations as
+  // the general form, but the register path's code, on which MALA's carried gradient relies to
+  // be bit-identical to a recomputed one, stays exactly as it was.
   template <class V, class G, class W>
   ORBITMC_HD elem_t<V> loss_grad(const V& th, G g, W) const {
+    if constexpr (L::kMaxFactors == 2) {
+      return loss_grad_two(th, g);
+    } else {
+      if (layout.factors() == 2) return loss_grad_two(th, g);
+      return loss_grad_deep(th, g);
+    }
+  }
+  template <class V, class G>
+  ORBITMC_HD elem_t<V> loss_grad_two(const V& th, G g) const {
+    using E = elem_t<V>;
+    E uu, vv;
+    geometry::norms2(layout, th, 0, uu, vv);
+    const E p = uu * vv;
+    const E r = lane::select(p > E(T(0)), lane::rsqrt(p), E(T(0)));
+    const E d = p * r - sigma0;
+    const T inv_s2 = T(1) / (width * width);
+    const E f = d * inv_s2 * r;
+#pragma unroll
+    for (int i = 0; i < layout.n(); ++i) g[layout.u(0, i)] = f * vv * th[layout.u(0, i)];
+#pragma unroll
+    for (int j = 0; j < layout.m(); ++j) g[layout.v(0, j)] = f * uu * th[layout.v(0, j)];
+    return T(0.5) * d * d * inv_s2;
+  }
+  template <class V, class G>
+  ORBITMC_HD elem_t<V> loss_grad_deep(const V& th, G g) const {
     using E = elem_t<V>;
     E r[L::kMaxFactors] = {};  // zeroed: the compiler cannot see that factors() >= 1
     factor_geometry::norms2(layout, th, 0, r);
     E p = r[0];
-#pragma unroll
     for (int k = 1; k < layout.factors(); ++k) p = p * r[k];
     const E rs = lane::select(p > E(T(0)), lane::rsqrt(p), E(T(0)));
     const E d = p * rs - sigma0;
     const T inv_s2 = T(1) / (width * width);
     const E f = d * inv_s2 * rs;
-#pragma unroll
     for (int k = 0; k < layout.factors(); ++k) {
       const E fk = f * factor_geometry::product_of_others(layout, r, k);
-#pragma unroll
       for (int i = 0; i < layout.factor_size(k); ++i)
         g[layout.at(0, k, i)] = fk * th[layout.at(0, k, i)];
     }
