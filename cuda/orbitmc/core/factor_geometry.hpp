@@ -87,6 +87,16 @@ ORBITMC_HD ORBITMC_FORCEINLINE E product_of_others(const L& l, const E* r, int k
   return p;
 }
 
+// σ_b² = Π_k |u^k_b|² (left to right), writing the factor norms r[k] = |u^k_b|² it is made of.
+template <class L, class V>
+ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> sigma2_and_norms(const L& l, const V& th, int b,
+                                                          elem_t<V>* r) {
+  norms2(l, th, b, r);
+  elem_t<V> p = r[0];
+  for (int k = 1; k < l.factors(); ++k) p = p * r[k];
+  return p;
+}
+
 // F_{b,k}(θ) = (|u^k_b|² − |u^{k+1}_b|²)/2, k = 0…L−2.
 template <class L, class V>
 ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> constraint(const L& l, const V& th, int b, int k) {
@@ -426,10 +436,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> scale_ridge(const L& l, const V& th, T 
   E s = E(0.0f);
   for (int b = 0; b < l.blocks(); ++b) {
     E r[L::kMaxFactors] = {};  // zeroed: the compiler cannot see that factors() >= 1
-    norms2(l, th, b, r);
-    E p = r[0];
-    for (int k = 1; k < l.factors(); ++k) p = p * r[k];
-    s += p;
+    s += sigma2_and_norms(l, th, b, r);
   }
   return T(0.5) * rho * s;
 }
@@ -440,10 +447,7 @@ ORBITMC_HD ORBITMC_FORCEINLINE elem_t<V> add_scale_ridge_grad(const L& l, const 
   E s = E(0.0f);
   for (int b = 0; b < l.blocks(); ++b) {
     E r[L::kMaxFactors] = {};  // zeroed: the compiler cannot see that factors() >= 1
-    norms2(l, th, b, r);
-    E p = r[0];
-    for (int k = 1; k < l.factors(); ++k) p = p * r[k];
-    s += p;
+    s += sigma2_and_norms(l, th, b, r);
     for (int k = 0; k < l.factors(); ++k) {
       const E others = product_of_others(l, r, k);
       for (int i = 0; i < l.factor_size(k); ++i)

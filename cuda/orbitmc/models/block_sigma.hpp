@@ -68,9 +68,7 @@ struct BlockSigmaModel {
   ORBITMC_HD elem_t<V> loss_grad_deep(const V& th, G g) const {
     using E = elem_t<V>;
     E r[L::kMaxFactors] = {};  // zeroed: the compiler cannot see that factors() >= 1
-    factor_geometry::norms2(layout, th, 0, r);
-    E p = r[0];
-    for (int k = 1; k < layout.factors(); ++k) p = p * r[k];
+    const E p = factor_geometry::sigma2_and_norms(layout, th, 0, r);
     const E rs = lane::select(p > E(T(0)), lane::rsqrt(p), E(T(0)));
     const E d = p * rs - sigma0;
     const T inv_s2 = T(1) / (width * width);
