@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages orbitmc builds, tests and renders reports with, skipping those
 # already present. Needs root (or sudo). CUDA is not installed here: the CUDA backend is built
-# when nvcc is found (/usr/local/cuda/bin or PATH).
+# when nvcc is found (/usr/local/cuda/bin or PATH). With --main, only what the main job needs
+# (scripts/run-validation.sh: the command-line tool and the report's figures).
 set -euo pipefail
-pkgs=(cmake ninja-build g++ pkg-config libgtest-dev libcli11-dev nlohmann-json3-dev
-      libboost-math-dev librandom123-dev python3 python3-numpy python3-matplotlib clang
-      libclang-rt-14-dev libopenblas-dev libxsimd-dev libopenmpi-dev openmpi-bin)
+pkgs=(cmake ninja-build g++ libcli11-dev nlohmann-json3-dev libboost-math-dev librandom123-dev
+      libxsimd-dev python3 python3-numpy python3-matplotlib)
+if [[ ${1:-} != --main ]]; then
+  pkgs+=(pkg-config libgtest-dev clang libclang-rt-14-dev libopenblas-dev libopenmpi-dev
+         openmpi-bin)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

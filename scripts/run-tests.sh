@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 # second, before anything is built.
 python3 scripts/check-includes.py
 scripts/install-deps.sh
-scripts/build.sh
+# Every target (the main job may have configured this folder without tests and benchmarks).
+scripts/build.sh -DORBITMC_TESTS=ON -DORBITMC_BENCH=ON
 ctest --test-dir build --output-on-failure -j "${JOBS:-$(nproc)}"
 ./build/orbitmc validate --backend cpu --quick --quiet --out build/quick-report
 # MPI: the quick validation over 2 and 3 ranks (an uneven split) gives the
