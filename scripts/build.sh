@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds orbitmc into BUILD_DIR (default: build). The CUDA backend is built when
 # nvcc is found, unless CUDA=off; CUDA_ARCHS (default "90-real;90-virtual", Hopper) fixes the
-# architectures. TARGET builds one target only (the main job: the CLI, `orbitmc`). Extra
+# architectures. TARGET builds one target only (the main job: the CLI, `orbitmc_cli`). Extra
 # arguments go to cmake's configure step.
 set -euo pipefail
 cd "$(dirname "$0")/.."

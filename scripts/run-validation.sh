@@ -10,7 +10,7 @@ cuda=off
 if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L 2>/dev/null | grep -q '^GPU'; then
   cuda=auto
 fi
-CUDA=$cuda TARGET=orbitmc scripts/build.sh -DORBITMC_TESTS=OFF -DORBITMC_BENCH=OFF
+CUDA=$cuda TARGET=orbitmc_cli scripts/build.sh -DORBITMC_TESTS=OFF -DORBITMC_BENCH=OFF
 out=${OUT_DIR:-orbitmc-report}
 set +e
 # Without arguments, a GPU run uses GPU scale (10^6 chains per case, --refine 8 --longer 4).
