@@ -125,6 +125,31 @@ INSTANTIATE_TEST_SUITE_P(
                 "(5000 bytes)"}),
     [](const ::testing::TestParamInfo<BadArgs>& i) { return std::string(i.param.name); });
 
+// A mistyped command is answered with the nearest one (none when nothing is near); --version
+// and `orbitmc help [COMMAND]` answer on stdout with status 0, a mistyped help topic like a
+// mistyped command.
+TEST(CliParseMessage, MistypedCommandsGetASuggestion) {
+  auto r = run_argv({"valdate"});
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("did you mean validate?"), std::string::npos) << r.output;
+  r = run_argv({"qqqqqqqq"});
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_EQ(r.output.find("did you mean"), std::string::npos) << r.output;
+  r = run_argv({"--version"});
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.rfind("orbitmc 0.", 0), 0u) << r.output;
+  r = run_argv({"help", "experiment"});
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("Usage: orbitmc experiment"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--seeds"), std::string::npos) << r.output;
+  r = run_argv({"help"});
+  EXPECT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("Usage: orbitmc [OPTIONS] SUBCOMMAND"), std::string::npos) << r.output;
+  r = run_argv({"help", "experimnt"});
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("did you mean experiment?"), std::string::npos) << r.output;
+}
+
 // Help is a parse "error" of exit code 0: still CLI11's whole help, not an escaped line.
 TEST(CliParseMessage, HelpStillPrinted) {
   auto r = run_argv({"--help"});

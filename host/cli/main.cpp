@@ -141,6 +141,8 @@ struct CliValues {
   uint64_t x_steps = 0, x_log_every = 0, x_batch = 0;
   double x_eta = 0;
   bool x_quiet = false, x_no_html = false;
+
+  std::string help_topic;  // orbitmc help [COMMAND]
 };
 
 // The subcommands that take options, to ask after the parse which one ran and what it was given.
@@ -148,6 +150,7 @@ struct Commands {
   CLI::App* validate = nullptr;
   CLI::App* run = nullptr;
   CLI::App* experiment = nullptr;
+  CLI::App* help = nullptr;
 };
 
 // Test hook: the suite simulates a kill right after this many checkpoints (0: never). Read here,
@@ -248,7 +251,40 @@ Commands define_commands(CLI::App& app, CliValues& v) {
                          "models:\n" +
                              orbitmc::experiment_catalogue() + "  or FILE.json");
   add_experiment_options(cmd.experiment, v);
+  cmd.help = app.add_subcommand("help", "show this help, or a command's: orbitmc help COMMAND");
+  cmd.help->add_option("command", v.help_topic, "the command to explain");
   return cmd;
+}
+
+// Levenshtein distance, for suggesting the command a user meant.
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// "allowed: a, b, c", and "; did you mean b?" when one name is within a third of its length.
+std::string allowed_commands(const CLI::App& app, const std::string& typed) {
+  std::string allowed, best;
+  size_t best_distance = std::max<size_t>(2, typed.size() / 3) + 1;
+  for (const auto* sub : app.get_subcommands(nullptr)) {
+    allowed += (allowed.empty() ? "" : ", ") + sub->get_name();
+    const size_t d = edit_distance(typed, sub->get_name());
+    if (d < best_distance) {
+      best_distance = d;
+      best = sub->get_name();
+    }
+  }
+  return "allowed: " + allowed + (best.empty() ? "" : "; did you mean " + best + "?");
 }
 
 // Every rank must run the same command; compared before the parse, which every rank reaches
@@ -277,12 +313,9 @@ std::optional<int> parse_arguments(CLI::App& app, int argc, char** argv) {
     std::string message = orbitmc::printable(e.what(), 400);
     // A mistyped subcommand: CLI11 says only "A subcommand is required".
     const std::vector<std::string> rest = app.remaining();
-    if (app.get_subcommands().empty() && !rest.empty() && rest.front().rfind('-', 0) != 0) {
-      std::string allowed;
-      for (const auto* sub : app.get_subcommands(nullptr))
-        allowed += (allowed.empty() ? "" : ", ") + sub->get_name();
-      message = "subcommand = " + orbitmc::printable(rest.front()) + ": allowed: " + allowed;
-    }
+    if (app.get_subcommands().empty() && !rest.empty() && rest.front().rfind('-', 0) != 0)
+      message = "subcommand = " + orbitmc::printable(rest.front()) + ": " +
+                allowed_commands(app, rest.front());
     std::cerr << "orbitmc: error: " << message << "\nRun with --help for more information.\n";
     return 2;
   }
@@ -379,12 +412,30 @@ int run_suite_cli(CliValues& v, const CLI::App& sub, bool one_case) {
 
 // The subcommand the parse chose, with every error it raises made one line and an exit code:
 // 2 for bad input, 3 for a failure.
+// orbitmc help [COMMAND]: the help --help prints, of the program or of one command.
+int print_help(const CLI::App& app, const std::string& topic) {
+  // (app.help() would show the help command's own help: it is the subcommand that ran.)
+  if (topic.empty()) {
+    std::cout << app.get_formatter()->make_help(&app, "orbitmc", CLI::AppFormatMode::Normal);
+    return 0;
+  }
+  for (const auto* sub : app.get_subcommands(nullptr))
+    if (sub->get_name() == topic) {
+      std::cout << sub->help("orbitmc");
+      return 0;
+    }
+  std::cerr << "orbitmc: error: help command = " << orbitmc::printable(topic) << ": "
+            << allowed_commands(app, topic) << "\n";
+  return 2;
+}
+
 int run_command(CLI::App& app, const Commands& cmd, CliValues& v) {
   try {
     if (app.got_subcommand("models")) {
       print_models();
       return 0;
     }
+    if (app.got_subcommand("help")) return print_help(app, v.help_topic);
     if (app.got_subcommand("experiment")) return run_experiment_cli(v, *cmd.experiment);
     const bool one_case = !app.got_subcommand("validate");
     return run_suite_cli(v, one_case ? *cmd.run : *cmd.validate, one_case);
@@ -403,6 +454,7 @@ int run_command(CLI::App& app, const Commands& cmd, CliValues& v) {
 int run_cli(int argc, char** argv) {
   CLI::App app{"orbitmc: Langevin ensembles on orbit slices, checked against the coarea theorem"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("orbitmc ") + ORBITMC_VERSION_STRING);
   CliValues v;
   v.opt.cases_dir = orbitmc::shipped_data_folder();  // empty: validate then needs --cases
   v.opt.abort_after_checkpoints = abort_after_checkpoints();
