@@ -90,8 +90,8 @@ TEST(ExperimentProblems, ReluTeacherDataAndUnbalancedStartByHand) {
 }
 
 TEST(ExperimentProblems, SpectralTruthIsSparseAndTargetsAreItsCosineSeries) {
-  auto ex =
-      make("spectral", {{"coefficients", 8}, {"points", 5}, {"test_points", 3}, {"noise", 0.0}});
+  auto ex = make("spectral",
+                 {{"coefficients", 8}, {"points", 5}, {"test_points", 3}, {"label_noise", 0.0}});
   for (uint32_t seed = 0; seed < 20; ++seed) {
     const std::vector<double> p = problem(*ex, 3, seed);
     const double* t = p.data();
@@ -117,7 +117,7 @@ TEST(ExperimentProblems, SpectralTruthIsSparseAndTargetsAreItsCosineSeries) {
 }
 
 TEST(ExperimentProblems, TvTruthIsThePapersSignalAndTargetsAreItsMeasurements) {
-  auto ex = make("tv", {{"measurements", 4}, {"noise", 0.0}});
+  auto ex = make("tv", {{"measurements", 4}, {"label_noise", 0.0}});
   const std::vector<double> p = problem(*ex, 3, 1);
   ASSERT_EQ(p.size(), 4u * 201u);
   // The paper's segments: 1.0 on 0..49, −1.5 on 50..119, 0.5 on 120..159, 2.0 on 160..199;

@@ -68,15 +68,16 @@ TEST(ExperimentSettings, RepeatedSetKeyIsRefused) {
 
 TEST(ExperimentSettings, SubnormalNumbersAreNumbers) {
   // 1e-320 is a finite (subnormal) double: --set takes it as a file does, and the setting's
-  // own range speaks. Here noise (>= 0) accepts it, so the refusal is the later units=0.
-  std::string out = refused("subnormal", "relu --set noise=1e-320 --set units=0");
-  EXPECT_EQ(out.find("noise"), std::string::npos) << out;
+  // own range speaks. Here label_noise (>= 0) accepts it, so the refusal is the later units=0.
+  std::string out = refused("subnormal", "relu --set label_noise=1e-320 --set units=0");
+  EXPECT_EQ(out.find("label_noise"), std::string::npos) << out;
   EXPECT_NE(out.find("settings.units = 0: must be in 1..4096"), std::string::npos) << out;
   // What a double cannot hold (it would read as 0 or inf) is refused with the range.
-  out = refused("underflow", "relu --set noise=1e-400");
-  EXPECT_NE(out.find("--set noise = 1e-400: is beyond what a double holds: give a finite number "
-                     "of magnitude 0 or in [4.9e-324, 1.8e308]"),
-            std::string::npos)
+  out = refused("underflow", "relu --set label_noise=1e-400");
+  EXPECT_NE(
+      out.find("--set label_noise = 1e-400: is beyond what a double holds: give a finite number "
+               "of magnitude 0 or in [4.9e-324, 1.8e308]"),
+      std::string::npos)
       << out;
   out = refused("overflow", "relu --set eta=-1e400");
   EXPECT_NE(out.find("--set eta = -1e400: is beyond what a double holds"), std::string::npos)

@@ -164,8 +164,9 @@ long abort_after_checkpoints() {
 void add_suite_options(CLI::App* sub, CliValues& v) {
   orbitmc::SuiteOptions& opt = v.opt;
   sub->add_option("--backend", opt.backend, "cpu, cuda or auto (GPU when present)")
-      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-  sub->add_option("--out", opt.out_dir, "output folder for report.json");
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
+      ->capture_default_str();
+  sub->add_option("--out", opt.out_dir, "output folder for report.json")->capture_default_str();
   sub->add_flag("--quick", opt.overrides.quick, "fewer chains (for CI)");
   sub->add_option("--correction-scale", v.correction_scale,
                   "override c of the constrained samplers expected to match")
@@ -175,7 +176,8 @@ void add_suite_options(CLI::App* sub, CliValues& v) {
   sub->add_option("--seed", opt.overrides.seed, "override the case seeds (1..2^64-1)")
       ->check(decimal_in(1, UINT64_MAX));
   sub->add_option("--threads", opt.overrides.threads, "CPU threads (0: all hardware threads)")
-      ->check(decimal_in(0, kMaxThreads));
+      ->check(decimal_in(0, kMaxThreads))
+      ->capture_default_str();
   sub->add_flag("--quiet", v.quiet, "no progress output");
   sub->add_flag("--no-html", v.no_html, "write report.json only (no figures, no HTML)");
   sub->add_option("--checkpoint", opt.checkpoint, "write checkpoints to FILE (atomically)");
@@ -201,20 +203,32 @@ void add_experiment_options(CLI::App* experiment, CliValues& v) {
       ->add_option("--seeds", spec.seeds,
                    "independent trainings (default 1000 on a GPU, 16 on the CPU)")
       ->check(decimal_in(1, uint64_t{1} << 24));
-  experiment->add_option("--noise", v.x_noise, "noise models side by side: sgd,gd,langevin");
-  experiment->add_option("--beta", spec.beta, "inverse temperature of langevin (default 1e4)")
-      ->check(kPositiveNumber);
-  experiment->add_option("--steps", v.x_steps, "training steps (setting steps)")
+  experiment->add_option("--noise", v.x_noise,
+                         "noise models side by side, any of sgd,gd,langevin (default sgd)");
+  experiment->add_option("--beta", spec.beta, "inverse temperature of langevin")
+      ->check(kPositiveNumber)
+      ->capture_default_str();
+  experiment
+      ->add_option("--steps", v.x_steps,
+                   "training steps (setting steps, whose default the experiment sets)")
       ->check(decimal_in(1, uint64_t{1} << 40));
   experiment
-      ->add_option("--log-every", v.x_log_every, "steps between log points (setting log_every)")
+      ->add_option(
+          "--log-every", v.x_log_every,
+          "steps between log points (setting log_every, whose default the experiment sets)")
       ->check(decimal_in(1, uint64_t{1} << 40));
-  experiment->add_option("--batch", v.x_batch, "sgd batch (setting batch)")
+  experiment
+      ->add_option("--batch", v.x_batch,
+                   "sgd batch (setting batch, whose default the experiment sets)")
       ->check(decimal_in(1, uint64_t{1} << 16));
-  experiment->add_option("--eta", v.x_eta, "learning rate (setting eta)")->check(kPositiveNumber);
+  experiment
+      ->add_option("--eta", v.x_eta,
+                   "learning rate (setting eta, whose default the experiment sets)")
+      ->check(kPositiveNumber);
   experiment->add_option("--set", v.x_set, "KEY=VALUE: any setting of the experiment (repeatable)");
   experiment->add_option("--seed", spec.seed, "key of every draw (1..2^64-1)")
-      ->check(decimal_in(1, UINT64_MAX));
+      ->check(decimal_in(1, UINT64_MAX))
+      ->capture_default_str();
   experiment
       ->add_option("--seed-offset", spec.seed_offset,
                    "global index of the first seed (continues an ensemble)")
@@ -222,13 +236,17 @@ void add_experiment_options(CLI::App* experiment, CliValues& v) {
   experiment
       ->add_option("--max-log-points", spec.max_log_points,
                    "at most this many log points, step 0 and the last step included (the "
-                   "interval grows in multiples of log_every; default 401)")
-      ->check(decimal_in(2, 100000));
+                   "interval grows in multiples of log_every)")
+      ->check(decimal_in(2, 100000))
+      ->capture_default_str();
   experiment->add_option("--backend", spec.backend, "cpu, cuda or auto (GPU when present)")
-      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
+      ->capture_default_str();
   experiment->add_option("--threads", spec.threads, "CPU threads (0: all hardware threads)")
-      ->check(decimal_in(0, kMaxThreads));
-  experiment->add_option("--out", spec.out_dir, "output folder (experiment.json, page/)");
+      ->check(decimal_in(0, kMaxThreads))
+      ->capture_default_str();
+  experiment->add_option("--out", spec.out_dir, "output folder (experiment.json, page/)")
+      ->capture_default_str();
   experiment->add_flag("--save-states", v.xo.save_states,
                        "also write states/*.npy: problems, first and last states of every run");
   experiment->add_flag("--quiet", v.x_quiet, "no progress output");

@@ -29,7 +29,7 @@ class AttentionExperiment : public Experiment {
         teacher_sd_(s.positive("teacher_sd")),
         student_sd_(s.positive("student_sd")),
         unbalance_(s.non_negative("unbalance")),
-        noise_(s.non_negative("noise")),
+        noise_(s.non_negative("label_noise")),
         eta_(s.positive("eta")) {
     const double seq = double(t_) * (e_ + h_);
     check_seed_size("embed/head/sequence/points/test_points/batch",
@@ -126,9 +126,9 @@ class AttentionExperiment : public Experiment {
 }  // namespace
 
 nlohmann::json attention_defaults() {
-  return {{"embed", 16},      {"head", 8},          {"sequence", 8},      {"batch", 16},
-          {"points", 32},     {"test_points", 256}, {"teacher_sd", 0.75}, {"student_sd", 0.1},
-          {"unbalance", 1.2}, {"noise", 0.02},      {"eta", 1e-3},        {"steps", 50000},
+  return {{"embed", 16},      {"head", 8},           {"sequence", 8},      {"batch", 16},
+          {"points", 32},     {"test_points", 256},  {"teacher_sd", 0.75}, {"student_sd", 0.1},
+          {"unbalance", 1.2}, {"label_noise", 0.02}, {"eta", 1e-3},        {"steps", 50000},
           {"log_every", 100}};
 }
 

@@ -26,7 +26,7 @@ class ReluExperiment : public Experiment {
         teacher_sd_(s.positive("teacher_sd")),
         student_sd_(s.positive("student_sd")),
         unbalance_(s.non_negative("unbalance")),
-        noise_(s.non_negative("noise")),
+        noise_(s.non_negative("label_noise")),
         eta_(s.positive("eta")) {
     check_seed_size("units/input_dim/points/test_points",
                     double(units_) * (1 + dim_) + (double(points_) + test_points_) * (dim_ + 1),
@@ -113,9 +113,9 @@ class ReluExperiment : public Experiment {
 }  // namespace
 
 nlohmann::json relu_defaults() {
-  return {{"units", 16},      {"input_dim", 3},  {"teacher_sd", 1.5}, {"student_sd", 0.05},
-          {"unbalance", 1.2}, {"noise", 0.1},    {"batch", 8},        {"eta", 5e-5},
-          {"steps", 40000},   {"log_every", 10}, {"points", 256},     {"test_points", 1000}};
+  return {{"units", 16},      {"input_dim", 3},     {"teacher_sd", 1.5}, {"student_sd", 0.05},
+          {"unbalance", 1.2}, {"label_noise", 0.1}, {"batch", 8},        {"eta", 5e-5},
+          {"steps", 40000},   {"log_every", 10},    {"points", 256},     {"test_points", 1000}};
 }
 
 std::unique_ptr<Experiment> make_relu_experiment(const Settings& s) {

@@ -30,7 +30,7 @@ class SpectralExperiment : public Experiment {
         test_points_(static_cast<int>(s.integer_in("test_points", 1, 1 << 20))),
         nonzero_(static_cast<int>(s.integer_in("nonzero", 1, 1 << 16))),
         batch_(static_cast<int>(s.integer_in("batch", 1, 1 << 16))),
-        noise_(s.non_negative("noise")),
+        noise_(s.non_negative("label_noise")),
         l1_(s.non_negative("l1")),
         plain_sd_(s.positive("plain_init_sd")),
         hadamard_sd_(s.positive("hadamard_init_sd")),
@@ -177,7 +177,7 @@ class SpectralExperiment : public Experiment {
 nlohmann::json spectral_defaults() {
   return {
       {"coefficients", 64}, {"points", 32},   {"test_points", 10000},  {"nonzero", 3},
-      {"noise", 0.1},       {"l1", 0.1},      {"plain_init_sd", 1e-4}, {"hadamard_init_sd", 1e-2},
+      {"label_noise", 0.1}, {"l1", 0.1},      {"plain_init_sd", 1e-4}, {"hadamard_init_sd", 1e-2},
       {"eta", 1e-3},        {"steps", 50000}, {"log_every", 100},      {"batch", 8},
       {"depth", 2}};
 }

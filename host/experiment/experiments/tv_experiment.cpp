@@ -24,7 +24,7 @@ class TvExperiment : public Experiment {
         n_(static_cast<int>(s.integer_in("length", 2, 1 << 16))),
         rows_(static_cast<int>(s.integer_in("measurements", 1, 1 << 16))),
         batch_(static_cast<int>(s.integer_in("batch", 1, 1 << 16))),
-        noise_(s.non_negative("noise")),
+        noise_(s.non_negative("label_noise")),
         plain_sd_(s.positive("plain_init_sd")),
         designed_sd_(s.positive("designed_init_sd")),
         eta_plain_(s.positive("eta_plain")),
@@ -144,7 +144,7 @@ class TvExperiment : public Experiment {
 nlohmann::json tv_defaults() {
   return {{"length", 200},
           {"measurements", 60},
-          {"noise", 0.1},
+          {"label_noise", 0.1},
           {"plain_init_sd", 1e-4},
           {"designed_init_sd", 0.3},
           {"eta_plain", 0.01},
