@@ -147,18 +147,65 @@ def reproduction_section(report):
     return "<h2>Run and reproduction</h2>\n" + key_value_table(pairs)
 
 
+def first_test(sampler):
+    """The goodness-of-fit test of a sampler's first coordinate (the one a case judges)."""
+    coords = coords_of(sampler)
+    test = coords[0].get("test") if coords else None
+    return test if isinstance(test, dict) else {}
+
+
+def sampler_p(sampler):
+    """A sampler's p-value as the verdict uses it: the smaller of χ² and KS (docs/THEORY.md §6)."""
+    test = first_test(sampler)
+    ps = [test.get(k) for k in ("p_chi2", "p_ks") if is_number(test.get(k))]
+    return min(ps) if ps else None
+
+
+def p_cell(samplers, expect):
+    """The p-values of the samplers with this expectation: the smallest of those that must match
+    (each must be >= alpha), the largest of the controls (each must be < control alpha)."""
+    ps = [sampler_p(s) for s in samplers if s.get("expect") == expect]
+    ps = [p for p in ps if p is not None]
+    if not ps:
+        return "—"
+    return fmt_p(min(ps) if expect == "match" else max(ps))
+
+
+def scan_cell(case):
+    """The correction scan's best c and interval, flagged when the interval leaves out 1."""
+    scan = case.get("c_scan")
+    if not isinstance(scan, dict) or not is_number(scan.get("c_min")):
+        return "—"
+    lo, hi = scan.get("ci_lo"), scan.get("ci_hi")
+    text = "%s [%s, %s]" % (fmt(scan.get("c_min")), fmt(lo), fmt(hi))
+    if is_number(lo) and is_number(hi) and not lo <= 1 <= hi:
+        return Cell(text + " excludes 1 (reported, not judged: §6)", "warn")
+    return text
+
+
+def rhat_cell(samplers):
+    """The largest split R-hat of the first coordinate over the samplers that must match."""
+    values = [coords_of(s)[0].get("rhat") for s in samplers
+              if s.get("expect") == "match" and coords_of(s)]
+    values = [v for v in values if is_number(v)]
+    return fmt(max(values)) if values else "—"
+
+
 def summary_section(report):
-    headers = ["case", "kind", "verdict", "backend", "seed", "chains", "steps",
-               "ĉ [interval, level]", "wall time"]
+    headers = ["case", "verdict", "p (match, min)", "p (control, max)", "TV (max)",
+               "ĉ [interval, level]", "c scan [interval]", "R-hat (max)", "chains", "wall time"]
     rows = []
     for case in report["cases"]:
         samplers = samplers_of(case)
+        tvs = [first_test(s).get("tv") for s in samplers if s.get("expect") == "match"]
+        tvs = [t for t in tvs if is_number(t)]
         rows.append([
-            Cell(case.get("name", "?"), "text"), case.get("kind", "—"),
-            verdict_cell(case.get("pass")), case.get("backend", "—"), seed_cell(case.get("seed")),
-            fmt_range(s.get("chains") for s in samplers),
-            fmt_range(s.get("steps") for s in samplers),
+            Cell(case.get("name", "?"), "text"), verdict_cell(case.get("pass")),
+            p_cell(samplers, "match"), p_cell(samplers, "reject"),
+            fmt(max(tvs)) if tvs else "—",
             exponent_fit_text(case.get("exponent_fit"), short=True),
+            scan_cell(case), rhat_cell(samplers),
+            fmt_range(s.get("chains") for s in samplers),
             fmt_seconds(case.get("wall_seconds")),
         ])
     links = " · ".join('<a href="#%s">%s</a>' % (esc(case_anchor(i, c)), esc(c.get("name", "?")))
@@ -171,7 +218,17 @@ def summary_section(report):
     else:
         line = ("<p>Overall: %s — the run did not finish: %s; %d of the cases that ran "
                 "failed.</p>" % (overall, esc(status_text(report)), failed))
-    return "<h2>Summary</h2>\n%s\n%s\n<p>Cases: %s</p>" % (line, table(headers, rows), links)
+    legend = ("<p class=\"legend\">p (match, min): the smallest p-value (the smaller of χ² and KS "
+              "on the final states) of the samplers that must match, each of which must be at "
+              "least the case's alpha; p (control, max): the largest of the uncorrected controls, "
+              "each of which must be below the control alpha; TV: total-variation distance to "
+              "the reference; ĉ: the fitted correction scale, whose interval must contain 1; "
+              "c scan and R-hat are reported, not judged: the tests use independent chains' "
+              "final states, so a large R-hat (chains that remember their start, e.g. a "
+              "coefficient that cannot change sign on its slice) does not bias them. The terms "
+              "are defined in docs/THEORY.md §6 and its glossary.</p>")
+    return "<h2>Summary</h2>\n%s\n%s\n%s\n<p>Cases: %s</p>" % (line, table(headers, rows), legend,
+                                                             links)
 
 
 def case_anchor(index, case):
