@@ -141,12 +141,17 @@ class RenderExperiment(unittest.TestCase):
         with open(os.path.join(page_dir, "index.html"), encoding="utf-8") as f:
             page = f.read()
         self.assertIn("orbitmc experiment: spectral", page)
-        # Rows: the head (11), the settings, the comparisons, the runs and the runs with blocks
-        # (the balance table), each table with a header.
+        # Rows: the summary (one per line, with a header), the head (11), the settings, the
+        # comparisons, the runs and the runs with blocks (the balance table), each data table
+        # with a header.
         balanced = len([r for r in self.report["runs"] if r.get("balance")])
-        rows = 11 + len(self.report["settings"]) + len(self.report["comparisons"]) + 1 + len(
-            self.report["runs"]) + 1 + balanced + 1
+        rows = (len(self.report["summary"]) + 1 + 11 + len(self.report["settings"]) +
+                len(self.report["comparisons"]) + 1 + len(self.report["runs"]) + 1 + balanced + 1)
         self.assertEqual(page.count("<tr>"), rows)
+        # What the run shows comes first: before the summary, one sentence per comparison.
+        self.assertLess(page.index("What this run shows"), page.index("<h2>Summary</h2>"))
+        for c in self.report["comparisons"]:
+            self.assertIn("lower in %d of %d seeds" % (c["wins"], c["trials"]), page)
         for c in self.report["comparisons"]:
             self.assertIn("%d / %d" % (c["wins"], c["trials"]), page)
         if not HAVE_PLOTTING:

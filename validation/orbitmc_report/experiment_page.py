@@ -97,6 +97,51 @@ def comparisons_table(report):
                   "fraction", "95 % CI (Wilson)"], rows)
 
 
+def verdict_sentences(report):
+    """What the run shows, from its numbers: each comparison of designed against baseline, then
+    each balance verdict (docs/THEORY.md §7)."""
+    out = []
+    for c in report.get("comparisons", []):
+        ci = c.get("ci95") or [None, None]
+        frac = c.get("fraction")
+        if not isinstance(frac, (int, float)):
+            continue
+        side = ("beats" if ci[0] is not None and ci[0] > 0.5 else
+                "loses to" if ci[1] is not None and ci[1] < 0.5 else "does not separate from")
+        pct = lambda v: "%.0f" % (100 * v) if isinstance(v, (int, float)) else "?"
+        out.append("Under %s, %s %s %s on %s: lower in %s of %s seeds (%s %%; 95 %% interval "
+                   "%s–%s %%)." % (c.get("noise"), c.get("designed"), side, c.get("baseline"),
+                                    c.get("metric"), c.get("wins"), c.get("trials"), pct(frac),
+                                    pct(ci[0]), pct(ci[1])))
+    for r in report.get("runs", []):
+        b = r.get("balance")
+        if isinstance(b, dict) and b.get("verdict"):
+            out.append("%s under %s: %s (median mean |D| %s → %s)." % (
+                r.get("variant"), r.get("noise"), b.get("verdict"),
+                fmt(b.get("imbalance_start")), fmt(b.get("imbalance_end"))))
+    return out
+
+
+def verdict_block(report):
+    sentences = verdict_sentences(report)
+    if not sentences:
+        return ""
+    return ('<div class="verdict"><h2>What this run shows</h2><ul>%s</ul></div>'
+            % "".join("<li>%s</li>" % esc(s) for s in sentences))
+
+
+def summary_table(report):
+    """The printed summary, one row per line: what it is about, then its figures (wrapping)."""
+    rows = []
+    for line in report.get("summary", []):
+        head, sep, rest = line.partition(": ")
+        rows.append([Cell(head, "text"), Cell(rest, "text")] if sep else
+                    [Cell(line, "text"), ""])
+    if not rows:
+        return "<p>No summary.</p>"
+    return table(["run", "figures (median [5–95 % over seeds])"], rows)
+
+
 def page(report, figures, banner):
     exp = report.get("experiment", "?")
     settings = report.get("settings") or {}
@@ -120,13 +165,15 @@ def page(report, figures, banner):
         parts.append('<div class="incomplete-banner">This run did not finish: %s. What is shown '
                      "is what it wrote before it stopped.</div>" % esc(status_line(report)))
     parts.append(banner)
+    parts.append(verdict_block(report))
+    parts.append("<h2>Summary</h2>")
+    parts.append(summary_table(report))
+    parts.append("<h2>Designed against baseline, seed by seed</h2>")
+    parts.append(comparisons_table(report))
+    parts.append("<h2>Run</h2>")
     parts.append(key_value_table(head))
     parts.append("<h2>Settings</h2>")
     parts.append(key_value_table(sorted(settings.items())))
-    parts.append("<h2>Summary</h2>")
-    parts.append("<pre>%s</pre>" % esc("\n".join(report.get("summary", []))))
-    parts.append("<h2>Designed against baseline, seed by seed</h2>")
-    parts.append(comparisons_table(report))
     parts.append("<h2>Runs</h2>")
     parts.append(runs_table(report))
     parts.append("<h2>Balance (THEORY §7)</h2>")

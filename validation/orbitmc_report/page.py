@@ -26,6 +26,8 @@ p.small { font-size: 0.85em; color: #444; }
                      padding: 0.7em 1em; font-size: 1.1em; margin: 1em 0; }
 .note { background: #fff7d6; border-left: 4px solid #e6b800; padding: 0.5em 0.8em; }
 .warn { background: #f9d6d5; border-left: 4px solid #b42318; padding: 0.5em 0.8em; }
+.verdict { background: #eef4ff; border-left: 4px solid #1d4ed8; padding: 0.1em 1em; }
+.verdict h2 { border: none; margin-top: 0.5em; }
 code { background: #f4f4f4; padding: 0 0.2em; white-space: pre-wrap; word-break: break-all; }
 figure { margin: 1.2em 0; border: 1px solid #e0e0e0; padding: 0.6em; display: inline-block;
          max-width: 100%; box-sizing: border-box; vertical-align: top; }
