@@ -155,7 +155,7 @@ TEST(ExperimentCli, SmallEnsembleIsCompleteAndIndependentOfThreadsAndContinuesWi
   EXPECT_EQ(ja["complete"], true);
   EXPECT_EQ(ja["runs"].size(), 9u);         // 3 parametrisations × 3 noise models
   EXPECT_EQ(ja["comparisons"].size(), 6u);  // hadamard against 2 baselines, per noise model
-  EXPECT_EQ(ja["summary"].size(), 15u);
+  EXPECT_EQ(ja["summary"].size(), 16u);     // the legend, 9 runs, 6 comparisons
   EXPECT_NE(a.output.find("spectral gd: hadamard beats plain on test_mse in"), std::string::npos)
       << a.output;
   // Not only the per-seed metrics: every series band and balance figure is the same on 1 and 3

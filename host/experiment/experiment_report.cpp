@@ -139,7 +139,16 @@ std::string identity_verdict(const BalanceCheck& b) {
 std::vector<std::string> summary_lines(const std::string& experiment,
                                        const std::vector<RunResult>& runs,
                                        const std::vector<ComparisonResult>& comparisons) {
-  std::vector<std::string> out;
+  // Every term of the lines below, once (docs/THEORY.md §7 and its glossary say more).
+  std::vector<std::string> out = {
+      "legend: METRIC m [a, b] = median over seeds [5 %, 95 % quantiles]; |D| = mean over "
+      "blocks of the imbalance ||u|^2 - |v|^2|, median over seeds, start -> end (xF = end/start: "
+      "below 0.5 balances, 0.5-0.9 balances partly, 0.9-1.1 keeps its imbalance); |log ratio| = "
+      "mean |log(|u|/|v|)|; identity = the per-step identity D' - D = eta^2(|g_u|^2 - |g_v|^2): "
+      "holds (the run's change is explained), holds to rounding (the change is below float "
+      "rounding), rounding drift (more is missed than rounding explains), does not hold; "
+      "langevin drift = mean change of D per step +- its standard error against theory "
+      "2 eta (n - m)/beta, agrees within 3 se; beats = lower metric, seed by seed"};
   for (const RunResult& r : runs) {
     std::string line = experiment + " " + r.variant + " " + r.noise + ":";
     for (const MetricValues& m : r.metrics)
@@ -151,11 +160,15 @@ std::vector<std::string> summary_lines(const std::string& experiment,
               fmt(b.imbalance_end / b.imbalance_start) + " in " + std::to_string(b.steps) +
               " steps: " + balance_verdict(b) + "); |log ratio| " + fmt(b.distance_start) + " -> " +
               fmt(b.distance_end) + ";";
-      if (r.noise == "langevin")
+      if (r.noise == "langevin") {
+        const double off = std::fabs(b.drift_mean - b.drift_expected) / b.drift_se;
         line += " drift/step " + fmt(b.drift_mean) + " +- " + fmt(b.drift_se) + " (theory " +
-                fmt(b.drift_expected) + ", " +
-                fmt(std::fabs(b.drift_mean - b.drift_expected) / b.drift_se) + " se off);";
-      else
+                fmt(b.drift_expected) + ", " + fmt(off) + " se off: " +
+                (off <= 3             ? "agrees"
+                 : std::isfinite(off) ? "differs"
+                                      : "undetermined") +
+                ");";
+      } else
         line += " identity " + identity_verdict(b) + " (change " + fmt(b.change_predicted) +
                 ", missed " + fmt(b.change_missed) + ", rounding " + fmt(b.rounding_walk) +
                 "; per step <= " + fmt(b.identity_max_relative) + ");";
@@ -167,7 +180,8 @@ std::vector<std::string> summary_lines(const std::string& experiment,
     const double f = c.trials ? double(c.wins) / c.trials : NAN;
     out.push_back(experiment + " " + c.noise + ": " + c.designed + " beats " + c.baseline + " on " +
                   c.metric + " in " + std::to_string(c.wins) + "/" + std::to_string(c.trials) +
-                  " seeds (" + fmt(f) + ", 95% CI [" + fmt(c.ci.lo) + ", " + fmt(c.ci.hi) + "])");
+                  " seeds (fraction " + fmt(f) + ", 95% CI [" + fmt(c.ci.lo) + ", " + fmt(c.ci.hi) +
+                  "])");
   }
   return out;
 }
