@@ -71,6 +71,15 @@ def set_value_scale(ax, chunks, prefer_log):
         return
     from matplotlib import ticker
     ax.set_yscale("log")
+    # A reference at 0 (the truth of an error, say) cannot be drawn on a log axis: no line, and
+    # no legend entry promising one.
+    for a in ax.get_shared_y_axes().get_siblings(ax):
+        for line in list(a.lines):
+            y = finite_values([line.get_ydata()])
+            if line.get_label() and is_guide_line(line.get_label()) and not (y > 0).any():
+                line.remove()
+    # Fitted to the data (a removed line at 0 would have stretched it down to 1e-15).
+    ax.set_ylim(vals.min() / 1.5, vals.max() * 1.5)
     if math.log10(vals.max() / vals.min()) < 3:
         ax.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: fmt(float(v), 3)))

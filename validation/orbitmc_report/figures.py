@@ -8,7 +8,7 @@ from .files import write_atomic
 from .load import coords_of, find_coord, reference_role, samplers_of
 from .text import coord_label, fmt, is_number, p_relation, slug, visible
 
-DPI = 110
+DPI = 200  # print quality; every figure is also written as SVG (save_figure)
 # Okabe–Ito palette: distinguishable under the common colour-vision deficiencies. Fixed colours
 # for the three standard roles keep every figure of the report consistent.
 ROLE_COLOURS = {"ambient": "#0072B2", "corrected": "#009E73", "uncorrected": "#D55E00"}
@@ -67,10 +67,17 @@ def to_array_2d(rows):
                     dtype=float).reshape(len(rows), -1)
 
 
+def svg_name(filename):
+    """The vector copy of a PNG figure, for papers: NAME.svg beside NAME.png."""
+    return filename[:-4] + ".svg" if filename.endswith(".png") else filename + ".svg"
+
+
 def save_figure(fig, outdir, filename):
     fig.tight_layout()
     write_atomic(os.path.join(outdir, filename),
                  lambda f: fig.savefig(f, format="png", dpi=DPI, bbox_inches="tight"))
+    write_atomic(os.path.join(outdir, svg_name(filename)),
+                 lambda f: fig.savefig(f, format="svg", bbox_inches="tight"))
     plt.close(fig)
 
 

@@ -361,9 +361,12 @@ def case_section(index, case, figures_html):
 
 
 def figure_html(fig):
+    png = fig["file"]
+    svg = png[:-4] + ".svg" if png.endswith(".png") else None
+    link = (' <a href="%s">SVG</a>' % esc(urllib.parse.quote(svg))) if svg else ""
     return ('<figure><img src="%s" alt="%s" loading="lazy">'
-            "<figcaption>%s</figcaption></figure>" % (
-                esc(urllib.parse.quote(fig["file"])), esc(fig["alt"]), esc(fig["caption"])))
+            "<figcaption>%s%s</figcaption></figure>" % (
+                esc(urllib.parse.quote(png)), esc(fig["alt"]), esc(fig["caption"]), link))
 
 
 def page(report, case_sections, banner):
