@@ -13,7 +13,9 @@ ctest --test-dir build --output-on-failure -j "${JOBS:-$(nproc)}"
 ./build/orbitmc validate --backend cpu --quick --quiet --out build/quick-report
 # MPI: the quick validation over 2 and 3 ranks (an uneven split) gives the
 # one-process report's numbers exactly. (The sanitiser build below is the one without MPI.)
-if command -v mpirun >/dev/null 2>&1 && ldd build/orbitmc | grep -q libmpi; then
+# (The libraries are read into a string: `ldd | grep -q` under pipefail fails whenever grep exits
+# before ldd has written everything, and the check was silently skipped.)
+if command -v mpirun >/dev/null 2>&1 && [[ $(ldd build/orbitmc) == *libmpi* ]]; then
   for np in 2 3; do
     mpirun --allow-run-as-root --oversubscribe -np "$np" ./build/orbitmc validate --backend cpu \
       --quick --quiet --no-html --out "build/quick-report-np$np"
