@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "models/model_info.hpp"
@@ -41,6 +42,12 @@ struct ModelInfo<AttentionModel> {
   static ModelScales scales(const Params& p) { return {p.width, p.ridge}; }
   // The heads' σ_b, then (fixed data set) one output.
   static int sigma_coordinates(const Params& p) { return p.head; }
+  static std::string coordinate_name(const Params& p, int k) {
+    if (k < p.head)
+      return "σ of column pair " + std::to_string(k + 1) + " = |W_Q[:," + std::to_string(k + 1) +
+             "]|·|W_K[:," + std::to_string(k + 1) + "]|";
+    return "attention score q·k/√head of the first token with itself";
+  }
   // W_V's size and a chain's scratch (4·sequence·head + 2·sequence²) must fit the limits of
   // every model before the layout is formed (they are products of sizes up to 2^20 each).
   static void check(const Params& p, const std::string& where);

@@ -68,6 +68,10 @@ struct ModelInfo<BlockSigmaModel> {
   static void check(const Params&, const std::string&) {}
   static ModelScales scales(const Params& p) { return {p.width, 0}; }
   static int sigma_coordinates(const Params&) { return 1; }
+  static std::string coordinate_name(const Params& p, int) {
+    if (p.factors.size() == 2) return "σ = |u|·|v|";
+    return "σ = |u¹|⋯|u^" + std::to_string(p.factors.size()) + "|";
+  }
   static int64_t data_words(const Params&) { return 0; }
   static RuntimeLayout layout(const Params& p) {
     return make_factor_layout(1, static_cast<int>(p.factors.size()), p.factors.data(), 0);

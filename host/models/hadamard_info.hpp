@@ -48,6 +48,12 @@ struct ModelInfo<HadamardModel> {
   static ModelScales scales(const Params& p) { return {p.width, p.ridge}; }
   // The coefficients c_b = u_b v_b (|c_b| = σ_b), then the data term.
   static int sigma_coordinates(const Params& p) { return p.coefficients; }
+  static std::string coordinate_name(const Params& p, int k) {
+    if (k < p.coefficients)
+      return "coefficient c_" + std::to_string(k + 1) +
+             (p.depth == 2 ? " = u·v" : " (product of " + std::to_string(p.depth) + " factors)");
+    return "data term |D c − y|² / points";
+  }
   // basis must be identity, cumsum or cosine (field `where`.basis); depth at most 8.
   static void check(const Params& p, const std::string& where);
   // Numbers in the data set, known before it is generated (for the size limit).

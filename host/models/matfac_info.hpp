@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "models/model_info.hpp"
@@ -38,6 +39,12 @@ struct ModelInfo<MatfacModel> {
   static ModelScales scales(const Params& p) { return {p.width, p.ridge}; }
   // The columns' σ_b, then the prediction of entry (0, 0).
   static int sigma_coordinates(const Params& p) { return p.rank; }
+  static std::string coordinate_name(const Params& p, int k) {
+    if (k < p.rank)
+      return "σ of column pair " + std::to_string(k + 1) + " = |u_" + std::to_string(k + 1) +
+             "|·|v_" + std::to_string(k + 1) + "|";
+    return "entry M₁₁ of M = U Vᵀ";
+  }
   static void check(const Params&, const std::string&) {}
   // Numbers in the data set, known before it is generated (for the size limit).
   static int64_t data_words(const Params& p) { return 2 * int64_t(p.rows) * p.cols; }

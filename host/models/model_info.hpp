@@ -9,6 +9,7 @@
 //   check(p, where)                  range checks beyond parse's (products of sizes)
 //   layout(p), scales(p)             its blocks and free parameters; its loss scale and ridge
 //   sigma_coordinates(p)             how many of its first orbit coordinates are block scales σ
+//   coordinate_name(p, k)            what orbit coordinate k is, for reports and pages
 //   data_words(p), data(p, seed)     its data set (generated on the host, in double)
 //   build<T>(p, layout)              the per-chain struct
 //   closed_form(p)                   (kClosedForm only) the loss as a function of σ

@@ -181,6 +181,12 @@ ModelScales model_scales(const ModelSpec& s) {
   return out;
 }
 
+std::string model_coordinate_name(const ModelSpec& s, int k) {
+  std::string name;
+  with_params(s, [&](auto info, const auto& p) { name = decltype(info)::coordinate_name(p, k); });
+  return name;
+}
+
 int model_sigma_coordinates(const ModelSpec& s) {
   int n = 0;
   with_params(s, [&](auto info, const auto& p) { n = decltype(info)::sigma_coordinates(p); });

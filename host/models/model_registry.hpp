@@ -83,6 +83,8 @@ ModelScales model_scales(const ModelSpec& s);
 // How many of the model's first orbit coordinates are block scales σ (signed for hadamard's
 // coefficients and the scalar's w, whose magnitudes are).
 int model_sigma_coordinates(const ModelSpec& s);
+// What orbit coordinate k of the model is ("σ of unit 2 = |a_2|·|w_2|"), for reports.
+std::string model_coordinate_name(const ModelSpec& s, int k);
 // The model's data set in double (empty for models without one): s.data when it was read from
 // a file, else generated from s.data_seed.
 std::vector<double> model_data(const ModelSpec& s);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "models/model_info.hpp"
@@ -35,6 +36,12 @@ struct ModelInfo<ReluModel> {
   static ModelScales scales(const Params& p) { return {p.width, p.ridge}; }
   // The units' σ_b, then (fixed data set) the prediction at the first point.
   static int sigma_coordinates(const Params& p) { return p.units; }
+  static std::string coordinate_name(const Params& p, int k) {
+    if (k < p.units)
+      return "σ of unit " + std::to_string(k + 1) + " = |a_" + std::to_string(k + 1) + "|·|w_" +
+             std::to_string(k + 1) + "|";
+    return "prediction f(x₁) at the first data point";
+  }
   // batch: at most 2^16 points per step (a chain's scratch holds the minibatch).
   static void check(const Params& p, const std::string& where);
   // Numbers in the data set, known before it is generated (for the size limit).

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "models/model_info.hpp"
@@ -37,6 +38,7 @@ struct ModelInfo<ScalarModel> {
   static ModelScales scales(const Params& p) { return {p.width, 0}; }
   // w = u·v, whose magnitude is the σ of its (1, 1) block.
   static int sigma_coordinates(const Params&) { return 1; }
+  static std::string coordinate_name(const Params&, int) { return "w = u·v"; }
   static int64_t data_words(const Params&) { return 0; }
   static RuntimeLayout layout(const Params&) { return {1, 1, 1, 0}; }
   static std::vector<double> data(const Params&, uint64_t) { return {}; }

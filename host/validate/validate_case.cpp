@@ -280,6 +280,7 @@ nlohmann::json case_result_json(const CaseResult& r) {
     js["coords"] = json::array();
     for (const auto& cr : s.coords) {
       json jc = {{"coord", cr.hist.coord},
+                 {"name", model_coordinate_name(p.model, cr.hist.coord)},
                  {"lo", cr.hist.lo},
                  {"hi", cr.hist.hi},
                  {"bins", cr.hist.bins},

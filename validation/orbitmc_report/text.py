@@ -94,7 +94,12 @@ def slug(text):
 
 
 def coord_label(case, coord):
-    # Only the block model's coordinate 0 has a name we can state with certainty (THEORY §4).
+    """What orbit coordinate `coord` is: the name the model gave it in the report (reports
+    written before names existed: σ for the block model, else its number)."""
+    for s in case.get("samplers") or []:
+        for c in (s.get("coords") or []) if isinstance(s, dict) else []:
+            if isinstance(c, dict) and c.get("coord") == coord and isinstance(c.get("name"), str):
+                return "%s (orbit coordinate %s)" % (c["name"], coord)
     model = case.get("model") or {}
     if model.get("name") == "block" and coord == 0:
         return "σ = |u|·|v| (orbit coordinate 0)"
