@@ -177,13 +177,14 @@ def histogram_figure(case, coord, outdir, filename):
         step_density(ax, edges, ref_density, color=REFERENCE_COLOUR, lw=1.6,
                      label="reference: %s (κ = %s)" % (ref_role, fmt(ref_s.get("kappa"))))
 
-    residuals, outside = [], 0
+    residuals, outside, total = [], 0, 0
     for i, s in enumerate(samplers):
         if s is ref_s:
             continue
         c = find_coord(s, coord)
         counts = counts_of(c)
         outside += int(c.get("underflow") or 0) + int(c.get("overflow") or 0)
+        total += int(s.get("chains") or 0)
         role = s.get("role", "?")
         colour = role_colour(role, i)
         test = c.get("test") or {}
@@ -215,10 +216,10 @@ def histogram_figure(case, coord, outdir, filename):
         set_residual_scale(axr, residuals)
         axr.set_xlabel(coord_label(case, coord))
     save_figure(fig, outdir, filename)
-    return histogram_caption(case, coord, probs is not None, ref_role, outside)
+    return histogram_caption(case, coord, probs is not None, ref_role, outside, total)
 
 
-def histogram_caption(case, coord, against_theory, ref_role, outside):
+def histogram_caption(case, coord, against_theory, ref_role, outside, total=0):
     what = coord_label(case, coord)
     if against_theory:
         text = ("Histograms of the final states (one per chain) of %s for every sampler, as "
@@ -241,8 +242,12 @@ def histogram_caption(case, coord, against_theory, ref_role, outside):
                 "x. The report holds no reference for this coordinate, so there is no residual "
                 "panel; samplers expected to match should overlay each other." % what)
     if outside:
-        text += (" %s final states fell outside the plotted window and are not counted; "
-                 "densities and residuals are conditional on the window." % fmt(outside))
+        share = " (%s %% of these samplers' chains)" % fmt(100.0 * outside / total, 2) if total else ""
+        text += (" %s final states%s fell outside the plotted window and are not counted: the "
+                 "case file's window (observe lo, hi) leaves them out on purpose, where a law is "
+                 "singular (σ or a coefficient near 0) or where its tail carries little of the "
+                 "comparison; densities and residuals are conditional on the window."
+                 % (fmt(outside), share))
     return text
 
 
