@@ -132,6 +132,12 @@ TEST(CliParseMessage, MistypedCommandsGetASuggestion) {
   auto r = run_argv({"valdate"});
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("did you mean validate?"), std::string::npos) << r.output;
+  // A mistyped option: its words in the order given, and the nearest option of the command.
+  r = run_argv({"validate", "--chians", "5"});
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("unexpected arguments: --chians 5; did you mean --chains?"),
+            std::string::npos)
+      << r.output;
   r = run_argv({"qqqqqqqq"});
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_EQ(r.output.find("did you mean"), std::string::npos) << r.output;

@@ -290,18 +290,50 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-// "allowed: a, b, c", and "; did you mean b?" when one name is within a third of its length.
-std::string allowed_commands(const CLI::App& app, const std::string& typed) {
-  std::string allowed, best;
+// The name in `names` nearest to `typed`, if within a third of its length (at least 2 edits).
+std::string nearest_name(const std::string& typed, const std::vector<std::string>& names) {
+  std::string best;
   size_t best_distance = std::max<size_t>(2, typed.size() / 3) + 1;
-  for (const auto* sub : app.get_subcommands(nullptr)) {
-    allowed += (allowed.empty() ? "" : ", ") + sub->get_name();
-    const size_t d = edit_distance(typed, sub->get_name());
+  for (const std::string& n : names) {
+    const size_t d = edit_distance(typed, n);
     if (d < best_distance) {
       best_distance = d;
-      best = sub->get_name();
+      best = n;
     }
   }
+  return best;
+}
+
+// Arguments no option took ("--chians 5"), in the order given (CLI11 lists them reversed), with
+// the nearest option of the command for the first that looks like one.
+std::string unexpected_arguments(const CLI::App& app) {
+  const CLI::App* sub = &app;
+  for (const CLI::App* s : app.get_subcommands()) sub = s;
+  std::vector<std::string> rest = sub->remaining();
+  if (rest.empty()) rest = app.remaining();
+  std::string given, hint;
+  for (const std::string& a : rest) {
+    given += (given.empty() ? "" : " ") + orbitmc::printable(a, 200);
+    if (hint.empty() && a.rfind("--", 0) == 0) {
+      std::vector<std::string> names;
+      for (const CLI::Option* o : sub->get_options())
+        for (const std::string& n : o->get_lnames()) names.push_back("--" + n);
+      const std::string near = nearest_name(a.substr(0, a.find('=')), names);
+      if (!near.empty()) hint = "; did you mean " + near + "?";
+    }
+  }
+  return "unexpected argument" + std::string(rest.size() == 1 ? "" : "s") + ": " + given + hint;
+}
+
+// "allowed: a, b, c", and "; did you mean b?" when one name is within a third of its length.
+std::string allowed_commands(const CLI::App& app, const std::string& typed) {
+  std::vector<std::string> names;
+  std::string allowed;
+  for (const auto* sub : app.get_subcommands(nullptr)) {
+    names.push_back(sub->get_name());
+    allowed += (allowed.empty() ? "" : ", ") + sub->get_name();
+  }
+  const std::string best = nearest_name(typed, names);
   return "allowed: " + allowed + (best.empty() ? "" : "; did you mean " + best + "?");
 }
 
@@ -334,6 +366,8 @@ std::optional<int> parse_arguments(CLI::App& app, int argc, char** argv) {
     if (app.get_subcommands().empty() && !rest.empty() && rest.front().rfind('-', 0) != 0)
       message = "subcommand = " + orbitmc::printable(rest.front()) + ": " +
                 allowed_commands(app, rest.front());
+    else if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr)
+      message = unexpected_arguments(app);
     std::cerr << "orbitmc: error: " << message << "\nRun with --help for more information.\n";
     return 2;
   }
