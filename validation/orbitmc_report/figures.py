@@ -202,9 +202,7 @@ def histogram_figure(case, coord, outdir, filename):
                  ls=ROLE_STYLES.get(role, "-"), label=role)
 
     ax.set_ylabel("density per unit x")
-    # Headroom above the tallest bar keeps the legend off the histograms.
-    ax.set_ylim(0, 1.45 * ax.get_ylim()[1])
-    ax.legend(loc="upper right")
+    ax.set_ylim(0, 1.05 * ax.get_ylim()[1])
     ax.set_title("%s: %s" % (figure_name(case), coord_label(case, coord)))
     ax.set_xlim(edges[0], edges[-1])
     if axr is None:
@@ -215,7 +213,12 @@ def histogram_figure(case, coord, outdir, filename):
         axr.axhline(0, color="black", lw=0.8)
         set_residual_scale(axr, residuals)
         axr.set_xlabel(coord_label(case, coord))
-    save_figure(fig, outdir, filename)
+    # Below the panels: inside, the legend covered the falling branch of a density.
+    handles, labels = ax.get_legend_handles_labels()
+    rows = (len(labels) + 1) // 2
+    fig.tight_layout(rect=(0, 0.045 * rows + 0.02, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8)
+    save_figure(fig, outdir, filename, layout=False)
     return histogram_caption(case, coord, probs is not None, ref_role, outside, total)
 
 
