@@ -310,6 +310,33 @@ def _at(seq, i):
     return seq[i] if isinstance(seq, list) and i < len(seq) else None
 
 
+# Split R-hat above this says that chains have not forgotten where they started (Vehtari et al.
+# 2021 suggest 1.01 for MCMC estimates; the tests here do not average over time, see rhat_note).
+RHAT_NOTE_ABOVE = 1.1
+
+
+def rhat_note(case):
+    """A sentence under the sampler table when a sampler that must match has a large R-hat: what
+    it means here, and why the case's tests are still valid (docs/THEORY.md §6)."""
+    high = []
+    for s in samplers_of(case):
+        if s.get("expect") != "match":
+            continue
+        for c in coords_of(s):
+            if is_number(c.get("rhat")) and c["rhat"] > RHAT_NOTE_ABOVE:
+                high.append("%s, coordinate %s: %s" % (s.get("role", "?"), c.get("coord"),
+                                                       fmt(c["rhat"])))
+    if not high:
+        return ""
+    return ('<p class="note">R-hat above %s (%s): chains started across the init range have not '
+            "all forgotten their start within the run — slow relaxation along σ, a law singular "
+            "at 0 that keeps drawing chains towards it, or a coefficient that cannot change sign "
+            "on its slice. The case does not judge R-hat: "
+            "its tests compare the final states of independent chains, one sample per chain, "
+            "which needs no mixing within a chain, only that each chain's state is drawn from "
+            "the law (docs/THEORY.md §6).</p>" % (fmt(RHAT_NOTE_ABOVE), esc("; ".join(high))))
+
+
 def case_section(index, case, figures_html):
     name = case.get("name", "?")
     parts = ['<section id="%s">' % esc(case_anchor(index, case)),
@@ -327,6 +354,7 @@ def case_section(index, case, figures_html):
                  'to be <em>rejected</em> pass when the smaller p-value is &lt; the control α.</p>'
                  % esc("the theory" if case.get("kind") == "theory"
                        else "the reference sampler (%s)" % case.get("reference", "?")))
+    parts.append(rhat_note(case))
     if "exponent_fit" in case:
         parts.append("<h3>Correction exponent</h3><p>%s. The theorem predicts c = 1; the "
                      "uncorrected law is c = 0.</p>" % esc(exponent_fit_text(case["exponent_fit"])))
