@@ -42,19 +42,18 @@ inline std::function<void(const double*, float*)> copy_words(size_t offset, size
   };
 }
 
-// |u_b|² and |v_b|² of block b, in double (at depth L ≥ 3: its first two factors, whose
-// imbalance obeys the two-factor identities of THEORY §7 pair by pair).
-inline void block_norms2(const RuntimeLayout& l, const float* th, int b, double& uu, double& vv) {
-  uu = vv = 0;
-  for (int i = 0; i < l.n(); ++i) uu += double(th[l.u(b, i)]) * th[l.u(b, i)];
-  for (int j = 0; j < l.m(); ++j) vv += double(th[l.v(b, j)]) * th[l.v(b, j)];
-}
-
 // |u^k_b|², in double.
 inline double factor_norm2(const RuntimeLayout& l, const float* th, int b, int k) {
   double s = 0;
   for (int i = 0; i < l.factor_size(k); ++i) s += double(th[l.at(b, k, i)]) * th[l.at(b, k, i)];
   return s;
+}
+
+// |u_b|² and |v_b|² of block b, in double (at depth L ≥ 3: its first two factors, whose
+// imbalance obeys the two-factor identities of THEORY §7 pair by pair).
+inline void block_norms2(const RuntimeLayout& l, const float* th, int b, double& uu, double& vv) {
+  uu = factor_norm2(l, th, b, 0);
+  vv = factor_norm2(l, th, b, 1);
 }
 
 // Distance to balance: the mean over blocks of |log(|u_b| / |v_b|)| (0 when every block is
@@ -75,8 +74,7 @@ inline double balance_distance(const RuntimeLayout& l, const float* th) {
 // factors (c_k = u^1_k ⋯ u^depth_k), or with depth 0 the plain coefficients (free parameters).
 inline RuntimeLayout hadamard_layout(int coefficients, int depth) {
   if (depth == 0) return RuntimeLayout{0, 1, 1, coefficients};
-  const int ones[RuntimeLayout::kMaxFactors] = {1, 1, 1, 1, 1, 1, 1, 1};
-  return make_factor_layout(coefficients, depth, ones, 0);
+  return scalar_factor_layout(coefficients, depth);
 }
 
 // Coefficient k of a Hadamard layout in double: the product of its factors, or the free

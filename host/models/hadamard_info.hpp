@@ -61,8 +61,7 @@ struct ModelInfo<HadamardModel> {
     return int64_t(p.points) * (int64_t(p.coefficients) + 1);
   }
   static RuntimeLayout layout(const Params& p) {
-    const int ones[RuntimeLayout::kMaxFactors] = {1, 1, 1, 1, 1, 1, 1, 1};
-    return make_factor_layout(p.coefficients, p.depth, ones, 0);
+    return scalar_factor_layout(p.coefficients, p.depth);
   }
   // The design D = A·B (points × coefficients) and the targets y = D c* + 0.1·N(0, 1):
   // cosine: A_ik = cos(2π k t_i), t_i ~ U(0, 1), c* with 3 non-zero entries at k ≥ 1 of

@@ -123,6 +123,13 @@ inline RuntimeLayout make_factor_layout(int blocks, std::initializer_list<int> s
   return l;
 }
 
+// Host convenience: `blocks` blocks of `factors` scalar factors (a depth-L Hadamard product per
+// block); an invalid layout for a factor count outside [2, kMaxFactors] (check valid()).
+inline RuntimeLayout scalar_factor_layout(int blocks, int factors) {
+  const int ones[RuntimeLayout::kMaxFactors] = {1, 1, 1, 1, 1, 1, 1, 1};
+  return make_factor_layout(blocks, factors, ones, 0);
+}
+
 // The run-time layout with the sizes of any layout (for host code that needs values).
 template <class L>
 RuntimeLayout runtime_layout(const L& l) {
