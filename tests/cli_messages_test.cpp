@@ -168,6 +168,22 @@ TEST(CliParseMessage, HelpStillPrinted) {
   EXPECT_NE(r.output.find("\n"), r.output.rfind("\n")) << "help is many lines: " << r.output;
 }
 
+// The help's types read as words and bounds a person knows, with the defaults: not CLI11's
+// "UINT:[1..1099511627776]=401" or "FLOAT:POSITIVE".
+TEST(CliParseMessage, HelpTypesAreReadable) {
+  const auto r = run_argv({"experiment", "--help"});
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* shown : {"--steps N in 1..2^40", "--seeds N in 1..2^24",
+                            "--seed N in 1..2^64-1 (default 20261201)",
+                            "--max-log-points N in 2..100000 (default 401)",
+                            "--beta X > 0 (default 10000)", "--eta X > 0 ",
+                            "--backend {cpu,cuda,auto} (default auto)",
+                            "--out TEXT (default experiment_out)"})
+    EXPECT_NE(r.output.find(shown), std::string::npos) << shown << "\n" << r.output;
+  for (const char* hidden : {"UINT", "FLOAT", "POSITIVE", "TEXT:{", "1099511627776", "]="})
+    EXPECT_EQ(r.output.find(hidden), std::string::npos) << hidden << "\n" << r.output;
+}
+
 // The last line of an experiment names its report: the --out folder as given, escaped.
 TEST(CliReportLine, OutputFolderEscaped) {
   const auto dir = temp_dir("report-line");

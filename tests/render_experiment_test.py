@@ -3,7 +3,8 @@
 parametrisations, comparisons, 64 blocks; relu: 16 units; tv: 200 blocks, a truth's total
 variation, 4 log points), each under sgd, gd and langevin.
 
-The page: every figure file exists and has a caption and alt text, the tables hold every run,
+The page: verdicts and the training curves first, every figure file exists and has a caption
+and alt text, the tables hold every run,
 comparison and balance check (identity_over_run when the report has it, and still a page when
 it does not), the seed is printed plainly, hostile text is escaped; an interrupted report renders
 under an INCOMPLETE banner; a file that is not an experiment report exits 2.
@@ -166,6 +167,68 @@ class RenderExperiment(unittest.TestCase):
         self.assertEqual(len([n for n in os.listdir(page_dir) if n.endswith(".png")]),
                          figures_count)
 
+    def test_verdicts_and_curves_come_first(self):
+        page = self.render_report(self.report, "order")
+        order = ["What this run shows", "<h2>Training curves</h2>", "<h2>Summary</h2>",
+                 "<h2>Designed against baseline", "<h2>Balance", "<h2>Run</h2>",
+                 "<h2>Settings</h2>"]
+        at = [page.index(h) for h in order]
+        self.assertEqual(at, sorted(at), order)
+        if HAVE_PLOTTING:  # the curves are the first figure, the box plots under the comparisons
+            first = page.index("<figure>")
+            self.assertIn("training-curves.png", page[first:page.index("</figure>", first)])
+            boxes = page.index("-metric-")
+            self.assertLess(page.index("<h2>Designed against baseline"), boxes)
+            self.assertLess(boxes, page.index("<h2>Balance"))
+
+    def test_training_curves(self):
+        # Every run logs its training loss: none at step 0 (no step taken yet), then the mean of
+        # the step losses since the previous log point: finite and positive.
+        for name, report in self.reports.items():
+            self.assertIn(report["test_series"], [x["name"] for x in report["runs"][0]["series"]])
+            for run in report["runs"]:
+                loss = [x for x in run["series"] if x["name"] == "train_loss"][0]
+                self.assertIsNone(loss["median"][0][0], name)
+                self.assertTrue(all(m[0] > 0 and lo[0] <= m[0] <= hi[0] for m, lo, hi in
+                                    zip(loss["median"][1:], loss["q05"][1:], loss["q95"][1:])),
+                                name)
+        if not HAVE_PLOTTING or figures.import_plotting():
+            self.skipTest("no Matplotlib/NumPy: figures not drawn")
+        from orbitmc_report import experiment_curves
+        drawn = {}
+        save = figures.save_figure
+        figures.save_figure = lambda fig, folder, f: (drawn.update({f: inspect(fig)}),
+                                                      save(fig, folder, f))
+        try:
+            fig = experiment_curves.curves_figure(self.report, self.tmp.name, "curves.png")
+        finally:
+            figures.save_figure = save
+        seen = drawn["curves.png"]
+        noises = len(self.report["noise"])
+        self.assertEqual(seen["axes"], 2 * noises)  # training loss, test metric × noise models
+        self.assertEqual(set(seen["ylabels"]), {"training loss", "expected test mse"})
+        # Designed and baselines on the same axes, one legend entry each, in colours that are
+        # not the noise models' (the noise models are the columns here).
+        self.assertEqual(sorted(seen["legend"]), ["hadamard (designed)", "plain (baseline)",
+                                                  "plain_l1 (baseline)"])
+        self.assertEqual(seen["bands"], 2 * noises * 3)
+        for variant in ("hadamard", "plain", "plain_l1"):
+            self.assertIn(variant, fig["caption"])
+        self.assertIn("first log point → last", fig["caption"])
+        # A report from before the training loss was logged draws no curves, and no error.
+        old = copy.deepcopy(self.report)
+        for run in old["runs"]:
+            run["series"] = [x for x in run["series"] if x["name"] != "train_loss"]
+        self.assertIsNone(experiment_curves.curves_figure(old, self.tmp.name, "old.png"))
+
+    def test_one_colour_meaning(self):
+        # Blue, vermillion and green mean noise models on every figure of a page: a series'
+        # labels (the spikes, the blocks) draw from other colours.
+        noise = set(experiment_figures.NOISE_COLOURS.values())
+        self.assertFalse(noise & set(experiment_figures.LABEL_COLOURS))
+        from orbitmc_report import experiment_curves
+        self.assertFalse(noise & set(experiment_curves.VARIANT_COLOURS))
+
     def test_seed_printed_plainly(self):
         report = copy.deepcopy(self.reports["relu"])
         report["seed"] = 20261201
@@ -179,7 +242,8 @@ class RenderExperiment(unittest.TestCase):
             if run["noise"] in ("gd", "sgd"):
                 run["balance"]["identity_over_run"] = dict(OVER_RUN)
         page = self.render_report(report, "identity")
-        table = page[page.index("<h2>Balance"):page.index("<h2>Figures")]
+        table = page[page.index("<h2>Balance"):]
+        table = table[:table.index("</table>")]
         for key in ("predicted_change", "missed", "rounding_walk"):
             self.assertIn(fmt(OVER_RUN[key]), table)
         self.assertIn(OVER_RUN["verdict"], table)
@@ -252,7 +316,9 @@ class RenderExperiment(unittest.TestCase):
         self.assertNotIn("THEORY §7's D_b", fig["caption"])
 
     def test_many_labels_are_small_multiples_with_bands(self):
-        units = len(self.reports["relu"]["runs"][0]["series"][0]["labels"])
+        ratio = [x for x in self.reports["relu"]["runs"][0]["series"]
+                 if x["name"] == "balance_ratio"][0]
+        units = len(ratio["labels"])
         self.assertGreater(units, experiment_figures.MAX_OVERLAID)
         for series in ("balance_ratio", "imbalance"):
             fig = self.figure("relu", "multiples", series)
@@ -311,7 +377,7 @@ class RenderExperiment(unittest.TestCase):
                 self.assertTrue(f["alt"], file)
 
     def test_few_points_have_markers(self):
-        fig = self.figure("tv", "overlay", "reconstruction_mse", "plain")  # 4 log points
+        fig = self.figure("tv", "overlay", "total_variation", "plain")  # 4 log points
         self.assertTrue(all(m == "o" for label, _, m in fig["drawn"]["lines"]
                             if label.endswith("5–95 %)")))
         fig = self.figure("relu", "overlay", "balance_distance")  # 11 log points

@@ -1,7 +1,8 @@
 // The per-seed training step and the per-step samples of SGD: a gd step is exactly
-// θ − η∇L; the imbalance identity of THEORY §7 holds to float rounding for gd and sgd, and for
-// langevin the residual has the stated mean 2η(n − m)/β; matfac keeps each observed entry with
-// probability `keep`; hadamard's minibatch points are uniform over the data set.
+// θ − η∇L and returns the loss at θ; the imbalance identity of THEORY §7 holds to float rounding
+// for gd and sgd, and for langevin the residual has the stated mean 2η(n − m)/β; matfac keeps each
+// observed entry with probability `keep`; hadamard's minibatch points are uniform over the data
+// set.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -44,13 +45,20 @@ TEST(TrainStep, GdIsExactlyTheGradientStep) {
   const int d = 16;
   Scratch s(d, r.model.scratch_words());
   std::vector<float> x = r.x0, g(d), ws(r.model.scratch_words());
-  r.model.loss_grad(x.data(), g.data(), ws.data());
+  const float loss = r.model.loss_grad(x.data(), g.data(), ws.data());
   std::vector<double> tally(4 * BalanceTally::kWords, 0.0);
   ChainCounters c;
   const TrainRule<float> rule{NoiseModel::kGd, 1e-2f, 1.f};
-  train_step(r.model, rule, x.data(), s.w, tally.data(), c, NoiseKey{1}, 0, 0);
+  // The step returns the loss it descended, at the parameters before it (the training curves).
+  EXPECT_EQ(train_step(r.model, rule, x.data(), s.w, tally.data(), c, NoiseKey{1}, 0, 0), loss);
+  EXPECT_GT(loss, 0.f);
   for (int k = 0; k < d; ++k) EXPECT_EQ(x[k], r.x0[k] - 1e-2f * g[k]) << k;
   EXPECT_EQ(c.diverged, 0u);
+  // A diverged training takes no step and adds nothing to a running loss.
+  c.diverged = 1;
+  const std::vector<float> frozen = x;
+  EXPECT_EQ(train_step(r.model, rule, x.data(), s.w, tally.data(), c, NoiseKey{1}, 0, 1), 0.f);
+  EXPECT_EQ(x, frozen);
 }
 
 TEST(TrainStep, ImbalanceIdentityHoldsToRoundingForGd) {

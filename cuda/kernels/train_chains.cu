@@ -22,7 +22,7 @@ constexpr int kTrainThreads = 32;
 
 struct TrainDevice {
   DeviceBuffer<float> data, x, work;
-  DeviceBuffer<double> tally;
+  DeviceBuffer<double> tally, loss_sum;
   DeviceBuffer<ChainCounters> counters;
 };
 
@@ -31,7 +31,8 @@ __global__ void __launch_bounds__(kTrainThreads)
     train_kernel(Model model, TrainRule<float> rule, const float* __restrict__ data,
                  uint64_t stride, uint64_t seeds, int dim, uint32_t first_seed, NoiseKey key,
                  uint64_t n0, uint64_t n1, float* __restrict__ x, float* __restrict__ work,
-                 double* __restrict__ tally, ChainCounters* __restrict__ counters) {
+                 double* __restrict__ tally, ChainCounters* __restrict__ counters,
+                 double* __restrict__ loss_sum) {
   const uint64_t i = static_cast<uint64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i >= seeds) return;
   Model m = model;
@@ -40,9 +41,11 @@ __global__ void __launch_bounds__(kTrainThreads)
   const ViewWork<Strided<float>> w{Strided<float>{work + i, seeds}, dim, kTrainVectors};
   const Strided<double> tv{tally + i, seeds};
   ChainCounters c = counters[i];
+  double loss = 0;
   for (uint64_t n = n0; n < n1; ++n)
-    train_step(m, rule, xv, w, tv, c, key, first_seed + static_cast<uint32_t>(i), n);
+    loss += train_step(m, rule, xv, w, tv, c, key, first_seed + static_cast<uint32_t>(i), n);
   counters[i] = c;
+  loss_sum[i] = loss;
 }
 
 // Host (seed-major) ↔ device (component-major) layouts.
@@ -77,6 +80,7 @@ void train(const Model& model, const TrainRule<float>& rule, const std::vector<f
     if (tw > 0) d->tally.upload(to_columns(a.tally, a.seeds, tw).data());
     d->counters.reset(a.seeds);
     d->counters.upload(a.counters);
+    d->loss_sum.reset(a.seeds);
     device = d;
   }
   auto* d = static_cast<TrainDevice*>(device.get());
@@ -84,7 +88,7 @@ void train(const Model& model, const TrainRule<float>& rule, const std::vector<f
   const unsigned grid = static_cast<unsigned>((a.seeds + kTrainThreads - 1) / kTrainThreads);
   train_kernel<<<grid, kTrainThreads>>>(model, rule, d->data.get(), stride, a.seeds, a.dim,
                                         a.first_seed, a.key, a.n0, a.n1, d->x.get(), d->work.get(),
-                                        d->tally.get(), d->counters.get());
+                                        d->tally.get(), d->counters.get(), d->loss_sum.get());
   ORBITMC_CUDA_CHECK(cudaGetLastError());
   const double seconds = timer.seconds();
   if (a.kernel_seconds) *a.kernel_seconds = seconds;
@@ -97,6 +101,7 @@ void train(const Model& model, const TrainRule<float>& rule, const std::vector<f
     to_rows(t, a.seeds, tw, a.tally);
   }
   d->counters.download(a.counters);
+  if (a.loss_sum) d->loss_sum.download(a.loss_sum);
 }
 
 // Every registered model, at run-time sizes in float (the paper trains in float32).

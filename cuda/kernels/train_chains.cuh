@@ -2,7 +2,8 @@
 // host arrays (no CUDA header here, so host code may include it). The trainings stay on the
 // device between calls: train() uploads the per-seed data and the starting states once (empty
 // handle), advances every training on the device, and copies the states, tallies and counters
-// back to the host arrays for the runner's observations (a training's state is small).
+// back to the host arrays for the runner's observations (a training's state is small), with
+// each training's sum of its step losses over the call.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,7 @@ struct TrainArgs {
   float* x = nullptr;                 // seeds × dim (in: the start when the handle is empty)
   double* tally = nullptr;            // seeds × blocks × BalanceTally::kWords
   ChainCounters* counters = nullptr;  // seeds
+  double* loss_sum = nullptr;         // seeds (out): Σ of the losses of steps [n0, n1)
   double* kernel_seconds = nullptr;   // out (optional)
 };
 

@@ -28,6 +28,10 @@ struct TrainingEnsemble {
   std::vector<double> tally;            // seeds × blocks × BalanceTally::kWords
   std::vector<ChainCounters> counters;  // diverged trainings are frozen and left out
   uint64_t step = 0;                    // steps taken by every training
+  // The last advance: its step count, and per seed the sum of its steps' losses (each at θ
+  // before its step; SGD's over the step's minibatch) — the training curve's running loss.
+  uint64_t last_steps = 0;
+  std::vector<double> last_loss_sum;
 
   TrainingEnsemble(int d, int b, uint64_t n, uint32_t first)
       : dim(d),
@@ -36,7 +40,8 @@ struct TrainingEnsemble {
         first_seed(first),
         x(n * d, 0.f),
         tally(n * b * BalanceTally::kWords, 0.0),
-        counters(n) {}
+        counters(n),
+        last_loss_sum(n, 0.0) {}
   const float* theta(uint64_t i) const { return x.data() + i * dim; }
 };
 
@@ -75,10 +80,13 @@ class CpuTrainingJob : public TrainingJob {
         float* x = e.x.data() + i * e.dim;
         double* tally = e.tally.data() + i * e.blocks * BalanceTally::kWords;
         const uint32_t seed = e.first_seed + static_cast<uint32_t>(i);
+        double loss = 0;
         for (uint64_t n = e.step; n < n_end; ++n)
-          train_step(m, rule_, x, w, tally, e.counters[i], key_, seed, n);
+          loss += train_step(m, rule_, x, w, tally, e.counters[i], key_, seed, n);
+        e.last_loss_sum[i] = loss;
       }
     });
+    e.last_steps = n_end - e.step;
     e.step = n_end;
   }
   uint64_t host_bytes_per_seed() const override { return sizeof(float) * stride_; }
@@ -114,7 +122,9 @@ class CudaTrainingJob : public TrainingJob {
     a.x = e.x.data();
     a.tally = e.tally.data();
     a.counters = e.counters.data();
+    a.loss_sum = e.last_loss_sum.data();
     cuda::train(model_, rule_, data_, stride_, a, device_);
+    e.last_steps = n_end - e.step;
     e.step = n_end;
     if (!data_.empty()) {  // uploaded with the first advance: the host copy is no longer read
       data_.clear();
@@ -122,13 +132,14 @@ class CudaTrainingJob : public TrainingJob {
     }
   }
   // The data, the state, the step's work vectors and the model's scratch in float, the balance
-  // tallies in double, the counters (cuda/kernels/train_chains.cu allocates these).
+  // tallies and the loss sum in double, the counters (cuda/kernels/train_chains.cu allocates
+  // these).
   uint64_t device_bytes_per_seed() const override {
     const uint64_t d = static_cast<uint64_t>(model_.layout.dim());
     const uint64_t tally =
         std::max<uint64_t>(1, uint64_t(model_.layout.blocks()) * BalanceTally::kWords);
     return 4 * (stride_ + d + kTrainVectors * d + static_cast<uint64_t>(model_.scratch_words())) +
-           8 * tally + sizeof(ChainCounters);
+           8 * (tally + 1) + sizeof(ChainCounters);
   }
   // Until the first advance uploads it.
   uint64_t host_bytes_per_seed() const override { return sizeof(float) * stride_; }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cases/case_file.hpp"
+#include "cli/readable_help.hpp"
 #include "experiment/experiment_command.hpp"
 #include "experiment/experiment_registry.hpp"
 #include "input_error.hpp"
@@ -62,6 +63,7 @@ const CLI::Validator kPositiveNumber(
 // One validator for an integer and its range: CLI11's Range beside it would print the value a
 // second time, raw ("Value 555...5 not in range", 5000 digits of it).
 CLI::Validator decimal_in(uint64_t lo, uint64_t hi) {
+  // The message gives the bounds in decimal (to paste), the help as 2^k (to read).
   const std::string range = std::to_string(lo) + ".." + std::to_string(hi);
   return CLI::Validator(
       [lo, hi, range](std::string& s) -> std::string {
@@ -77,7 +79,7 @@ CLI::Validator decimal_in(uint64_t lo, uint64_t hi) {
                  " (no sign, no leading zero)";
         return "";
       },
-      "[" + range + "]");
+      "[" + orbitmc::readable_bound(lo) + ".." + orbitmc::readable_bound(hi) + "]");
 }
 // Threads beyond this gain nothing on any machine orbitmc targets, and each costs a stack.
 constexpr unsigned kMaxThreads = 1024;
@@ -506,6 +508,7 @@ int run_command(CLI::App& app, const Commands& cmd, CliValues& v) {
 int run_cli(int argc, char** argv) {
   CLI::App app{"orbitmc: Langevin ensembles on orbit slices, checked against the coarea theorem"};
   app.require_subcommand(1);
+  app.formatter(std::make_shared<orbitmc::ReadableHelp>());
   app.set_version_flag("--version", std::string("orbitmc ") + ORBITMC_VERSION_STRING);
   CliValues v;
   v.opt.cases_dir = orbitmc::shipped_data_folder();  // empty: validate then needs --cases

@@ -58,10 +58,16 @@ class Experiment {
   // the job copies what its trainings read).
   virtual std::unique_ptr<TrainingJob> job(const Variant& v, const JobContext& ctx,
                                            const double* problems) const = 0;
-  // Experiment-specific series (the block ratios and imbalances are logged for every variant).
-  virtual std::vector<SeriesSpec> series(const Variant&) const { return {}; }
-  virtual void observe(const Variant&, const float* /*theta*/, const double* /*problem*/,
-                       double* /*out*/) const {}
+  // Experiment-specific series (the training loss, the block ratios and imbalances are logged
+  // for every variant); one of them is the test metric of the training curves, test_series().
+  // They are observed for every seed at every log point: each must cost at most about what the
+  // training between two log points does.
+  virtual std::vector<SeriesSpec> series(const Variant& v) const = 0;
+  virtual void observe(const Variant& v, const float* theta, const double* problem,
+                       double* out) const = 0;
+  // The name of the series the page draws beside the training loss as the test metric (on data
+  // the training does not see, or against the truth).
+  virtual std::string test_series() const = 0;
   // Final metrics (lower is better for every one the comparisons use).
   virtual std::vector<std::string> metrics(const Variant& v) const = 0;
   virtual void final_metrics(const Variant& v, const float* theta, const double* problem,

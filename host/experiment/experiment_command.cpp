@@ -87,7 +87,7 @@ int run_experiment_command(const ExperimentOptions& opt) {
   parallel::barrier();
 
   const size_t planned = ex->variants().size() * spec.noises.size();
-  ReportWriter report(experiment_head(spec, planned),
+  ReportWriter report(experiment_head(spec, planned, ex->test_series()),
                       writer ? spec.out_dir + "/experiment.json" : std::string());
   report.update([](nlohmann::json&) {});  // a previous run's report must not stand for this one
   const IncompleteOnInterrupt marker(report, spec.out_dir + "/experiment.json", "runs",

@@ -20,7 +20,8 @@ std::string fmt(double x) {
 
 }  // namespace
 
-json experiment_head(const ExperimentSpec& spec, size_t runs_planned) {
+json experiment_head(const ExperimentSpec& spec, size_t runs_planned,
+                     const std::string& test_series) {
   json noise = json::array();
   for (NoiseModel n : spec.noises) noise.push_back(noise_name(n));
   return {{"schema", "orbitmc.experiment/1"},
@@ -37,6 +38,7 @@ json experiment_head(const ExperimentSpec& spec, size_t runs_planned) {
           {"version", ORBITMC_VERSION},
           {"complete", false},
           {"runs_planned", runs_planned},
+          {"test_series", test_series},
           {"runs", json::array()},
           {"comparisons", json::array()},
           {"summary", json::array()}};

@@ -11,8 +11,10 @@
 
 namespace orbitmc {
 
-// The report's head: what ran, before any result.
-nlohmann::json experiment_head(const ExperimentSpec& spec, size_t runs_planned);
+// The report's head: what ran, before any result. test_series: the series the training curves
+// draw as the test metric.
+nlohmann::json experiment_head(const ExperimentSpec& spec, size_t runs_planned,
+                               const std::string& test_series);
 nlohmann::json run_json(const RunResult& r);
 nlohmann::json comparison_json(const ComparisonResult& c);
 

@@ -22,11 +22,16 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Every series of a variant: the experiment's own, then (with blocks) the balance ratios
-// |u_b|/|v_b|, the imbalances D_b, THEORY §7's prediction of D_b, and the distance to balance
-// and mean |D_b| (these two last: balance_columns reads them there).
+// Every series of a variant: the experiment's own, the training loss, then (with blocks) the
+// balance ratios |u_b|/|v_b|, the imbalances D_b, THEORY §7's prediction of D_b, and the
+// distance to balance and mean |D_b| (these two last: balance_columns reads them there).
 std::vector<SeriesSpec> all_series(const Experiment& ex, const Variant& v) {
   std::vector<SeriesSpec> s = ex.series(v);
+  s.push_back({"train_loss",
+               "training loss: the mean, over the steps since the previous log point, of the "
+               "loss each step descended (at its start; sgd: its minibatch's)",
+               {"loss"},
+               {}});
   if (v.layout.blocks() > 0) {
     s.push_back({"balance_ratio", "|u_b| / |v_b| per block (1: balanced)", v.block_labels,
                  std::vector<double>(v.block_labels.size(), 1.0)});
@@ -63,15 +68,17 @@ struct PredictionInputs {
   double drift_per_step;          // 2η(n − m)/β under langevin
 };
 
-// One seed's values of every series, in all_series order.
+// One seed's values of every series, in all_series order (`own` of them the experiment's).
 void observe_seed(const Experiment& ex, const Variant& v, const TrainingEnsemble& e, uint64_t i,
                   const double* problem, size_t own, const PredictionInputs& p, double* out) {
   const float* th = e.theta(i);
   ex.observe(v, th, problem, out);
+  // No step since the previous log point (step 0): no training loss yet.
+  out[own] = e.last_steps > 0 ? e.last_loss_sum[i] / static_cast<double>(e.last_steps) : kNaN;
   const RuntimeLayout& l = v.layout;
   const int b = l.blocks();
   if (b == 0) return;
-  double* ratio = out + own;
+  double* ratio = out + own + 1;
   double* imbalance = ratio + b;
   double* predicted = imbalance + b;
   const double* start = p.start_imbalance + i * static_cast<uint64_t>(b);

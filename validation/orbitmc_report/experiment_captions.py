@@ -114,6 +114,45 @@ def profile_change_text(runs, name):
         "blocks" if name in BLOCK_SERIES else "indices", "; ".join(parts))
 
 
+def coincide_text(runs, name):
+    """Several noise models whose medians nearly agree: said, since their lines then draw over
+    each other."""
+    np = base.np
+    if len(runs) < 2:
+        return ""
+    meds = [arrays(r, name)[1] for r in runs]
+    if any(m.shape != meds[0].shape for m in meds) or not all((m[np.isfinite(m)] > 0).all()
+                                                              for m in meds):
+        return ""
+    logs = np.log(np.array(meds))
+    spread = logs.max(axis=0) - logs.min(axis=0)
+    spread = spread[np.isfinite(spread)]
+    if not spread.size or np.median(spread) > 0.05:
+        return ""
+    pct = lambda v: 100 * (math.exp(float(v)) - 1)
+    return ("The noise models' medians differ by %.1f %% in the median over log points and "
+            "labels (at most %.0f %%), so their lines lie on each other (drawn in decreasing "
+            "widths, each stays visible): at this step size the noise model hardly moves the "
+            "median ratio." % (pct(np.median(spread)), pct(spread.max())))
+
+
+def ratio_spike_text(runs):
+    """The upper band of |u_b|/|v_b| far above its medians: why (an identity, not a guess)."""
+    np = base.np
+    top, median = [], []
+    for run in runs:
+        _, med, _, hi = arrays(run, "balance_ratio")
+        top.append(np.nanmax(hi) if hi.size else float("nan"))
+        median.append(np.nanmax(med) if med.size else float("nan"))
+    top, median = max(top), max(median)
+    if not (math.isfinite(top) and math.isfinite(median)) or top < 100 * median:
+        return ""
+    return ("The 95 %% band reaches %s where the medians stay below %s: |u_b|/|v_b| = "
+            "√(1 + D_b/|v_b|²), so in a block with D_b > 0 whose |v_b| passes near 0 the ratio "
+            "grows without bound while D_b stays as it was (read the |D| figure): the spikes are "
+            "such seeds, not a change of balance." % (fmt(float(top)), fmt(float(median))))
+
+
 def reference_text(runs, name):
     """Series against steps: the value of the dashed truth line(s), from the JSON."""
     ref = series_of(runs[0], name).get("reference") or []
@@ -162,7 +201,10 @@ def data_text(name, runs, profile):
     if name == "imbalance":
         extra = profile_change_text(runs, name) if profile else ""
         return " ".join(t for t in (balance_text(runs), extra, imbalance_text(runs)) if t)
-    if name in ("balance_ratio", "balance_distance"):
+    if name == "balance_ratio":
+        return " ".join(t for t in (distance_text(runs), coincide_text(runs, name),
+                                    ratio_spike_text(runs)) if t)
+    if name == "balance_distance":
         return distance_text(runs)
     if profile:
         return reference_distance_text(runs, name) or profile_change_text(runs, name)

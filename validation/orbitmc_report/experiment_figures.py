@@ -15,9 +15,12 @@ from .experiment_series import (BLOCK_SERIES, PREDICTED, REFERENCE_LABELS, array
                                 pretty, series_of, with_series)
 from .text import fmt, is_number, slug, visible
 
+# One colour meaning per page: blue, vermillion and green are the noise models wherever they
+# appear; the labels of a series (spikes, blocks) and the parametrisations of the training
+# curves (experiment_curves) draw from palettes without them.
 NOISE_COLOURS = {"sgd": "#0072B2", "gd": "#D55E00", "langevin": "#009E73"}
-LABEL_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255",
-                 "#F0E442"]
+LABEL_COLOURS = ["#CC79A7", "#E69F00", "#56B4E9", "#AA4499", "#44AA99", "#999933", "#661100",
+                 "#888888"]
 START_COLOUR = "#7F7F7F"
 PREDICTION_COLOUR = "#000000"
 PREDICTION_LABEL = "THEORY §7 prediction"
@@ -334,16 +337,18 @@ def metrics_figure(exp, metric, report, outdir, filename):
 
 
 def experiment_figures(report, outdir):
-    """Every figure of the report; returns (figures, error messages)."""
+    """Every figure of the report but the training curves (experiment_curves draws those: the
+    training loss and the test series); returns (figures, error messages)."""
     exp = report.get("experiment", "?")
     runs = report.get("runs", [])
     figures, errors = [], []
     count = 0
+    in_curves = {"train_loss", report.get("test_series")}
     for variant in dict.fromkeys(r["variant"] for r in runs):
         vruns = [r for r in runs if r["variant"] == variant]
         for s in vruns[0].get("series", []):
             name = s.get("name", "?")
-            if name == PREDICTED:
+            if name == PREDICTED or name in in_curves:
                 continue
             count += 1
             filename = "%02d-%s-%s-%s.png" % (count, slug(exp), slug(variant), slug(name))

@@ -1,9 +1,11 @@
-"""The HTML page of an experiment ensemble: what ran, the printed summary, the comparisons of
-designed against baseline parametrisations, one row per run, the balance checks of THEORY §7,
-and the figures."""
+"""The HTML page of an experiment ensemble, verdicts first: what the run shows, the training
+curves, the printed summary, designed against baseline (seed-by-seed table and final-metric
+box plots), the balance checks of docs/THEORY.md §7 with their figures, the experiment's other
+series, then what ran (command, settings, one row per run)."""
 
 import json
 
+from .experiment_series import BLOCK_SERIES
 from .page import CSS, Cell, figure_html, key_value_table, seed_cell, table
 from .text import esc, fmt, fmt_seconds
 
@@ -142,6 +144,18 @@ def summary_table(report):
     return table(["run", "figures (median [5–95 % over seeds])"], rows)
 
 
+def figure_sections(figures):
+    """The figures by the page section they belong to: the training curves, the final metrics
+    (designed against baseline), the balance series, and the experiment's other series."""
+    out = {"curves": [], "metric": [], "balance": [], "series": []}
+    for f in figures:
+        kind = f.get("kind")
+        section = (kind if kind in ("curves", "metric") else
+                   "balance" if f.get("series") in BLOCK_SERIES else "series")
+        out[section].append(f)
+    return out
+
+
 def page(report, figures, banner):
     exp = report.get("experiment", "?")
     settings = report.get("settings") or {}
@@ -166,24 +180,31 @@ def page(report, figures, banner):
                      "is what it wrote before it stopped.</div>" % esc(status_line(report)))
     parts.append(banner)
     parts.append(verdict_block(report))
+    by_section = figure_sections(figures)
+    if by_section["curves"]:
+        parts.append("<h2>Training curves</h2>")
+        parts.extend(figure_html(f) for f in by_section["curves"])
     parts.append("<h2>Summary</h2>")
     parts.append(summary_table(report))
     parts.append("<h2>Designed against baseline, seed by seed</h2>")
     parts.append(comparisons_table(report))
-    parts.append("<h2>Run</h2>")
-    parts.append(key_value_table(head))
-    parts.append("<h2>Settings</h2>")
-    parts.append(key_value_table(sorted(settings.items())))
-    parts.append("<h2>Runs</h2>")
-    parts.append(runs_table(report))
-    parts.append("<h2>Balance (THEORY §7)</h2>")
+    parts.extend(figure_html(f) for f in by_section["metric"])
+    parts.append("<h2>Balance (docs/THEORY.md §7)</h2>")
     parts.append("<p>Mean |D| over blocks, median over seeds. gd, sgd: the per-step identity "
                  "D′ − D = η²(|g_u|² − |g_v|²), its largest relative residual, and summed over "
                  "the run: the change it predicts, what it missed (|Σ r|) and what float "
                  "rounding alone would give (√Σr²). langevin: the measured drift of D per step "
                  "against the theory's.</p>")
     parts.append(balance_table(report))
-    parts.append("<h2>Figures</h2>")
-    parts.extend(figure_html(f) for f in figures)
+    parts.extend(figure_html(f) for f in by_section["balance"])
+    if by_section["series"]:
+        parts.append("<h2>Other logged series</h2>")
+        parts.extend(figure_html(f) for f in by_section["series"])
+    parts.append("<h2>Run</h2>")
+    parts.append(key_value_table(head))
+    parts.append("<h2>Settings</h2>")
+    parts.append(key_value_table(sorted(settings.items())))
+    parts.append("<h2>Runs</h2>")
+    parts.append(runs_table(report))
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)

@@ -17,18 +17,20 @@ constexpr int kTrainVectors = 3;
 
 // x: the training's parameters (model.layout.dim() values); w: kTrainVectors vectors and the
 // model's scratch; tally: BalanceTally::kWords words per block; seed: the training's global seed
-// index (its noise and minibatches are drawn at (seed, step)).
+// index (its noise and minibatches are drawn at (seed, step)). Returns the loss the step
+// descended, at θ before the step (SGD: the minibatch's), 0 for a diverged training: the
+// trainings' running losses, the experiments' training curves, add these up.
 template <class Model, class X, class W, class A, class T = typename Model::Scalar>
-ORBITMC_HD void train_step(const Model& model, const TrainRule<T>& rule, X x, const W& w, A tally,
-                           ChainCounters& c, NoiseKey key, uint32_t seed, uint64_t n) {
-  if (c.diverged) return;
+ORBITMC_HD T train_step(const Model& model, const TrainRule<T>& rule, X x, const W& w, A tally,
+                        ChainCounters& c, NoiseKey key, uint32_t seed, uint64_t n) {
+  if (c.diverged) return T(0);
   const auto& l = model.layout;
   const int d = l.dim();
   auto g = w.vec(0);
   auto r = w.vec(1);
   auto xn = w.vec(2);
   model.prepare(key, seed, n, w.model_ws());
-  model.loss_grad(x, g, w.model_ws());
+  const T loss = model.loss_grad(x, g, w.model_ws());
   const bool langevin = rule.noise == NoiseModel::kLangevin;
   const T s = langevin ? lane::sqrt(T(2) * rule.eta / rule.beta) : T(0);
   if (langevin) normals(key, kStreamLangevin, seed, n, d, r);
@@ -64,6 +66,7 @@ ORBITMC_HD void train_step(const Model& model, const TrainRule<T>& rule, X x, co
     t[3] += predicted;
   }
   commit_or_diverge(d, x, xn, rule.bound, c);
+  return loss;
 }
 
 }  // namespace orbitmc

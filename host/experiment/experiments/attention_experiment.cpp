@@ -101,11 +101,29 @@ class AttentionExperiment : public Experiment {
     return make_training_job(m, v.eta, std::move(data), words, c);
   }
 
+  std::vector<SeriesSpec> series(const Variant&) const override {
+    return {{"test_mse",
+             "mean squared error per output entry on the seed's test sequences (the teacher "
+             "without label noise)",
+             {"test mse"},
+             {}}};
+  }
+  void observe(const Variant& v, const float* th, const double* p, double* out) const override {
+    out[0] = test_mse(v, th, p);
+  }
+  std::string test_series() const override { return "test_mse"; }
+
   std::vector<std::string> metrics(const Variant&) const override {
     return {"test_mse", "balance_distance"};
   }
   void final_metrics(const Variant& v, const float* th, const double* p,
                      double* out) const override {
+    out[0] = test_mse(v, th, p);
+    out[1] = balance_distance(v.layout, th);
+  }
+
+ private:
+  double test_mse(const Variant& v, const float* th, const double* p) const {
     std::vector<double> theta(th, th + v.layout.dim());
     AttentionModel<double> m{v.layout, test_points_, t_, 1.0, 0.0};
     m.data = p + teacher_words() + set_words(points_);
@@ -114,11 +132,9 @@ class AttentionExperiment : public Experiment {
     const int n = t_ * h_;
     double se = 0;
     for (int q = 0; q < test_points_; ++q) se += m.forward(theta.data(), q, ws.data(), work, 1.0);
-    out[0] = se / (double(test_points_) * n);
-    out[1] = balance_distance(v.layout, th);
+    return se / (double(test_points_) * n);
   }
 
- private:
   int e_, h_, t_, batch_, points_, test_points_;
   double teacher_sd_, student_sd_, unbalance_, noise_, eta_;
 };

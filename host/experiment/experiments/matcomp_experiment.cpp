@@ -101,18 +101,32 @@ class MatcompExperiment : public Experiment {
       s.labels.push_back("s" + std::to_string(i + 1));
       s.reference.push_back(i == 0 ? sv1_ : i == 1 ? sv2_ : 0.0);
     }
-    return {s};
+    return {s,
+            {"relative_error",
+             "|PQ - M|_F / |M|_F over every entry, observed or not: how well the whole matrix is "
+             "recovered",
+             {"relative error"},
+             {}}};
   }
-  void observe(const Variant& v, const float* th, const double*, double* out) const override {
-    const std::vector<double> sv = analysis::singular_values(product(v, th), n_, n_);
+  void observe(const Variant& v, const float* th, const double* pr, double* out) const override {
+    const std::vector<double> m = product(v, th);
+    const std::vector<double> sv = analysis::singular_values(m, n_, n_);
     for (int i = 0; i < logged_; ++i) out[i] = sv[i];
+    double unobserved_rmse;
+    errors(m, pr, out[logged_], unobserved_rmse);
   }
+  std::string test_series() const override { return "relative_error"; }
   std::vector<std::string> metrics(const Variant&) const override {
     return {"relative_error", "unobserved_rmse", "balance_distance"};
   }
   void final_metrics(const Variant& v, const float* th, const double* pr,
                      double* out) const override {
-    const std::vector<double> m = product(v, th);
+    errors(product(v, th), pr, out[0], out[1]);
+    out[2] = balance_distance(v.layout, th);
+  }
+  // |m − M|_F / |M|_F, and the RMS error over the entries the training does not see.
+  void errors(const std::vector<double>& m, const double* pr, double& relative,
+              double& unobserved_rmse) const {
     double err = 0, norm = 0, hidden = 0;
     size_t unobserved = 0;
     for (size_t e = 0; e < entries(); ++e) {
@@ -124,9 +138,8 @@ class MatcompExperiment : public Experiment {
         ++unobserved;
       }
     }
-    out[0] = std::sqrt(err / norm);
-    out[1] = unobserved ? std::sqrt(hidden / unobserved) : 0.0;
-    out[2] = balance_distance(v.layout, th);
+    relative = std::sqrt(err / norm);
+    unobserved_rmse = unobserved ? std::sqrt(hidden / unobserved) : 0.0;
   }
 
  private:

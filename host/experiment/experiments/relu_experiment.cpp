@@ -4,7 +4,8 @@
 // s = exp(linspace(−1.2, 1.2, units))). sgd: each step a fresh batch x ~ N(0, I),
 // y = teacher(x) + 0.1·N(0, 1), drawn by the model (ReluModel, batch mode); gd and langevin: a
 // fixed training set of `points` such pairs, drawn once per seed. Loss: the batch mean of the
-// squared error (the model's Σ r²/(2s²) with s² = count/2). Plotted: |a_j| / |w_j| per unit.
+// squared error (the model's Σ r²/(2s²) with s² = count/2). Logged: the test error; plotted:
+// |a_j| / |w_j| per unit.
 #include <cmath>
 
 #include "experiment/experiment_data.hpp"
@@ -85,11 +86,28 @@ class ReluExperiment : public Experiment {
     return make_training_job(m, v.eta, std::move(data), count, c);
   }
 
+  std::vector<SeriesSpec> series(const Variant&) const override {
+    return {{"test_mse",
+             "mean squared error on the seed's test points (the teacher without label noise)",
+             {"test mse"},
+             {}}};
+  }
+  void observe(const Variant& v, const float* th, const double* p, double* out) const override {
+    out[0] = test_mse(v, th, p);
+  }
+  std::string test_series() const override { return "test_mse"; }
+
   std::vector<std::string> metrics(const Variant&) const override {
     return {"test_mse", "balance_distance"};
   }
   void final_metrics(const Variant& v, const float* th, const double* p,
                      double* out) const override {
+    out[0] = test_mse(v, th, p);
+    out[1] = balance_distance(v.layout, th);
+  }
+
+ private:
+  double test_mse(const Variant& v, const float* th, const double* p) const {
     const double* x = p + teacher_words() + set_words(points_);
     const double* y = x + static_cast<size_t>(test_points_) * dim_;
     double se = 0;
@@ -101,11 +119,9 @@ class ReluExperiment : public Experiment {
           [&](int k) { return x[i * dim_ + k]; });
       se += (f - y[i]) * (f - y[i]);
     }
-    out[0] = se / test_points_;
-    out[1] = balance_distance(v.layout, th);
+    return se / test_points_;
   }
 
- private:
   int units_, dim_, points_, test_points_, batch_;
   double teacher_sd_, student_sd_, unbalance_, noise_, eta_;
 };

@@ -116,6 +116,7 @@ class TvExperiment : public Experiment {
     const std::vector<double> w = signal(v, th);
     for (int i = 0; i < n_; ++i) out[2 + i] = w[i];
   }
+  std::string test_series() const override { return "reconstruction_mse"; }
   std::vector<std::string> metrics(const Variant& v) const override {
     std::vector<std::string> m = {"reconstruction_mse", "total_variation", "tv_excess"};
     if (v.layout.blocks() > 0) m.push_back("balance_distance");
