@@ -7,8 +7,9 @@ set -euo pipefail
 pkgs=(cmake ninja-build g++ libcli11-dev nlohmann-json3-dev libboost-math-dev librandom123-dev
       libxsimd-dev python3 python3-numpy python3-matplotlib)
 if [[ ${1:-} != --main ]]; then
+  # chromium: the page_view test looks at the pages as a person would.
   pkgs+=(pkg-config libgtest-dev clang libclang-rt-14-dev libopenblas-dev libopenmpi-dev
-         openmpi-bin)
+         openmpi-bin chromium)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -115,13 +115,31 @@ def verdict_sentences(report):
                    "%s–%s %%)." % (c.get("noise"), c.get("designed"), side, c.get("baseline"),
                                     c.get("metric"), c.get("wins"), c.get("trials"), pct(frac),
                                     pct(ci[0]), pct(ci[1])))
+    compared = bool(out)
     for r in report.get("runs", []):
+        parts = []
+        # Without a comparison, what the training achieved is the first thing to say.
+        test = None if compared else test_start_end(r, report.get("test_series"))
+        if test:
+            parts.append("%s %s → %s" % (test[0].replace("_", " "), fmt(test[1]), fmt(test[2])))
         b = r.get("balance")
         if isinstance(b, dict) and b.get("verdict"):
-            out.append("%s under %s: %s (median mean |D| %s → %s)." % (
-                r.get("variant"), r.get("noise"), b.get("verdict"),
-                fmt(b.get("imbalance_start")), fmt(b.get("imbalance_end"))))
+            parts.append("%s (mean |D| %s → %s)" % (b.get("verdict"), fmt(b.get(
+                "imbalance_start")), fmt(b.get("imbalance_end"))))
+        if parts:
+            out.append("%s under %s, median over seeds: %s." % (r.get("variant"), r.get("noise"),
+                                                                "; ".join(parts)))
     return out
+
+
+def test_start_end(run, name):
+    """(name, first, last) of the median of the run's test series over the log points where it
+    is a number; None without one."""
+    for s in run.get("series", []):
+        if s.get("name") == name and s.get("median"):
+            vals = [row[0] for row in s["median"] if row and isinstance(row[0], (int, float))]
+            return (name, vals[0], vals[-1]) if vals else None
+    return None
 
 
 def verdict_block(report):
@@ -141,7 +159,7 @@ def summary_table(report):
                     [Cell(line, "text"), ""])
     if not rows:
         return "<p>No summary.</p>"
-    return table(["run", "figures (median [5–95 % over seeds])"], rows)
+    return table(["run", "figures (median [5–95 % over seeds])"], rows, "data summary")
 
 
 def figure_sections(figures):

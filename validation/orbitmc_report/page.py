@@ -18,6 +18,8 @@ table.kv th { text-align: left; }
 table.kv td { text-align: left; white-space: normal; }
 td.text { text-align: left; white-space: normal; }
 .scroll { overflow-x: auto; }
+table.summary th { white-space: normal; }
+td.fit { white-space: normal; min-width: 7em; }
 p.small { font-size: 0.85em; color: #444; }
 .pass { background: #d7f0dd; color: #0b5d1e; font-weight: 600; }
 .fail { background: #f9d6d5; color: #8a1712; font-weight: 600; }
@@ -181,7 +183,7 @@ def scan_cell(case):
     lo, hi = scan.get("ci_lo"), scan.get("ci_hi")
     text = "%s [%s, %s]" % (fmt(scan.get("c_min")), fmt(lo), fmt(hi))
     if is_number(lo) and is_number(hi) and not lo <= 1 <= hi:
-        return Cell(text + " excludes 1 (reported, not judged: §6)", "warn")
+        return Cell(text + " excludes 1 (reported, not judged: §6)", "warn fit")
     return text
 
 
@@ -193,9 +195,25 @@ def rhat_cell(samplers):
     return fmt(max(values)) if values else "—"
 
 
+def ess_cell(samplers):
+    """The smallest effective sample size of the first coordinate over the samplers that must
+    match (beside R-hat: how many independent draws the chains' trajectories are worth)."""
+    values = [coords_of(s)[0].get("ess") for s in samplers
+              if s.get("expect") == "match" and coords_of(s)]
+    values = [v for v in values if is_number(v)]
+    return fmt(min(values)) if values else "—"
+
+
+def fitting(text):
+    """A summary cell that may wrap (an estimate and its interval): the table then fits the
+    page instead of scrolling its last columns out of sight."""
+    return text if isinstance(text, Cell) else Cell(text, "fit")
+
+
 def summary_section(report):
     headers = ["case", "verdict", "p (match, min)", "p (control, max)", "TV (max)",
-               "ĉ [interval, level]", "c scan [interval]", "R-hat (max)", "chains", "wall time"]
+               "ĉ [interval] (level)", "c scan [interval]", "R-hat (max)", "ESS (min)", "chains",
+               "wall time"]
     rows = []
     for case in report["cases"]:
         samplers = samplers_of(case)
@@ -205,8 +223,8 @@ def summary_section(report):
             Cell(case.get("name", "?"), "text"), verdict_cell(case.get("pass")),
             p_cell(samplers, "match"), p_cell(samplers, "reject"),
             fmt(max(tvs)) if tvs else "—",
-            exponent_fit_text(case.get("exponent_fit"), short=True),
-            scan_cell(case), rhat_cell(samplers),
+            fitting(exponent_fit_text(case.get("exponent_fit"), short=True)),
+            fitting(scan_cell(case)), rhat_cell(samplers), ess_cell(samplers),
             fmt_range(s.get("chains") for s in samplers),
             fmt_seconds(case.get("wall_seconds")),
         ])
@@ -225,12 +243,13 @@ def summary_section(report):
               "least the case's alpha; p (control, max): the largest of the uncorrected controls, "
               "each of which must be below the control alpha; TV: total-variation distance to "
               "the reference; ĉ: the fitted correction scale, whose interval must contain 1; "
+              "ESS: the smallest effective sample size of the same samplers' trajectories; "
               "c scan and R-hat are reported, not judged: the tests use independent chains' "
               "final states, so a large R-hat (chains that remember their start, e.g. a "
               "coefficient that cannot change sign on its slice) does not bias them. The terms "
               "are defined in docs/THEORY.md §6 and its glossary.</p>")
-    return "<h2>Summary</h2>\n%s\n%s\n%s\n<p>Cases: %s</p>" % (line, table(headers, rows), legend,
-                                                             links)
+    return "<h2>Summary</h2>\n%s\n%s\n%s\n<p>Cases: %s</p>" % (
+        line, table(headers, rows, "data summary"), legend, links)
 
 
 def case_anchor(index, case):
