@@ -259,6 +259,33 @@ def overall_verdicts(source):
     return summary and summary.group(1), run_row and run_row.group(1)
 
 
+class RhatNotes(unittest.TestCase):
+    """A sampler that must match with split R-hat above 1.1 gets a note under its table: the case
+    file's own reason (rhat_note) when it gives one, else the general reasons; none below."""
+
+    def render_rhat(self, rhat, note=None):
+        report = load_small()
+        case = report["cases"][0]
+        for s in case["samplers"]:
+            if s.get("expect") == "match":
+                s["coords"][0]["rhat"] = rhat
+        if note is not None:
+            case["rhat_note"] = note
+        with tempfile.TemporaryDirectory() as tmp:
+            result, page, source = render_variant(tmp, report, "--no-figures")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return source
+
+    def test_case_reason_general_reason_or_none(self):
+        own = self.render_rhat(3.5, "Chains <stay> on their sign, by design.")
+        self.assertIn("R-hat above 1.1", own)
+        self.assertIn("Chains &lt;stay&gt; on their sign, by design.", own)
+        self.assertNotIn("slow relaxation along σ", own)
+        general = self.render_rhat(3.5)
+        self.assertIn("slow relaxation along σ", general)
+        self.assertNotIn("R-hat above", self.render_rhat(1.01, "never shown"))
+
+
 class Incomplete(unittest.TestCase):
     """A run stopped by a signal (or still running): the cases that ran are shown, the run as a
     whole is INCOMPLETE, never PASS or FAIL."""

@@ -97,6 +97,7 @@ namespace {
 void parse_case_head(const json& j, const std::string& w, CaseSpec& c) {
   c.name = get_name(j, "name", w);
   c.title = printable(get_string(j, "title", w, c.name), 400);
+  c.rhat_note = printable(get_string(j, "rhat_note", w, ""), 600);
   c.kind = get_string(j, "kind", w, "theory");
   if (c.kind != "theory" && c.kind != "comparison")
     bad_input(w + ".kind", c.kind, "allowed: theory, comparison");
@@ -254,7 +255,8 @@ CaseSpec parse_case_text(const std::string& text, const std::string& file) {
                     "quick_chains", "init",          "observe",
                     "samplers",     "fit_exponent",  "c_range",
                     "alpha",        "control_alpha", "max_diverged_fraction",
-                    "stiffness",    "balance",       "c_scan"});
+                    "stiffness",    "balance",       "c_scan",
+                    "rhat_note"});
   CaseSpec c;
   c.file = file;
   parse_case_head(j, w, c);

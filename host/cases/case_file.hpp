@@ -20,6 +20,9 @@ struct CaseSpec {
   std::string file;
   std::string name;
   std::string title;
+  // Why this case's chains may keep a large R-hat and why its tests stay valid (the page shows
+  // it under a sampler table whose R-hat is high); empty: the page's general note.
+  std::string rhat_note;
   std::string kind;  // "theory": against THEORY §4 densities; "comparison": against `reference`
   std::string reference = "ambient";  // comparison cases: the role the others are compared with
   std::vector<SamplerRole> samplers;

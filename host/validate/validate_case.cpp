@@ -229,6 +229,7 @@ nlohmann::json case_result_json(const CaseResult& r) {
   json j;
   j["name"] = r.spec.name;
   j["title"] = r.spec.title;
+  if (!r.spec.rhat_note.empty()) j["rhat_note"] = r.spec.rhat_note;
   j["kind"] = r.spec.kind;
   j["file"] = r.spec.file;
   j["backend"] = r.backend;

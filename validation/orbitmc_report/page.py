@@ -336,7 +336,8 @@ RHAT_NOTE_ABOVE = 1.1
 
 def rhat_note(case):
     """A sentence under the sampler table when a sampler that must match has a large R-hat: what
-    it means here, and why the case's tests are still valid (docs/THEORY.md §6)."""
+    it means here, and why the case's tests are still valid (docs/THEORY.md §6) — the case
+    file's rhat_note when it gives one, else the general reasons."""
     high = []
     for s in samplers_of(case):
         if s.get("expect") != "match":
@@ -347,6 +348,10 @@ def rhat_note(case):
                                                        fmt(c["rhat"])))
     if not high:
         return ""
+    reason = case.get("rhat_note")
+    if isinstance(reason, str) and reason:  # the case file's own reason
+        return '<p class="note">R-hat above %s (%s). %s</p>' % (
+            fmt(RHAT_NOTE_ABOVE), esc("; ".join(high)), esc(reason))
     return ('<p class="note">R-hat above %s (%s): chains started across the init range have not '
             "all forgotten their start within the run — slow relaxation along σ, a law singular "
             "at 0 that keeps drawing chains towards it, or a coefficient that cannot change sign "
