@@ -9,7 +9,8 @@ to a copy of it; the script measures the laid-out page and Chromium's --dump-dom
 measurements back. Per page:
 
 - nothing scrolls sideways: neither the page nor its summary table (whose columns carry the
-  verdicts);
+  verdicts), nor any table of an experiment page; the validation page's sampler tables may
+  (21 columns), with their pass and test columns first and in sight;
 - the verdict is in the first screen: the validation page's "Overall: PASS" line and the summary
   table's header, the experiment page's "What this run shows" block with its first sentence;
 - every figure loaded: each <img> decoded with a non-zero size, one per <figure>.
@@ -55,7 +56,19 @@ window.addEventListener("load", () => {
   const summary = document.querySelector("table.summary");
   const box = summary ? summary.closest(".scroll") || summary.parentElement : null;
   const head = summary ? summary.querySelector("thead").getBoundingClientRect() : null;
+  // Every table: how far it scrolls sideways, and where its verdict columns end (the right
+  // edge of a "pass" or "verdict" header against its box's).
+  const tables = Array.from(document.querySelectorAll("table.data")).map(t => {
+    const b = t.closest(".scroll") || t.parentElement;
+    const heads = Array.from(t.querySelectorAll("thead th"));
+    const verdict = heads.find(h => ["pass", "verdict"].includes(h.textContent.trim()));
+    return {first: heads.length ? heads[0].textContent.trim() : "",
+            overflow: b.scrollWidth - b.clientWidth,
+            verdict_shown: verdict ? verdict.getBoundingClientRect().right <=
+                                     b.getBoundingClientRect().right + 1 : null};
+  });
   const out = {
+    tables: tables,
     viewport: [root.clientWidth, vh],
     page_overflow: root.scrollWidth - root.clientWidth,
     summary_overflow: box ? box.scrollWidth - box.clientWidth : null,
@@ -151,6 +164,17 @@ class PageView(unittest.TestCase):
             self.assertIsNotNone(v["summary_overflow"], "%s: no summary table" % name)
             self.assertLessEqual(v["summary_overflow"], 0,
                                  "%s: the summary table scrolls sideways" % name)
+
+    def test_tables_fit_or_show_their_verdicts(self):
+        # The experiment pages' tables fit; the validation page's sampler tables (21 columns)
+        # may scroll, but their pass and test columns come first and are in sight.
+        for name in ("relu", "spectral"):
+            tables = self.views[name]["tables"]
+            self.assertGreaterEqual(len(tables), 3, name)
+            self.assertEqual([t["first"] for t in tables if t["overflow"] > 0], [], name)
+        samplers = [t for t in self.views["validation"]["tables"] if t["first"] == "role"]
+        self.assertEqual(len(samplers), len(VALIDATION_CASES))
+        self.assertTrue(all(t["verdict_shown"] for t in samplers), samplers)
 
     def test_verdict_in_the_first_screen(self):
         v = self.views["validation"]

@@ -25,10 +25,11 @@ def render(report, outdir, want_figures):
     else:
         banner = ""
     sections, errors = [], []
+    drawn = draw_all(report["cases"], outdir) if draw else []
     for i, case in enumerate(report["cases"]):
         figs_html = ""
         if draw:
-            figures, errs = case_figures(i, case, outdir)
+            figures, errs = drawn[i]
             errors += errs
             figs_html = "<h3>Figures</h3>\n" + "\n".join(figure_html(f) for f in figures)
             figs_html += "".join('<p class="warn">Figure not drawn: %s</p>' % esc(e) for e in errs)
@@ -37,6 +38,21 @@ def render(report, outdir, want_figures):
     if want_figures and reason:
         print("render_report: figures skipped (%s); %s" % (reason, INSTALL_HINT), file=sys.stderr)
     return errors
+
+
+def draw_all(cases, outdir):
+    """Every case's figures, [(figure records, errors)] in case order: on a process per CPU
+    (Matplotlib draws on one core; a suite's ~50 figures take half a minute on one), each case
+    in one process; in this process when there is one CPU or one case."""
+    workers = min(len(cases), os.cpu_count() or 1)
+    if workers <= 1:
+        return [case_figures(i, c, outdir) for i, c in enumerate(cases)]
+    import concurrent.futures
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")  # the workers inherit the imported Matplotlib
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        return list(pool.map(case_figures, range(len(cases)), cases,
+                             [outdir] * len(cases)))
 
 
 def parse_args(argv, description, json_name, folder):

@@ -55,7 +55,7 @@ def runs_table(report):
                      r.get("seeds"), r.get("diverged"), fmt_seconds(r.get("seconds")),
                      Cell(metrics, "text")])
     return table(["variant", "role", "noise", "η", "seeds", "diverged", "time",
-                  "final metrics: median [5 %, 95 %]"], rows)
+                  "final metrics: median [5 %, 95 %]"], rows, "data fits")
 
 
 def start_end(b, key):
@@ -83,7 +83,8 @@ def balance_table(report):
     return table(["variant", "noise", "mean |D| start → end", "verdict",
                   "mean |log(|u|/|v|)| start → end", "identity: max relative deviation per step",
                   "over the run: predicted |ΔD|", "missed |Σ r|", "rounding walk √Σr²",
-                  "identity verdict", "langevin drift/step ± SE", "theory drift/step"], rows)
+                  "identity verdict", "langevin drift/step ± SE", "theory drift/step"], rows,
+                 "data fits")
 
 
 def comparisons_table(report):
@@ -95,8 +96,8 @@ def comparisons_table(report):
                      "[%s, %s]" % (fmt(ci[0]), fmt(ci[1]))])
     if not rows:
         return "<p>This experiment has one parametrisation: no comparison.</p>"
-    return table(["noise", "designed", "baseline", "metric (lower wins; a diverged seed loses)", "seeds won",
-                  "fraction", "95 % CI (Wilson)"], rows)
+    return table(["noise", "designed", "baseline", "metric (lower wins; a diverged seed loses)",
+                  "seeds won", "fraction", "95 % CI (Wilson)"], rows, "data fits")
 
 
 def verdict_sentences(report):
@@ -159,7 +160,7 @@ def summary_table(report):
                     [Cell(line, "text"), ""])
     if not rows:
         return "<p>No summary.</p>"
-    return table(["run", "figures (median [5–95 % over seeds])"], rows, "data summary")
+    return table(["run", "figures (median [5–95 % over seeds])"], rows, "data summary fits")
 
 
 def figure_sections(figures):

@@ -18,7 +18,7 @@ table.kv th { text-align: left; }
 table.kv td { text-align: left; white-space: normal; }
 td.text { text-align: left; white-space: normal; }
 .scroll { overflow-x: auto; }
-table.summary th { white-space: normal; }
+table.fits th, table.fits td { white-space: normal; }
 td.fit { white-space: normal; min-width: 7em; }
 p.small { font-size: 0.85em; color: #444; }
 .pass { background: #d7f0dd; color: #0b5d1e; font-weight: 600; }
@@ -36,9 +36,11 @@ figure { margin: 1.2em 0; border: 1px solid #e0e0e0; padding: 0.6em; display: in
 figure img { max-width: 100%; height: auto; display: block; }
 figcaption { font-size: 0.9em; color: #333; max-width: 860px; margin-top: 0.4em; }
 """
-SAMPLER_HEADERS = ["role", "kind", "expect", "h", "κ", "c", "chains", "steps", "burn_in", "thin",
-                   "rejected", "failed_projections", "diverged", "coord", "p_chi2", "p_ks", "tv",
-                   "rhat", "ess", "pass", "note"]
+# The verdict-bearing columns first (pass, the tests, R-hat, ESS): the table may scroll sideways
+# on a narrow screen, and what it scrolls away is how the sampler ran.
+SAMPLER_HEADERS = ["role", "expect", "pass", "coord", "p_chi2", "p_ks", "tv", "rhat", "ess",
+                   "kind", "h", "κ", "c", "chains", "steps", "burn_in", "thin", "rejected",
+                   "failed_projections", "diverged", "note"]
 
 
 class Cell:
@@ -249,7 +251,7 @@ def summary_section(report):
               "coefficient that cannot change sign on its slice) does not bias them. The terms "
               "are defined in docs/THEORY.md §6 and its glossary.</p>")
     return "<h2>Summary</h2>\n%s\n%s\n%s\n<p>Cases: %s</p>" % (
-        line, table(headers, rows, "data summary"), legend, links)
+        line, table(headers, rows, "data summary fits"), legend, links)
 
 
 def case_anchor(index, case):
@@ -298,11 +300,11 @@ def sampler_rows(case):
     """One row per (sampler, observed coordinate): the tests are per coordinate."""
     rows = []
     for s in samplers_of(case):
-        head = [Cell(s.get("role", "?"), "text"), s.get("kind", "—"), s.get("expect", "—"),
-                s.get("h"), s.get("kappa"), s.get("c"), s.get("chains"), s.get("steps"),
-                s.get("burn_in"), s.get("thin"), s.get("rejected"),
-                s.get("failed_projections"), s.get("diverged")]
-        tail = [verdict_cell(s.get("pass")), Cell(s.get("note", ""), "text")]
+        head = [Cell(s.get("role", "?"), "text"), s.get("expect", "—"),
+                verdict_cell(s.get("pass"))]
+        tail = [s.get("kind", "—"), s.get("h"), s.get("kappa"), s.get("c"), s.get("chains"),
+                s.get("steps"), s.get("burn_in"), s.get("thin"), s.get("rejected"),
+                s.get("failed_projections"), s.get("diverged"), Cell(s.get("note", ""), "text")]
         coords = coords_of(s) or [{}]
         for c in coords:
             test = c.get("test") if isinstance(c.get("test"), dict) else {}
@@ -372,7 +374,7 @@ def case_section(index, case, figures_html):
         items = "".join("<li>%s</li>" % esc(r) for r in reasons)
         parts.append('<div class="warn"><strong>Why it failed</strong><ul>%s</ul></div>' % items)
     parts.append("<h3>Samplers</h3>")
-    parts.append(table(SAMPLER_HEADERS, sampler_rows(case)))
+    parts.append(table(SAMPLER_HEADERS, sampler_rows(case), "data fits"))
     parts.append('<p class="small">p_chi2, p_ks and tv compare each sampler with %s. Samplers '
                  'expected to <em>match</em> pass when both p-values are ≥ α; controls expected '
                  'to be <em>rejected</em> pass when the smaller p-value is &lt; the control α.</p>'
