@@ -286,6 +286,30 @@ class RhatNotes(unittest.TestCase):
         self.assertNotIn("R-hat above", self.render_rhat(1.01, "never shown"))
 
 
+class StiffLaw(unittest.TestCase):
+    """An ambient sampler tested against its own law at κ (samplers[].reference_probs): drawn
+    dotted in its histogram, said in the caption; a report without it draws neither."""
+
+    def render_stiff(self, with_own):
+        report = load_small()
+        case = report["cases"][0]
+        if with_own:
+            probs = list(case["reference_probs"])
+            probs[0] *= 0.5  # visibly its own
+            case["samplers"][0]["reference_probs"] = probs
+        with tempfile.TemporaryDirectory() as tmp:
+            result, page, source = render_variant(tmp, report)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return source
+
+    def test_own_law_said_only_when_given(self):
+        if not HAVE_PLOTTING:
+            self.skipTest("no Matplotlib/NumPy: figures not drawn")
+        self.assertIn("tested against that law (dotted)", self.render_stiff(True))
+        self.assertIn("stiff penalty at its κ (200)", self.render_stiff(True))
+        self.assertNotIn("tested against that law", self.render_stiff(False))
+
+
 class Incomplete(unittest.TestCase):
     """A run stopped by a signal (or still running): the cases that ran are shown, the run as a
     whole is INCOMPLETE, never PASS or FAIL."""

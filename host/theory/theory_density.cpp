@@ -2,6 +2,7 @@
 #include "theory/theory_density.hpp"
 
 #include "analysis/factor_density.hpp"
+#include "analysis/stiff_density.hpp"
 #include "models/model_registry.hpp"
 
 namespace orbitmc {
@@ -12,6 +13,18 @@ std::function<double(double, double)> theory_log_density(const RunSpec& spec) {
   return [=](double x, double c) {
     return analysis::log_factor_sigma_density(x, beta, law.loss, law.factors, c);
   };
+}
+
+bool has_stiff_law(const RunSpec& spec) {
+  return !is_constrained(spec.sampler) && spec.kappa > 0 &&
+         model_closed_form(spec.model).factors.size() == 2;
+}
+
+std::function<double(double, double)> sampler_log_density(const RunSpec& spec) {
+  if (!has_stiff_law(spec)) return theory_log_density(spec);
+  const ClosedFormLaw law = model_closed_form(spec.model);
+  return analysis::stiff_log_density(spec.beta, law.loss, law.factors[0], law.factors[1],
+                                     spec.kappa);
 }
 
 }  // namespace orbitmc

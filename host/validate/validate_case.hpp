@@ -38,6 +38,9 @@ struct SamplerResult {
   // Final coordinate-0 values and log det G of the non-diverged chains of this rank (kept for
   // the correction-scale scan of constrained samplers only, which reduces over the ranks).
   std::vector<double> final_x, final_log_det_g;
+  // Theory cases, an ambient sampler of a two-factor block: the bin probabilities of coordinate
+  // 0 under the stiff law at its own κ, which its tests use (empty: the case's reference_probs).
+  std::vector<double> own_reference_probs;
 };
 
 struct CaseResult {

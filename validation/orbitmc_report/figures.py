@@ -177,7 +177,7 @@ def histogram_figure(case, coord, outdir, filename):
         step_density(ax, edges, ref_density, color=REFERENCE_COLOUR, lw=1.6,
                      label="reference: %s (κ = %s)" % (ref_role, fmt(ref_s.get("kappa"))))
 
-    residuals, outside, total = [], 0, 0
+    residuals, outside, total, stiff_laws = [], 0, 0, []
     for i, s in enumerate(samplers):
         if s is ref_s:
             continue
@@ -191,7 +191,17 @@ def histogram_figure(case, coord, outdir, filename):
         label = role_label(s) + ("; p_χ² %s" % p_relation(test.get("p_chi2")) if test else "")
         step_density(ax, edges, counts / counts.sum() / width, color=colour, lw=1.5,
                      ls=ROLE_STYLES.get(role, "-"), label=label)
-        if probs is not None:
+        own = s.get("reference_probs") if coord == 0 else None
+        if probs is not None and own and len(own) == probs.size:
+            # An ambient sampler is tested against its own law at κ: drawn thin, and its
+            # residuals are taken against it (docs/THEORY.md §4, the ambient law at finite κ).
+            own = to_array(own)
+            stiff_laws.append(fmt(s.get("kappa")))
+            step_density(ax, edges, own / own.sum() / width, color=colour, lw=0.8, ls=":",
+                         label="its law at κ = %s (what it is tested against)"
+                         % fmt(s.get("kappa")))
+            z = theory_residuals(counts, own)
+        elif probs is not None:
             z = theory_residuals(counts, probs)
         elif ref_s is not None:
             z = two_sample_residuals(counts, counts_of(find_coord(ref_s, coord)))
@@ -219,10 +229,11 @@ def histogram_figure(case, coord, outdir, filename):
     fig.tight_layout(rect=(0, 0.045 * rows + 0.02, 1, 1))
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8)
     save_figure(fig, outdir, filename, layout=False)
-    return histogram_caption(case, coord, probs is not None, ref_role, outside, total)
+    return histogram_caption(case, coord, probs is not None, ref_role, outside, total,
+                             stiff_laws)
 
 
-def histogram_caption(case, coord, against_theory, ref_role, outside, total=0):
+def histogram_caption(case, coord, against_theory, ref_role, outside, total=0, stiff_laws=()):
     what = coord_label(case, coord)
     if against_theory:
         text = ("Histograms of the final states (one per chain) of %s for every sampler, as "
@@ -244,6 +255,12 @@ def histogram_caption(case, coord, against_theory, ref_role, outside, total=0):
         text = ("Histograms of the final states of %s for every sampler, as densities per unit "
                 "x. The report holds no reference for this coordinate, so there is no residual "
                 "panel; samplers expected to match should overlay each other." % what)
+    if stiff_laws:
+        text += (" The ambient sampler is exact for its own target, the stiff penalty at its κ "
+                 "(%s), whose law of σ differs from the theory's near σ = 0 (where the "
+                 "constraint's fluctuations are not small beside σ): it is tested against that "
+                 "law (dotted), computed by quadrature, and its residuals are taken against it."
+                 % ", ".join(stiff_laws))
     if outside:
         share = " (%s %% of these samplers' chains)" % fmt(100.0 * outside / total, 2) if total else ""
         text += (" %s final states%s fell outside the plotted window and are not counted: the "
