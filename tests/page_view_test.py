@@ -113,7 +113,9 @@ def measure(page):
 def screenshot(page, name):
     os.makedirs(SHOTS, exist_ok=True)
     shot = os.path.join(SHOTS, name + "-first-screen.png")
-    r = browser("--screenshot=" + shot, "file://" + page)
+    # Every compositor stage before the capture: else a large figure may still be decoding.
+    r = browser("--run-all-compositor-stages-before-draw", "--screenshot=" + shot,
+                "file://" + page)
     if not os.path.exists(shot) or os.path.getsize(shot) < 10000:
         raise AssertionError("no screenshot of %s: %s" % (page, r.stderr[-2000:]))
     return shot

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "analysis/bin_probabilities.hpp"
 #include "analysis/exponent_fit.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "input_error.hpp"
@@ -64,6 +65,15 @@ StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient
     const auto counts = in_range_bins(final_histograms(spec, st)[0]);
     StiffnessPoint p;
     p.kappa = kappa;
+    if (theory && has_stiff_law(spec)) {
+      const auto& h = spec.observe[0];
+      const auto stiff = sampler_log_density(spec);
+      const std::vector<double> at_kappa =
+          analysis::bin_probabilities([&](double x) { return stiff(x, 1.0); }, h.lo, h.hi, h.bins);
+      p.reference_tv = 0;
+      for (size_t b = 0; b < at_kappa.size(); ++b)
+        p.reference_tv += 0.5 * std::fabs(at_kappa[b] - reference_probs[b]);
+    }
     p.diverged = chain_totals(st).diverged;
     // Judged like a sampler of the case (validate_case.cpp): over the divergence budget the
     // surviving chains are a selected sample, so the point is reported, not tested.
@@ -192,6 +202,7 @@ nlohmann::json stiffness_json(const StiffnessStudy& s) {
     j["distance"].push_back(tested(p, p.distance));
     j["distance_err"].push_back(tested(p, p.distance_err));
     j["tv"].push_back(tested(p, p.tv));
+    if (std::isfinite(p.reference_tv)) j["reference_tv"].push_back(p.reference_tv);
     if (any_fit) {  // theory cases; a fit that did not run or failed is null
       j["c_hat"].push_back(tested(p, p.c_hat));
       j["c_err"].push_back(tested(p, p.c_err));

@@ -17,6 +17,10 @@ struct StiffnessPoint {
   double distance = 0, distance_err = 0;  // (χ² − dof)/N_eff and its null standard error
   double tv = 0;
   double c_hat = NAN, c_err = NAN;  // theory cases: exponent fit at this κ
+  // Theory cases of a two-factor block: the total variation between the ambient law at this κ
+  // and the κ → ∞ law over the window's bins (docs/THEORY.md §4): how far the exact reference
+  // at κ is from the theorem's, shrinking as κ grows. NaN elsewhere.
+  double reference_tv = NAN;
   // A run at this κ is judged like a sampler of the case: more than max_diverged_fraction of
   // diverged chains fails the case (over_budget); then, or when no final state is in the window,
   // the point is not tested (tested = false, left out of the extrapolation) and `note` says why.

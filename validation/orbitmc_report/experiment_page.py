@@ -200,30 +200,26 @@ def page(report, figures, banner):
     parts.append(banner)
     parts.append(verdict_block(report))
     by_section = figure_sections(figures)
-    if by_section["curves"]:
-        parts.append("<h2>Training curves</h2>")
-        parts.extend(figure_html(f) for f in by_section["curves"])
-    parts.append("<h2>Summary</h2>")
-    parts.append(summary_table(report))
-    parts.append("<h2>Designed against baseline, seed by seed</h2>")
-    parts.append(comparisons_table(report))
-    parts.extend(figure_html(f) for f in by_section["metric"])
-    parts.append("<h2>Balance (docs/THEORY.md §7)</h2>")
-    parts.append("<p>Mean |D| over blocks, median over seeds. gd, sgd: the per-step identity "
-                 "D′ − D = η²(|g_u|² − |g_v|²), its largest relative residual, and summed over "
-                 "the run: the change it predicts, what it missed (|Σ r|) and what float "
-                 "rounding alone would give (√Σr²). langevin: the measured drift of D per step "
-                 "against the theory's.</p>")
-    parts.append(balance_table(report))
-    parts.extend(figure_html(f) for f in by_section["balance"])
-    if by_section["series"]:
-        parts.append("<h2>Other logged series</h2>")
-        parts.extend(figure_html(f) for f in by_section["series"])
-    parts.append("<h2>Run</h2>")
-    parts.append(key_value_table(head))
-    parts.append("<h2>Settings</h2>")
-    parts.append(key_value_table(sorted(settings.items())))
-    parts.append("<h2>Runs</h2>")
-    parts.append(runs_table(report))
+    figs = {k: [figure_html(f) for f in v] for k, v in by_section.items()}
+    balance_intro = ("<p>Mean |D| over blocks, median over seeds. gd, sgd: the per-step identity "
+                     "D′ − D = η²(|g_u|² − |g_v|²), its largest relative residual, and summed "
+                     "over the run: the change it predicts, what it missed (|Σ r|) and what float "
+                     "rounding alone would give (√Σr²). langevin: the measured drift of D per "
+                     "step against the theory's.</p>")
+    # Verdict-bearing first, what ran last; a section without content is left out.
+    sections = [("Training curves", figs["curves"]),
+                ("Summary", [summary_table(report)]),
+                ("Designed against baseline, seed by seed",
+                 [comparisons_table(report)] + figs["metric"]),
+                ("Balance (docs/THEORY.md §7)",
+                 [balance_intro, balance_table(report)] + figs["balance"]),
+                ("Other logged series", figs["series"]),
+                ("Run", [key_value_table(head)]),
+                ("Settings", [key_value_table(sorted(settings.items()))]),
+                ("Runs", [runs_table(report)])]
+    for heading, body in sections:
+        if body:
+            parts.append("<h2>%s</h2>" % esc(heading))
+            parts.extend(body)
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)

@@ -320,11 +320,13 @@ def stiffness_table(st):
     for i, k in enumerate(kappa):
         rows.append([k, fmt(1.0 / k) if is_number(k) and k else "—",
                      _at(st.get("distance"), i), _at(st.get("distance_err"), i),
-                     _at(st.get("tv"), i), _at(st.get("diverged"), i),
-                     Cell(str(_at(st.get("note"), i) or ""), "text")])
+                     _at(st.get("tv"), i), _at(st.get("reference_tv"), i),
+                     _at(st.get("diverged"), i), Cell(str(_at(st.get("note"), i) or ""), "text")])
     rows.append([Cell("→ ∞", "text"), "0", st.get("extrapolated"), st.get("extrapolated_err"),
-                 "—", "—", ""])
-    return table(["κ", "1/κ", "distance", "± SE", "TV", "diverged", "note"], rows)
+                 "—", "0", "—", ""])
+    # reference TV: the ambient law at κ against the κ → ∞ law (two-factor theory cases).
+    return table(["κ", "1/κ", "distance", "± SE", "TV", "law at κ: TV to κ → ∞", "diverged",
+                  "note"], rows, "data fits")
 
 
 def _at(seq, i):
