@@ -214,8 +214,8 @@ TEST(EnsembleSummary, SymmetricEigenvaluesOfAKnownMatrix) {
 #if ORBITMC_HAVE_CUDA
 // The GPU memory check asks a job of one seed what it will allocate (no device needed to ask):
 // relu's sgd job holds the teacher (16 + 16·3 floats), θ (64), three work vectors (192), the
-// scratch of one minibatch (16 + 8·4), 16 blocks × BalanceTally::kWords tallies in double and
-// the counters;
+// scratch of one minibatch (16 + 8·4), 16 blocks × BalanceTally::kWords tallies and the loss
+// sum in double, and the counters;
 // spectral's gd job holds its design matrix (32 × 64) and targets, far more than the problem's
 // 2·32 + 64 + 10 000 test points would suggest per coefficient of θ.
 TEST(ExperimentRunner, CudaJobsReportWhatTheyAllocatePerSeed) {
@@ -223,7 +223,7 @@ TEST(ExperimentRunner, CudaJobsReportWhatTheyAllocatePerSeed) {
   const std::vector<double> pr = problem(*relu, 1, 0);
   const JobContext sgd{NoiseModel::kSgd, 1e4, 1, 1, 1, true};
   EXPECT_EQ(relu->job(relu->variants()[0], sgd, pr.data())->device_bytes_per_seed(),
-            4u * (64 + 64 + 192 + 48) + 8u * 16 * BalanceTally::kWords + 12);
+            4u * (64 + 64 + 192 + 48) + 8u * (16 * BalanceTally::kWords + 1) + 12);
   auto spectral = make("spectral", {{"test_points", 1}});
   const std::vector<double> ps = problem(*spectral, 1, 0);
   const JobContext gd{NoiseModel::kGd, 1e4, 1, 1, 1, true};
