@@ -173,12 +173,11 @@ TEST(CliParseMessage, HelpStillPrinted) {
 TEST(CliParseMessage, HelpTypesAreReadable) {
   const auto r = run_argv({"experiment", "--help"});
   ASSERT_EQ(r.code, 0) << r.output;
-  for (const char* shown : {"--steps N in 1..2^40", "--seeds N in 1..2^24",
-                            "--seed N in 1..2^64-1 (default 20261201)",
-                            "--max-log-points N in 2..100000 (default 401)",
-                            "--beta X > 0 (default 10000)", "--eta X > 0 ",
-                            "--backend {cpu,cuda,auto} (default auto)",
-                            "--out TEXT (default experiment_out)"})
+  for (const char* shown :
+       {"--steps N in 1..2^40", "--seeds N in 1..2^24", "--seed N in 1..2^64-1 (default 20261201)",
+        "--max-log-points N in 2..100000 (default 401)", "--beta X > 0 (default 10000)",
+        "--eta X > 0 ", "--backend {cpu,cuda,auto} (default auto)",
+        "--out TEXT (default experiment_out)"})
     EXPECT_NE(r.output.find(shown), std::string::npos) << shown << "\n" << r.output;
   for (const char* hidden : {"UINT", "FLOAT", "POSITIVE", "TEXT:{", "1099511627776", "]="})
     EXPECT_EQ(r.output.find(hidden), std::string::npos) << hidden << "\n" << r.output;

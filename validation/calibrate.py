@@ -33,6 +33,9 @@ import random
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from orbitmc_report.page import sampler_p  # noqa: E402  (the page's own verdict p-value)
+
 ALPHA = 1e-3  # the shipped cases' alpha (and the exponent fit's 99.9 % interval)
 
 
@@ -106,12 +109,6 @@ def run_suite(orbitmc, cases_dir, out, quick, c=None):
         sys.exit("calibrate: orbitmc validate exited %d\n%s" % (r.returncode, r.stderr[-3000:]))
     with open(os.path.join(out, "report.json"), encoding="utf-8") as f:
         return json.load(f)
-
-
-def sampler_p(s):
-    test = (s.get("coords") or [{}])[0].get("test") or {}
-    ps = [test.get(k) for k in ("p_chi2", "p_ks") if isinstance(test.get(k), (int, float))]
-    return min(ps) if ps else None
 
 
 def false_alarms(report):

@@ -13,7 +13,6 @@
 #include <sstream>
 #include <string>
 
-#include "analysis/bin_probabilities.hpp"
 #include "analysis/factor_density.hpp"
 #include "input_error.hpp"
 #include "models/model_registry.hpp"
@@ -225,8 +224,7 @@ void check_reference_density(const CaseSpec& c, const RunSpec& s, const std::str
   const auto logd = theory_log_density(s);
   std::string why;
   try {
-    const auto p =
-        analysis::bin_probabilities([&](double x) { return logd(x, 1.0); }, h.lo, h.hi, h.bins);
+    const auto p = law_bin_probabilities(logd, h);
     double total = 0;
     bool finite = true;
     for (double q : p) {

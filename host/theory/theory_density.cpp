@@ -1,6 +1,7 @@
 // Theory density of a closed-form model, from its registration's law.
 #include "theory/theory_density.hpp"
 
+#include "analysis/bin_probabilities.hpp"
 #include "analysis/factor_density.hpp"
 #include "analysis/stiff_density.hpp"
 #include "models/model_registry.hpp"
@@ -25,6 +26,11 @@ std::function<double(double, double)> sampler_log_density(const RunSpec& spec) {
   const ClosedFormLaw law = model_closed_form(spec.model);
   return analysis::stiff_log_density(spec.beta, law.loss, law.factors[0], law.factors[1],
                                      spec.kappa);
+}
+
+std::vector<double> law_bin_probabilities(const std::function<double(double, double)>& family,
+                                          const HistogramSpec& h) {
+  return analysis::bin_probabilities([&](double x) { return family(x, 1.0); }, h.lo, h.hi, h.bins);
 }
 
 }  // namespace orbitmc

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "ensemble/run_spec.hpp"
 
@@ -21,5 +22,10 @@ bool has_stiff_law(const RunSpec& spec);
 // sampler's κ (c = 1 is that law; c shifts the power of x as in the theory's family) where
 // has_stiff_law, else theory_log_density. Not safe to call from several threads at once.
 std::function<double(double, double)> sampler_log_density(const RunSpec& spec);
+
+// The probability of each bin of the window h under a family's law (c = 1), normalised over the
+// window: the reference a histogram of that window is tested against.
+std::vector<double> law_bin_probabilities(const std::function<double(double, double)>& family,
+                                          const HistogramSpec& h);
 
 }  // namespace orbitmc

@@ -6,7 +6,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "analysis/bin_probabilities.hpp"
 #include "analysis/convergence.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "analysis/reference_density.hpp"
@@ -149,12 +148,9 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
     for (const auto& s : res.samplers)
       if (s.role.role == c.reference) ref = &s;
 
-    std::function<double(double, double)> logd;
     if (c.kind == "theory") {
-      logd = theory_log_density(c.samplers.front().spec);
-      const auto& h = c.samplers.front().spec.observe[0];
-      res.reference_probs =
-          analysis::bin_probabilities([&](double x) { return logd(x, 1.0); }, h.lo, h.hi, h.bins);
+      const RunSpec& spec = c.samplers.front().spec;
+      res.reference_probs = law_bin_probabilities(theory_log_density(spec), spec.observe[0]);
     }
 
     for (auto& s : res.samplers) {
@@ -172,12 +168,9 @@ CaseResult run_case(const CaseSpec& c, Backend& backend, const RunControl& contr
           if (k != 0) continue;
           // An ambient sampler is exact for its own target: its law at its κ, not the κ → ∞
           // one (they differ near σ = 0 by more than a test of 10⁵ chains tolerates).
-          if (has_stiff_law(s.role.spec)) {
-            const auto& h = s.role.spec.observe[0];
-            const auto own = sampler_log_density(s.role.spec);
-            s.own_reference_probs = analysis::bin_probabilities(
-                [&](double x) { return own(x, 1.0); }, h.lo, h.hi, h.bins);
-          }
+          if (has_stiff_law(s.role.spec))
+            s.own_reference_probs =
+                law_bin_probabilities(sampler_log_density(s.role.spec), s.role.spec.observe[0]);
           const std::vector<double>& probs =
               s.own_reference_probs.empty() ? res.reference_probs : s.own_reference_probs;
           cr.chi2 = analysis::chi2_gof(cr.final_counts, probs);

@@ -5,7 +5,6 @@
 #include <sstream>
 #include <string>
 
-#include "analysis/bin_probabilities.hpp"
 #include "analysis/exponent_fit.hpp"
 #include "analysis/goodness_of_fit.hpp"
 #include "input_error.hpp"
@@ -66,10 +65,8 @@ StiffnessStudy run_stiffness_study(const CaseSpec& c, const SamplerRole& ambient
     StiffnessPoint p;
     p.kappa = kappa;
     if (theory && has_stiff_law(spec)) {
-      const auto& h = spec.observe[0];
-      const auto stiff = sampler_log_density(spec);
       const std::vector<double> at_kappa =
-          analysis::bin_probabilities([&](double x) { return stiff(x, 1.0); }, h.lo, h.hi, h.bins);
+          law_bin_probabilities(sampler_log_density(spec), spec.observe[0]);
       p.reference_tv = 0;
       for (size_t b = 0; b < at_kappa.size(); ++b)
         p.reference_tv += 0.5 * std::fabs(at_kappa[b] - reference_probs[b]);

@@ -8,7 +8,7 @@ the report names in test_series (on data the training does not see, or against t
 
 from . import figures as base
 from .experiment_figures import legend_below, plot_band, set_value_scale
-from .experiment_series import arrays, pretty, series_of
+from .experiment_series import arrays, first_last, pretty, series_of
 from .text import fmt, visible
 
 TRAIN = "train_loss"
@@ -39,12 +39,16 @@ def curve_rows(report):
     return rows
 
 
+def run_of(runs, variant, noise):
+    return next((r for r in runs if r["variant"] == variant and r["noise"] == noise), None)
+
+
 def draw_cell(ax, runs, noise, name, variants):
     """One panel: every parametrisation's median and band of one series under one noise model;
     returns the bands drawn (for the axis scale)."""
     chunks = []
     for v_i, variant in enumerate(variants):
-        run = next((r for r in runs if r["variant"] == variant and r["noise"] == noise), None)
+        run = run_of(runs, variant, noise)
         if not run or not series_of(run, name):
             continue
         x, med, lo, hi = arrays(run, name)
@@ -60,19 +64,14 @@ def draw_cell(ax, runs, noise, name, variants):
 
 def ends_text(runs, name, variants, noises):
     """Each (noise model, parametrisation): the median at the first logged point → the last."""
-    np = base.np
     parts = []
     for noise in noises:
         per = []
         for variant in variants:
-            run = next((r for r in runs if r["variant"] == variant and r["noise"] == noise), None)
-            if not run or not series_of(run, name):
-                continue
-            med = arrays(run, name)[1][:, 0]
-            finite = med[np.isfinite(med)]
-            if finite.size:
-                per.append("%s %s → %s" % (visible(variant), fmt(float(finite[0])),
-                                           fmt(float(finite[-1]))))
+            run = run_of(runs, variant, noise)
+            ends = first_last(run, name) if run else None
+            if ends:
+                per.append("%s %s → %s" % (visible(variant), fmt(ends[0]), fmt(ends[1])))
         if per:
             parts.append("%s: %s" % (noise, ", ".join(per)))
     return "; ".join(parts)

@@ -5,7 +5,7 @@ series, then what ran (command, settings, one row per run)."""
 
 import json
 
-from .experiment_series import BLOCK_SERIES
+from .experiment_series import BLOCK_SERIES, first_last
 from .page import CSS, Cell, figure_html, key_value_table, seed_cell, table
 from .text import esc, fmt, fmt_seconds
 
@@ -120,9 +120,10 @@ def verdict_sentences(report):
     for r in report.get("runs", []):
         parts = []
         # Without a comparison, what the training achieved is the first thing to say.
-        test = None if compared else test_start_end(r, report.get("test_series"))
-        if test:
-            parts.append("%s %s → %s" % (test[0].replace("_", " "), fmt(test[1]), fmt(test[2])))
+        name = report.get("test_series")
+        ends = None if compared or not name else first_last(r, name)
+        if ends:
+            parts.append("%s %s → %s" % (name.replace("_", " "), fmt(ends[0]), fmt(ends[1])))
         b = r.get("balance")
         if isinstance(b, dict) and b.get("verdict"):
             parts.append("%s (mean |D| %s → %s)" % (b.get("verdict"), fmt(b.get(
@@ -131,16 +132,6 @@ def verdict_sentences(report):
             out.append("%s under %s, median over seeds: %s." % (r.get("variant"), r.get("noise"),
                                                                 "; ".join(parts)))
     return out
-
-
-def test_start_end(run, name):
-    """(name, first, last) of the median of the run's test series over the log points where it
-    is a number; None without one."""
-    for s in run.get("series", []):
-        if s.get("name") == name and s.get("median"):
-            vals = [row[0] for row in s["median"] if row and isinstance(row[0], (int, float))]
-            return (name, vals[0], vals[-1]) if vals else None
-    return None
 
 
 def verdict_block(report):

@@ -29,6 +29,14 @@ def arrays(run, name):
     return (x,) + tuple(base.to_array_2d(s.get(k, [])) for k in ("median", "q05", "q95"))
 
 
+def first_last(run, name):
+    """(first, last) of the median of a series' first label over the log points where it is a
+    number; None when there is none (a series of only nulls, or no such series)."""
+    s = series_of(run, name) or {}
+    vals = [row[0] for row in s.get("median") or [] if row and isinstance(row[0], (int, float))]
+    return (vals[0], vals[-1]) if vals else None
+
+
 def balance_of(run):
     return run.get("balance") or {}
 

@@ -189,21 +189,14 @@ def scan_cell(case):
     return text
 
 
-def rhat_cell(samplers):
-    """The largest split R-hat of the first coordinate over the samplers that must match."""
-    values = [coords_of(s)[0].get("rhat") for s in samplers
+def match_cell(samplers, key, pick):
+    """pick (max or min) of a first-coordinate diagnostic over the samplers that must match:
+    the largest split R-hat, the smallest effective sample size (how many independent draws
+    the chains' trajectories are worth); "—" when none has it."""
+    values = [coords_of(s)[0].get(key) for s in samplers
               if s.get("expect") == "match" and coords_of(s)]
     values = [v for v in values if is_number(v)]
-    return fmt(max(values)) if values else "—"
-
-
-def ess_cell(samplers):
-    """The smallest effective sample size of the first coordinate over the samplers that must
-    match (beside R-hat: how many independent draws the chains' trajectories are worth)."""
-    values = [coords_of(s)[0].get("ess") for s in samplers
-              if s.get("expect") == "match" and coords_of(s)]
-    values = [v for v in values if is_number(v)]
-    return fmt(min(values)) if values else "—"
+    return fmt(pick(values)) if values else "—"
 
 
 def fitting(text):
@@ -226,7 +219,8 @@ def summary_section(report):
             p_cell(samplers, "match"), p_cell(samplers, "reject"),
             fmt(max(tvs)) if tvs else "—",
             fitting(exponent_fit_text(case.get("exponent_fit"), short=True)),
-            fitting(scan_cell(case)), rhat_cell(samplers), ess_cell(samplers),
+            fitting(scan_cell(case)), match_cell(samplers, "rhat", max),
+            match_cell(samplers, "ess", min),
             fmt_range(s.get("chains") for s in samplers),
             fmt_seconds(case.get("wall_seconds")),
         ])
